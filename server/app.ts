@@ -1,0 +1,60 @@
+// createApp: the whole HTTP surface as a Hono app, built from services (no listening here).
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from '../src/domain/errors.js';
+import { VERSION } from '../src/version.js';
+import { authRoutes } from './auth.routes.js';
+import { eventsRoutes } from './events.routes.js';
+import { requireAuth } from './http/auth.js';
+import type { AppEnv } from './http/env.js';
+import { errorBody, onError } from './http/errors.js';
+import { mailRoutes } from './mail.routes.js';
+import { activationPages, resetPages } from './pages.routes.js';
+import type { Services } from './services.js';
+import { sessionsRoutes } from './sessions.routes.js';
+import { siteRoutes } from './site.routes.js';
+import { usersRoutes } from './users.routes.js';
+
+const ADMIN_PREFIXES = ['/users', '/sessions', '/mail', '/events', '/license', '/settings', '/profiles', '/projects', '/audit'];
+
+export interface AppOptions {
+  heartbeatMs?: number;
+  /** Called once per finished request. */
+  log?: (line: string) => void;
+}
+
+export function createApp(services: Services, opts: AppOptions = {}) {
+  const app = new Hono<AppEnv>();
+  app.use(async (c, next) => {
+    const started = performance.now();
+    c.set('services', services);
+    await next();
+    opts.log?.(`${new Date().toISOString()} ${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
+  });
+  app.use(
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: (c) => c.json(errorBody('payload_too_large', 'The request body is too large (the limit is 64 KB).'), 413),
+    }),
+  );
+  app.onError(onError);
+  app.notFound((c) => c.json(errorBody('not_found', `There is no ${c.req.method} ${c.req.path}. See the README for the API.`), 404));
+
+  const api = new Hono<AppEnv>().get('/health', (c) => c.json({ status: 'ok', version: VERSION }));
+  for (const prefix of ADMIN_PREFIXES) api.use(prefix, requireAuth).use(`${prefix}/*`, requireAuth);
+  api
+    .route('/', authRoutes)
+    .route('/users', usersRoutes)
+    .route('/sessions', sessionsRoutes)
+    .route('/mail', mailRoutes)
+    .route('/events', eventsRoutes(opts.heartbeatMs ?? 15_000))
+    .route('/', siteRoutes);
+  app.route('/api', api);
+  app.route('/activate', activationPages);
+  app.route('/reset-password', resetPages);
+  app.get('/', (c) => c.text(`Seatdesk ${VERSION}. The admin console is the seatdesk command; the API is under /api.`));
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;
+export { AppError };

@@ -1,0 +1,35 @@
+// Admin API for captured mail.
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { requirePerm } from './http/auth.js';
+import type { AppEnv } from './http/env.js';
+import { PageQuery, query } from './http/validate.js';
+
+const MailQuery = PageQuery.pick({ q: true, offset: true, limit: true }).extend({ to: z.string().max(254).optional() });
+const LatestQuery = z.object({
+  to: z.string().max(254).optional(),
+  subject: z.string().max(200).optional(),
+  wait: z.coerce.number().min(0).max(30, 'wait: at most 30 seconds').optional(),
+});
+
+export const mailRoutes = new Hono<AppEnv>()
+  .use(requirePerm('mail'))
+  .get('/', (c) => c.json(c.var.services.mail.list(query(c, MailQuery))))
+  .get('/latest', async (c) => {
+    const q = query(c, LatestQuery);
+    const mail = await c.var.services.mail.latest(q.to ?? '', q.subject ?? '', q.wait ?? 0, c.req.raw.signal);
+    return c.json({ mail });
+  })
+  .get('/:id', async (c) => c.json({ mail: await c.var.services.mail.read(c.req.param('id')) }))
+  .get('/:id/raw', (c) => {
+    const path = c.var.services.mail.rawPath(c.req.param('id'));
+    c.header('Content-Type', 'message/rfc822');
+    return c.body(Readable.toWeb(createReadStream(path)) as ReadableStream);
+  })
+  .delete('/:id', async (c) => {
+    await c.var.services.mail.remove(c.req.param('id'));
+    return c.json({ ok: true });
+  })
+  .delete('/', async (c) => c.json({ deleted: await c.var.services.mail.removeAll() }));

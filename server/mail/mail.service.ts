@@ -1,0 +1,196 @@
+// Captured mail: raw .eml files in data/mail plus an index in the store; read, search, wait, delete.
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { convert } from 'html-to-text';
+import { simpleParser, type AddressObject } from 'mailparser';
+import { AppError } from '../../src/domain/errors.js';
+import { contains } from '../../src/domain/query.js';
+import type { MailEntry } from '../../src/domain/schemas.js';
+import { newId } from '../../src/domain/tokens.js';
+import type { Ctx } from '../context.js';
+
+export interface MailLink {
+  url: string;
+  kind: 'activation' | 'reset' | 'other';
+}
+
+export interface MailMessage extends MailEntry {
+  cc: string[];
+  headers: { key: string; value: string }[];
+  text: string;
+  htmlText: string | null;
+  links: MailLink[];
+  attachments: { filename: string | null; contentType: string; size: number }[];
+}
+
+const addresses = (a: AddressObject | AddressObject[] | undefined): string[] =>
+  (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => (v.address ?? v.name ?? '').toLowerCase())).filter(Boolean);
+
+export class MailService {
+  readonly dir: string;
+  constructor(private readonly ctx: Ctx) {
+    this.dir = join(ctx.config.dataDir, 'mail');
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+  }
+
+  newFileName(): { id: string; file: string; path: string } {
+    const id = newId();
+    const file = `${id}.eml`;
+    return { id, file, path: join(this.dir, file) };
+  }
+
+  /** Indexes a message whose raw source is already saved at `file`. Survives malformed MIME. */
+  async ingest(id: string, file: string, size: number, envelope: { from: string; to: string[] }): Promise<MailEntry> {
+    const now = this.ctx.now();
+    let entry: MailEntry;
+    try {
+      const parsed = await simpleParser(createReadStream(join(this.dir, file)), { skipHtmlToText: true, skipTextLinks: true });
+      const to = addresses(parsed.to);
+      entry = {
+        id,
+        messageId: parsed.messageId ?? null,
+        from: addresses(parsed.from)[0] ?? envelope.from,
+        to: to.length ? to : envelope.to,
+        subject: (parsed.subject ?? '').slice(0, 500),
+        date: (parsed.date && !isNaN(parsed.date.getTime()) ? parsed.date : now).toISOString(),
+        receivedAt: now.toISOString(),
+        size,
+        file,
+        snippet: (parsed.text ?? '').replace(/\s+/g, ' ').trim().slice(0, 160),
+      };
+    } catch {
+      entry = { id, messageId: null, from: envelope.from, to: envelope.to, subject: '(unreadable message)', date: now.toISOString(), receivedAt: now.toISOString(), size, file, snippet: '' };
+    }
+    const dropped = await this.ctx.store.transact((tx) => {
+      tx.put('mails', entry);
+      const over = this.ctx.store.count('mails') - this.ctx.store.settings.mailRetention;
+      const out: MailEntry[] = [];
+      if (over > 0) {
+        for (const m of this.ctx.store.values('mails')) {
+          if (out.length >= over) break;
+          out.push(m);
+          tx.del('mails', m.id);
+        }
+      }
+      return out;
+    });
+    for (const m of dropped) await unlink(join(this.dir, m.file)).catch(() => {});
+    this.ctx.bus.emit('mail.received', { mail: entry });
+    return entry;
+  }
+
+  list(q: { q?: string; to?: string; offset?: number; limit?: number }): { items: MailEntry[]; total: number } {
+    const needle = q.q?.trim().toLowerCase() ?? '';
+    const to = q.to?.trim().toLowerCase() ?? '';
+    const rows = [...this.ctx.store.values('mails')].filter(
+      (m) =>
+        (!to || m.to.some((t) => t.includes(to))) &&
+        (!needle || contains(m.from, needle) || contains(m.subject, needle) || m.to.some((t) => t.includes(needle))),
+    );
+    rows.reverse(); // newest first
+    const offset = Math.max(0, q.offset ?? 0);
+    const limit = Math.min(1000, Math.max(1, q.limit ?? 100));
+    return { items: rows.slice(offset, offset + limit), total: rows.length };
+  }
+
+  private find(to: string, subject: string): MailEntry | undefined {
+    const all = [...this.ctx.store.values('mails')];
+    for (let i = all.length - 1; i >= 0; i--) {
+      const m = all[i];
+      if ((!to || m.to.some((t) => t === to || t.includes(to))) && (!subject || contains(m.subject, subject))) return m;
+    }
+    return undefined;
+  }
+
+  /** The newest message matching, waiting up to `waitSeconds` for one to arrive. */
+  async latest(to: string, subject: string, waitSeconds: number, signal?: AbortSignal): Promise<MailEntry> {
+    to = to.trim().toLowerCase();
+    subject = subject.trim().toLowerCase();
+    const now = this.find(to, subject);
+    if (now) return now;
+    if (waitSeconds > 0) {
+      const found = await new Promise<MailEntry | undefined>((resolve) => {
+        const finish = (m?: MailEntry) => {
+          clearTimeout(timer);
+          off();
+          signal?.removeEventListener('abort', onAbort);
+          resolve(m);
+        };
+        const onAbort = () => finish();
+        const timer = setTimeout(() => finish(), Math.min(30, waitSeconds) * 1000);
+        const off = this.ctx.bus.subscribe((e) => {
+          if (e.type === 'mail.received') {
+            const m = this.find(to, subject);
+            if (m) finish(m);
+          }
+        });
+        signal?.addEventListener('abort', onAbort);
+      });
+      if (found) return found;
+    }
+    throw new AppError('no_message', `No message${to ? ` to ${to}` : ''}${subject ? ` with "${subject}" in the subject` : ''} has arrived.`);
+  }
+
+  entry(id: string): MailEntry {
+    const m = this.ctx.store.get('mails', id);
+    if (!m) throw new AppError('not_found', `No captured message has the id "${id}".`);
+    return m;
+  }
+
+  async read(id: string): Promise<MailMessage> {
+    const m = this.entry(id);
+    const raw = await readFile(join(this.dir, m.file));
+    const p = await simpleParser(raw, { skipTextLinks: true });
+    const htmlText = typeof p.html === 'string' ? convert(p.html, { wordwrap: false, selectors: [{ selector: 'a', options: { hideLinkHrefIfSameAsText: true } }] }) : null;
+    const hrefs = typeof p.html === 'string' ? [...p.html.matchAll(/href\s*=\s*["']([^"']+)["']/gi)].map((x) => decodeEntities(x[1])) : [];
+    const inText = [...(p.text ?? '').matchAll(/https?:\/\/[^\s<>"')\]]+/g)].map((x) => x[0]);
+    return {
+      ...m,
+      cc: addresses(p.cc),
+      headers: [...p.headerLines].map((h) => ({ key: h.key, value: h.line.slice(h.key.length + 1).trim() })).slice(0, 200),
+      text: p.text ?? '',
+      htmlText,
+      links: orderLinks([...hrefs, ...inText]),
+      attachments: p.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size })),
+    };
+  }
+
+  rawPath(id: string): string {
+    return join(this.dir, this.entry(id).file);
+  }
+
+  async remove(id: string): Promise<void> {
+    const m = this.entry(id);
+    await this.ctx.store.transact((tx) => tx.del('mails', id));
+    await unlink(join(this.dir, m.file)).catch(() => {});
+  }
+
+  async removeAll(): Promise<number> {
+    const all = [...this.ctx.store.values('mails')];
+    await this.ctx.store.transact((tx) => {
+      for (const m of all) tx.del('mails', m.id);
+    });
+    await rm(this.dir, { recursive: true, force: true });
+    await mkdir(this.dir, { recursive: true });
+    return all.length;
+  }
+}
+
+const decodeEntities = (s: string) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+
+/** Unique links, activation and reset links first. */
+export function orderLinks(urls: string[]): MailLink[] {
+  const seen = new Set<string>();
+  const links: MailLink[] = [];
+  for (const url of urls) {
+    if (seen.has(url)) continue;
+    seen.add(url);
+    links.push({ url, kind: /\/activate\//.test(url) ? 'activation' : /\/reset-password\//.test(url) ? 'reset' : 'other' });
+  }
+  const rank = { activation: 0, reset: 1, other: 2 };
+  return links.sort((a, b) => rank[a.kind] - rank[b.kind]);
+}

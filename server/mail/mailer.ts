@@ -1,0 +1,39 @@
+// Sends Seatdesk's messages with nodemailer; never throws: a failure is reported in the result.
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { MailResult } from '../../src/domain/schemas.js';
+import type { Message } from './templates.js';
+
+export class Mailer {
+  private transport: Transporter | null;
+  constructor(
+    smtpUrl: string | null,
+    private readonly from: string,
+  ) {
+    // The URL's own settings win; these fill in what it leaves out. A small pool keeps bursts
+    // of invitations from opening one connection each.
+    this.transport = smtpUrl
+      ? nodemailer.createTransport({
+          url: smtpUrl,
+          pool: true,
+          maxConnections: 4,
+          connectionTimeout: 10_000,
+          greetingTimeout: 10_000,
+          socketTimeout: 20_000,
+        })
+      : null;
+  }
+
+  async send(msg: Message): Promise<MailResult> {
+    if (!this.transport) return { sent: false, error: 'Mail is off: no SMTP relay is configured and the built-in sink is disabled.' };
+    try {
+      const info = await this.transport.sendMail({ from: this.from, ...msg });
+      return { sent: true, messageId: info.messageId };
+    } catch (e) {
+      return { sent: false, error: `Mail could not be sent: ${(e as Error).message}` };
+    }
+  }
+
+  close(): void {
+    this.transport?.close();
+  }
+}

@@ -1,0 +1,143 @@
+// The composition root and the only file that listens: store, services, SMTP sink, HTTP server.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { open, readFile, unlink } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { DEFAULT_SCRYPT, type ScryptParams } from '../src/domain/passwords.js';
+import { createApp } from './app.js';
+import { isLoopback, type ServerConfig } from './config.js';
+import type { Ctx } from './context.js';
+import { EventBus } from './events.js';
+import { Mailer } from './mail/mailer.js';
+import { startSink, type Sink } from './mail/sink.js';
+import { createServices, type Services } from './services.js';
+import type { FileOps } from './store/durable-file.js';
+import { Store } from './store/store.repository.js';
+
+export interface StartOptions {
+  now?: () => Date;
+  scrypt?: ScryptParams;
+  fileOps?: FileOps;
+  heartbeatMs?: number;
+  /** How often idle sessions are swept and activity is written. */
+  sweepMs?: number;
+  activityFlushMs?: number;
+  /** Print where it listens. */
+  quiet?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  smtpPort: number | null;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export class ServerStartError extends Error {}
+
+export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
+  if (!isLoopback(config.host) && !config.allowRemote)
+    throw new ServerStartError(`Refusing to listen on ${config.host}: it is not a loopback address. Pass --allow-remote to expose Seatdesk on purpose.`);
+  const now = opts.now ?? (() => new Date());
+  const release = await takeLock(config.dataDir);
+  const cleanups: (() => Promise<void> | void)[] = [release];
+  const cleanup = async () => {
+    for (const f of cleanups.reverse()) await f();
+  };
+  try {
+    const store = await Store.open(config.dataDir, { fileOps: opts.fileOps, now });
+    cleanups.push(() => store.close());
+    const bus = new EventBus();
+    const ctx: Ctx = { store, bus, config, now, scrypt: opts.scrypt ?? config.scrypt ?? DEFAULT_SCRYPT, mailer: null as unknown as Mailer };
+    const services = createServices(ctx);
+    await services.mail.init();
+
+    let sink: Sink | null = null;
+    if (config.smtpPort !== null) {
+      sink = await startSink(services.mail, config.smtpHost, config.smtpPort);
+      cleanups.push(() => sink!.close());
+    }
+    const smtpUrl = config.smtpUrl ?? (sink ? `smtp://127.0.0.1:${sink.port}` : null);
+    ctx.mailer = new Mailer(smtpUrl, config.mailFrom);
+    cleanups.push(() => ctx.mailer.close());
+
+    if (config.adminEmail && config.adminPassword) await services.users.seedAdmin(config.adminEmail, config.adminPassword);
+
+    let log: WriteStream | null = null;
+    if (config.requestLog) {
+      log = createWriteStream(join(config.dataDir, 'server.log'), { flags: 'a', mode: 0o600 });
+      cleanups.push(() => new Promise<void>((r) => log!.end(() => r())));
+    }
+    const app = createApp(services, { heartbeatMs: opts.heartbeatMs, log: log ? (line) => log!.write(line + '\n') : undefined });
+
+    const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+      s.once('error', reject);
+    });
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          server.close(() => r());
+          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        }),
+    );
+    const port = (server.address() as AddressInfo).port;
+
+    const sweep = setInterval(() => void services.sessions.sweepIdle().catch(() => {}), opts.sweepMs ?? 10_000);
+    const flush = setInterval(() => void services.sessions.flushActivity().catch(() => {}), opts.activityFlushMs ?? 5_000);
+    sweep.unref();
+    flush.unref();
+    cleanups.push(async () => {
+      clearInterval(sweep);
+      clearInterval(flush);
+      await services.sessions.flushActivity().catch(() => {});
+    });
+
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const url = `http://${host}:${port}`;
+    if (!opts.quiet) {
+      console.log(`Seatdesk ${url} (data ${config.dataDir})`);
+      console.log(sink ? `Mail sink smtp://${config.smtpHost}:${sink.port}` : `Mail sink off; mail goes to ${smtpUrl ?? 'nowhere (mail is off)'}`);
+      if (!isLoopback(config.host)) console.log(`WARNING: listening on ${config.host}, reachable from other machines (--allow-remote).`);
+    }
+    let closing: Promise<void> | null = null;
+    return { url, port, smtpPort: sink?.port ?? null, services, close: () => (closing ??= cleanup()) };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
+
+/** One server per data dir: a lock file holding the pid; a dead pid's lock is taken over. */
+async function takeLock(dir: string): Promise<() => Promise<void>> {
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'server.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fh = await open(file, 'wx', 0o600);
+      await fh.writeFile(String(process.pid));
+      await fh.close();
+      return () => unlink(file).catch(() => {});
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+      if (pid && pid !== process.pid && alive(pid))
+        throw new ServerStartError(`Another Seatdesk server (pid ${pid}) is using ${dir}. Stop it first (seatdesk stop), or use another SEATDESK_DATA_DIR.`);
+      if (pid === process.pid) throw new ServerStartError(`This process already runs a Seatdesk server on ${dir}.`);
+      await unlink(file).catch(() => {});
+    }
+  }
+  throw new ServerStartError(`Could not take the lock ${file}.`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,99 @@
+// The browser pages behind activation and reset links: small HTML forms, no JavaScript.
+import { Hono, type Context } from 'hono';
+import { AppError, isAppError } from '../src/domain/errors.js';
+import { Password } from '../src/domain/schemas.js';
+import type { AppEnv } from './http/env.js';
+
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+
+type Kind = 'activation' | 'reset';
+
+function page(c: Context, title: string, body: string, status = 200) {
+  c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+  c.header('Referrer-Policy', 'no-referrer');
+  c.header('Cache-Control', 'no-store');
+  c.header('X-Content-Type-Options', 'nosniff');
+  c.header('X-Frame-Options', 'DENY');
+  return c.html(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+      `<title>${esc(title)} · Seatdesk</title><style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}` +
+      `label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.4rem;box-sizing:border-box}button{margin-top:1rem;padding:.5rem 1rem}` +
+      `.err{color:#a00;border:1px solid #a00;padding:.5rem}</style></head><body><h1>${esc(title)}</h1>${body}</body></html>`,
+    status as 200,
+  );
+}
+
+function form(kind: Kind, email: string, error: string | null, values: { firstName?: string; lastName?: string } = {}) {
+  const names =
+    kind === 'activation'
+      ? `<label for="firstName">First name</label><input id="firstName" name="firstName" required maxlength="100" value="${esc(values.firstName ?? '')}">` +
+        `<label for="lastName">Last name</label><input id="lastName" name="lastName" maxlength="100" value="${esc(values.lastName ?? '')}">`
+      : '';
+  return (
+    `<p>Account: <strong>${esc(email)}</strong></p>` +
+    (error ? `<p class="err" role="alert">${esc(error)}</p>` : '') +
+    `<form method="post">${names}` +
+    `<label for="password">Password (at least 12 characters)</label><input id="password" name="password" type="password" required minlength="12" maxlength="128" autocomplete="new-password">` +
+    `<label for="password2">Password again</label><input id="password2" name="password2" type="password" required minlength="12" maxlength="128" autocomplete="new-password">` +
+    `<button type="submit">${kind === 'activation' ? 'Activate account' : 'Set password'}</button></form>`
+  );
+}
+
+const TITLE: Record<Kind, string> = { activation: 'Activate your account', reset: 'Choose a new password' };
+
+function sameOrigin(c: Context<AppEnv>): boolean {
+  const origin = c.req.header('origin');
+  if (!origin || origin === 'null') return true; // no-referrer policy can make browsers send "null"
+  try {
+    const host = new URL(origin).host;
+    return host === c.req.header('host') || host === new URL(c.var.services.ctx.config.publicUrl).host;
+  } catch {
+    return false;
+  }
+}
+
+const routesFor = (kind: Kind) =>
+  new Hono<AppEnv>()
+    .get('/:token', (c) => {
+      const users = c.var.services.users;
+      try {
+        const rec = users.checkToken(kind, c.req.param('token'));
+        return page(c, TITLE[kind], form(kind, users.get(rec.userId).email, null));
+      } catch (e) {
+        if (!isAppError(e)) throw e;
+        return page(c, 'This link cannot be used', `<p class="err">${esc(e.message)}</p>`, e.status);
+      }
+    })
+    .post('/:token', async (c) => {
+      const users = c.var.services.users;
+      if (!sameOrigin(c)) return page(c, 'Request refused', '<p class="err">This form was posted from another site.</p>', 403);
+      let rec;
+      try {
+        rec = users.checkToken(kind, c.req.param('token'));
+      } catch (e) {
+        if (!isAppError(e)) throw e;
+        return page(c, 'This link cannot be used', `<p class="err">${esc(e.message)}</p>`, e.status);
+      }
+      const email = users.get(rec.userId).email;
+      const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+      const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+      const values = { firstName: str('firstName'), lastName: str('lastName') };
+      try {
+        const pw = Password.safeParse(str('password'));
+        if (!pw.success) throw new AppError('validation_failed', pw.error.issues[0].message);
+        if (str('password') !== str('password2')) throw new AppError('validation_failed', 'The two passwords are not the same.');
+        await users.completeToken(kind, { token: c.req.param('token'), password: str('password'), ...values });
+      } catch (e) {
+        if (!isAppError(e)) throw e;
+        return page(c, TITLE[kind], form(kind, email, e.message, values), e.status);
+      }
+      return page(
+        c,
+        kind === 'activation' ? 'Your account is active' : 'Your password is changed',
+        `<p>You can now sign in as <strong>${esc(email)}</strong>.</p>`,
+      );
+    });
+
+export const activationPages = routesFor('activation');
+export const resetPages = routesFor('reset');

@@ -1,0 +1,16 @@
+// Admin API for login sessions: the grid, history and termination.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { actorOf, requirePerm } from './http/auth.js';
+import type { AppEnv } from './http/env.js';
+import { PageQuery, query } from './http/validate.js';
+
+const SessionQuery = PageQuery.extend({
+  client: z.string().regex(/^(all|(web|tui|explorer|api)(,(web|tui|explorer|api))*)$/, 'client: use all, or a comma list of web, tui, explorer, api').optional(),
+  state: z.enum(['live', 'ended']).optional(),
+});
+
+export const sessionsRoutes = new Hono<AppEnv>()
+  .use(requirePerm('sessions'))
+  .get('/', (c) => c.json(c.var.services.sessions.list(query(c, SessionQuery))))
+  .delete('/:id', async (c) => c.json({ session: await c.var.services.sessions.terminate(actorOf(c), c.req.param('id')) }));

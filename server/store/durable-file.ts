@@ -1,0 +1,73 @@
+// A lowdb adapter that makes each write durable: temp file, fsync, rename, fsync the directory.
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Adapter } from 'lowdb';
+
+export class StoreCorruptError extends Error {
+  constructor(readonly file: string, reason: string) {
+    super(
+      `The store file ${file} cannot be read: ${reason}. Seatdesk will not start on it and has not changed it. ` +
+        `Restore it from a backup (or move it aside to start empty) and start again.`,
+    );
+    this.name = 'StoreCorruptError';
+  }
+}
+
+/** The file layer, replaceable in tests to inject disk faults. */
+export interface FileOps {
+  writeDurable(file: string, text: string): Promise<void>;
+}
+
+export const realFileOps: FileOps = {
+  async writeDurable(file, text) {
+    const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
+    const fh = await open(tmp, 'w', 0o600);
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file).catch(async (e) => {
+      await unlink(tmp).catch(() => {});
+      throw e;
+    });
+    await fsyncDir(dirname(file));
+  },
+};
+
+export async function fsyncDir(dir: string): Promise<void> {
+  const dh = await open(dir, 'r');
+  try {
+    await dh.sync();
+  } finally {
+    await dh.close();
+  }
+}
+
+export class DurableJSONFile<T> implements Adapter<T> {
+  constructor(
+    private readonly file: string,
+    private readonly ops: FileOps = realFileOps,
+  ) {}
+
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new StoreCorruptError(this.file, (e as Error).message);
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch (e) {
+      throw new StoreCorruptError(this.file, `not valid JSON (${(e as Error).message})`);
+    }
+  }
+
+  write(data: T): Promise<void> {
+    // Stringify before the first await, so the snapshot is of this exact moment.
+    return this.ops.writeDurable(this.file, JSON.stringify(data));
+  }
+}

@@ -1,0 +1,30 @@
+// Admin API for users: list, read, invite, change, and the lifecycle actions.
+import { Hono } from 'hono';
+import { InviteBody, PatchUserBody, UserStatus } from '../src/domain/schemas.js';
+import { actorOf, requirePerm } from './http/auth.js';
+import type { AppEnv } from './http/env.js';
+import { jsonBody, PageQuery, query } from './http/validate.js';
+import { toPublicUser } from './users.service.js';
+
+const UserQuery = PageQuery.extend({ status: UserStatus.optional() });
+
+export const usersRoutes = new Hono<AppEnv>()
+  .use(requirePerm('users'))
+  .get('/', (c) => c.json(c.var.services.users.list(query(c, UserQuery))))
+  .post('/invite', async (c) => {
+    const body = await jsonBody(c, InviteBody);
+    return c.json(await c.var.services.users.invite(actorOf(c), body), 201);
+  })
+  .get('/:id', (c) => c.json({ user: toPublicUser(c.var.services.users.get(c.req.param('id'))) }))
+  .patch('/:id', async (c) => {
+    const body = await jsonBody(c, PatchUserBody);
+    return c.json({ user: await c.var.services.users.patch(actorOf(c), c.req.param('id'), body) });
+  })
+  .post('/:id/deactivate', async (c) => c.json({ user: await c.var.services.users.deactivate(actorOf(c), c.req.param('id')) }))
+  .post('/:id/reactivate', async (c) => c.json(await c.var.services.users.reactivate(actorOf(c), c.req.param('id'))))
+  .post('/:id/resend-activation', async (c) => c.json(await c.var.services.users.resendActivation(actorOf(c), c.req.param('id'))))
+  .post('/:id/reset-password', async (c) => c.json(await c.var.services.users.resetPassword(actorOf(c), c.req.param('id'))))
+  .post('/:id/terminate-sessions', async (c) =>
+    c.json({ ended: await c.var.services.sessions.terminateUser(actorOf(c), c.req.param('id')) }),
+  );
+

@@ -1,0 +1,56 @@
+// The seatdesk command: the console by default; server, status, stop and logout.
+import { Command, Option } from 'commander';
+import { VERSION } from './version.js';
+
+const program = new Command()
+  .name('seatdesk')
+  .description('Seatdesk: licensed seats, user accounts and login sessions, administered from the terminal.')
+  .version(VERSION, '-v, --version')
+  .option('--read-only', 'open the console with every changing key disabled')
+  .addOption(new Option('--url <url>', 'server to connect to').env('SEATDESK_URL').default('http://127.0.0.1:4780'))
+  .action(async (opts: { readOnly?: boolean; url: string }) => {
+    const { runConsole } = await import('../tui/main.js');
+    process.exitCode = await runConsole({ url: opts.url, readOnly: !!opts.readOnly });
+  });
+
+program
+  .command('server')
+  .description('run the Seatdesk server in the foreground')
+  .addOption(new Option('-p, --port <port>', 'HTTP port').env('SEATDESK_PORT'))
+  .addOption(new Option('--host <host>', 'address to bind').env('SEATDESK_HOST'))
+  .addOption(new Option('--smtp-port <port>', 'SMTP sink port, or "off"').env('SEATDESK_SMTP_PORT'))
+  .addOption(new Option('--data-dir <dir>', 'data directory').env('SEATDESK_DATA_DIR'))
+  .addOption(new Option('--public-url <url>', 'base URL used in mailed links').env('SEATDESK_PUBLIC_URL'))
+  .addOption(new Option('--smtp-url <url>', 'send mail through this relay instead of the sink').env('SEATDESK_SMTP_URL'))
+  .option('--allow-remote', 'allow binding a non-loopback address')
+  .action(async (opts: Record<string, string | boolean | undefined>) => {
+    const { runServer } = await import('./server-command.js');
+    await runServer(opts);
+  });
+
+program
+  .command('status')
+  .description('show whether a background server is running')
+  .action(async () => {
+    const { status } = await import('./daemon.js');
+    process.exitCode = await status(program.opts().url);
+  });
+
+program
+  .command('stop')
+  .description('stop the background server')
+  .action(async () => {
+    const { stop } = await import('./daemon.js');
+    process.exitCode = await stop();
+  });
+
+program
+  .command('logout')
+  .description('forget the remembered console sign-in')
+  .action(async () => {
+    const { forgetToken } = await import('./token-file.js');
+    await forgetToken();
+    console.log('Signed out: the remembered token is deleted.');
+  });
+
+await program.parseAsync(process.argv);

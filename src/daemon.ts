@@ -1,0 +1,80 @@
+// The background server that `seatdesk` starts when none answers: start, status, stop.
+import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const DEFAULT_URL = 'http://127.0.0.1:4780';
+const dataDir = () => resolve(process.env.SEATDESK_DATA_DIR || './data');
+const pidFile = () => join(dataDir(), 'server.pid');
+
+export async function health(url: string, timeoutMs = 1500): Promise<{ status: string; version: string } | null> {
+  try {
+    const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    return res.ok ? ((await res.json()) as { status: string; version: string }) : null;
+  } catch {
+    return null;
+  }
+}
+
+export const isLocalDefault = (url: string): boolean => {
+  const u = new URL(url);
+  return (u.hostname === '127.0.0.1' || u.hostname === 'localhost') && (u.port || '80') === '4780';
+};
+
+/** Starts `seatdesk server` detached, logging to the data dir, and waits until it answers. */
+export async function startBackground(url: string, waitMs = 15_000): Promise<void> {
+  await mkdir(dataDir(), { recursive: true });
+  const log = openSync(join(dataDir(), 'server.out.log'), 'a', 0o600);
+  const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'seatdesk.js');
+  const child = spawn(process.execPath, [bin, 'server'], { detached: true, stdio: ['ignore', log, log], env: process.env });
+  child.unref();
+  await writeFile(pidFile(), String(child.pid), { mode: 0o600 });
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline) {
+    if (await health(url, 500)) return;
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`The background server did not start; see ${join(dataDir(), 'server.out.log')}.`);
+}
+
+export async function status(url: string): Promise<number> {
+  const h = await health(url);
+  const pid = await readFile(pidFile(), 'utf8').catch(() => null);
+  if (h) {
+    console.log(`running: ${url} (version ${h.version}${pid ? `, pid ${pid.trim()}` : ''})`);
+    return 0;
+  }
+  console.log(`not running: nothing answers at ${url}`);
+  return 3;
+}
+
+export async function stop(): Promise<number> {
+  const pid = Number((await readFile(pidFile(), 'utf8').catch(() => '')).trim());
+  if (!pid) {
+    console.log('No background server was started from this data dir.');
+    return 1;
+  }
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    console.log(`The background server (pid ${pid}) is not running.`);
+    await unlink(pidFile()).catch(() => {});
+    return 1;
+  }
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+      await new Promise((r) => setTimeout(r, 100));
+    } catch {
+      await unlink(pidFile()).catch(() => {});
+      console.log(`Stopped the background server (pid ${pid}).`);
+      return 0;
+    }
+  }
+  console.log(`The server (pid ${pid}) did not stop within 10 s.`);
+  return 1;
+}

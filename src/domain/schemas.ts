@@ -1,0 +1,218 @@
+// Zod schemas for every stored and exchanged resource: the one place their shape is defined.
+import { z } from 'zod';
+
+export const USER_PROFILES = ['Default', 'Tester', 'Developer', 'Viewer', 'Project Admin'] as const;
+export const ADMIN_PROFILES = ['Site Administrator', 'User Administrator'] as const;
+export const USER_STATUSES = ['pending', 'active', 'inactive'] as const;
+export const CLIENTS = ['web', 'tui', 'explorer', 'api'] as const;
+export const END_REASONS = ['logout', 'idle', 'admin', 'limit', 'deactivated', 'password_reset'] as const;
+
+export const UserProfile = z.enum(USER_PROFILES);
+export const AdminProfile = z.enum(ADMIN_PROFILES);
+export const UserStatus = z.enum(USER_STATUSES);
+export const Client = z.enum(CLIENTS);
+export const EndReason = z.enum(END_REASONS);
+
+const iso = z.string();
+const isoOrNull = z.string().nullable();
+
+export const Membership = z.object({ projectId: z.string(), profile: UserProfile });
+
+export const User = z.object({
+  id: z.string(),
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  status: UserStatus,
+  userProfile: UserProfile,
+  adminProfile: AdminProfile.nullable(),
+  projects: z.array(Membership),
+  /** Memberships taken away at deactivation, restored at reactivation. */
+  suspendedProjects: z.array(Membership),
+  passwordHash: z.string().nullable(),
+  createdAt: iso,
+  invitedBy: z.string().nullable(),
+  activatedAt: isoOrNull,
+  lastLoginAt: isoOrNull,
+  deactivatedAt: isoOrNull,
+});
+export type User = z.infer<typeof User>;
+/** A user as the API shows it: never the password hash. */
+export type PublicUser = Omit<User, 'passwordHash'>;
+
+export const Project = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  requirements: z.array(z.object({ id: z.string(), title: z.string() })),
+  testPlans: z.array(z.object({ id: z.string(), title: z.string() })),
+  testCases: z.array(z.object({ id: z.string(), title: z.string(), requirementId: z.string() })),
+  createdAt: iso,
+});
+export type Project = z.infer<typeof Project>;
+
+export const License = z.object({
+  plan: z.enum(['trial', 'standard']),
+  seats: z.number().int().min(1),
+  expiresAt: isoOrNull,
+});
+export type License = z.infer<typeof License>;
+
+export const Settings = z.object({
+  idleTimeoutMinutes: z.number().int().min(1).max(10080).nullable(),
+  maxSessionsPerUser: z.number().int().min(1).max(100),
+  mailRetention: z.number().int().min(10).max(100000),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const Session = z.object({
+  id: z.string(),
+  userId: z.string(),
+  email: z.string(),
+  client: Client,
+  clientId: z.string().nullable(),
+  apiTokenId: z.string().nullable(),
+  tokenHash: z.string().nullable(),
+  address: z.string(),
+  userAgent: z.string(),
+  startedAt: iso,
+  lastActivityAt: iso,
+  endedAt: isoOrNull,
+  endReason: EndReason.nullable(),
+  endedBy: z.string().nullable(),
+});
+export type Session = z.infer<typeof Session>;
+export type PublicSession = Omit<Session, 'tokenHash'>;
+
+export const ApiToken = z.object({
+  id: z.string(),
+  userId: z.string(),
+  name: z.string(),
+  tokenHash: z.string(),
+  createdAt: iso,
+  lastUsedAt: isoOrNull,
+  revokedAt: isoOrNull,
+});
+export type ApiToken = z.infer<typeof ApiToken>;
+
+/** Single-use links: activation and password reset. */
+export const ActionToken = z.object({
+  id: z.string(),
+  kind: z.enum(['activation', 'reset']),
+  userId: z.string(),
+  tokenHash: z.string(),
+  createdAt: iso,
+  expiresAt: iso,
+  usedAt: isoOrNull,
+});
+export type ActionToken = z.infer<typeof ActionToken>;
+
+export const MailEntry = z.object({
+  id: z.string(),
+  messageId: z.string().nullable(),
+  from: z.string(),
+  to: z.array(z.string()),
+  subject: z.string(),
+  date: iso,
+  receivedAt: iso,
+  size: z.number(),
+  file: z.string(),
+  snippet: z.string(),
+});
+export type MailEntry = z.infer<typeof MailEntry>;
+
+export const AuditEntry = z.object({
+  id: z.string(),
+  at: iso,
+  actorId: z.string().nullable(),
+  actorEmail: z.string().nullable(),
+  action: z.string(),
+  targetId: z.string().nullable(),
+  targetEmail: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const SCHEMA_VERSION = 1;
+
+export const StoreData = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  seq: z.number().int().min(0),
+  site: z.object({ name: z.string(), createdAt: iso }),
+  license: License,
+  settings: Settings,
+  users: z.array(User),
+  projects: z.array(Project),
+  sessions: z.array(Session),
+  apiTokens: z.array(ApiToken),
+  actionTokens: z.array(ActionToken),
+  mails: z.array(MailEntry),
+  audit: z.array(AuditEntry),
+});
+export type StoreData = z.infer<typeof StoreData>;
+
+// ---- request bodies -------------------------------------------------------
+
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, 'email is too long')
+  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'not a valid email address');
+
+export const Password = z
+  .string()
+  .min(12, 'password must be at least 12 characters')
+  .max(128, 'password must be at most 128 characters');
+
+export const SetupBody = z.object({ email: Email, password: Password });
+export const InviteBody = z.object({
+  email: Email,
+  userProfile: UserProfile.optional(),
+  adminProfile: AdminProfile.nullable().optional(),
+});
+export const PatchUserBody = z
+  .object({
+    firstName: z.string().trim().max(100).optional(),
+    lastName: z.string().trim().max(100).optional(),
+    userProfile: UserProfile.optional(),
+    adminProfile: AdminProfile.nullable().optional(),
+  })
+  .strict();
+export const LoginBody = z.object({
+  email: z.string().trim().toLowerCase().max(254),
+  password: z.string().max(1024),
+  client: z.enum(['web', 'tui', 'explorer']).optional(),
+  clientId: z.string().min(1).max(200).optional(),
+  replaceSessionId: z.string().max(100).optional(),
+  terminateOldest: z.boolean().optional(),
+});
+export const CompleteTokenBody = z.object({
+  token: z.string().min(1).max(200),
+  password: Password,
+  firstName: z.string().trim().max(100).optional(),
+  lastName: z.string().trim().max(100).optional(),
+});
+export const LicenseBody = z
+  .object({
+    plan: z.enum(['trial', 'standard']).optional(),
+    seats: z.number().int().min(1).max(1_000_000).optional(),
+    expiresAt: z.iso.datetime().nullable().optional(),
+  })
+  .strict();
+export const SettingsBody = z
+  .object({
+    idleTimeoutMinutes: z.number().int().min(1).max(10080).nullable().optional(),
+    maxSessionsPerUser: z.number().int().min(1).max(100).optional(),
+    mailRetention: z.number().int().min(10).max(100000).optional(),
+  })
+  .strict();
+export const TokenBody = z.object({ name: z.string().trim().min(1).max(100) });
+
+export type LicenseView = License & { held: number; available: number };
+export type MailResult = { sent: boolean; messageId?: string; error?: string };
+export type UserProfile = z.infer<typeof UserProfile>;
+export type AdminProfile = z.infer<typeof AdminProfile>;
+export type UserStatus = z.infer<typeof UserStatus>;
+export type Client = z.infer<typeof Client>;
+export type EndReason = z.infer<typeof EndReason>;

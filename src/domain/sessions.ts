@@ -1,0 +1,27 @@
+// Session rules: idle expiry, which session to evict, and what an ended session tells its holder.
+import type { Session } from './schemas.js';
+
+export const SESSION_HISTORY_KEEP = 10_000;
+
+export function isIdle(s: Pick<Session, 'lastActivityAt'>, idleMinutes: number | null, nowMs: number): boolean {
+  return idleMinutes !== null && nowMs - Date.parse(s.lastActivityAt) >= idleMinutes * 60_000;
+}
+
+/** The least recently active session. */
+export function pickOldest<T extends Pick<Session, 'lastActivityAt'>>(sessions: T[]): T | undefined {
+  let best: T | undefined;
+  for (const s of sessions) if (!best || s.lastActivityAt < best.lastActivityAt) best = s;
+  return best;
+}
+
+const MESSAGES: Record<NonNullable<Session['endReason']>, string> = {
+  admin: 'Your session was terminated by the site administrator.',
+  idle: 'Your session ended after a period of inactivity. Sign in again.',
+  logout: 'You signed out of this session. Sign in again.',
+  limit: 'This session was ended to make room for a newer sign-in (the session limit was reached).',
+  deactivated: 'Your account was deactivated, which ended this session.',
+  password_reset: 'Your password was reset, which ended this session. Set a new password from the link you were sent.',
+};
+
+export const terminationMessage = (reason: Session['endReason']): string =>
+  reason ? MESSAGES[reason] : 'This session has ended. Sign in again.';

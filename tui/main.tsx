@@ -1,0 +1,1 @@
+export async function runConsole(_o: { url: string; readOnly: boolean }): Promise<number> { return 0; }
