@@ -1,5 +1,5 @@
 // A lowdb adapter that makes each write durable: temp file, fsync, rename, fsync the directory.
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 
@@ -16,9 +16,15 @@ export class StoreCorruptError extends Error {
 /** The file layer, replaceable in tests to inject disk faults. */
 export interface FileOps {
   writeDurable(file: string, text: string): Promise<void>;
+  /** Appends to an open journal and waits until it is on disk. */
+  appendDurable(fh: FileHandle, text: string): Promise<void>;
 }
 
 export const realFileOps: FileOps = {
+  async appendDurable(fh, text) {
+    await fh.write(text);
+    await fh.datasync();
+  },
   async writeDurable(file, text) {
     const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
     const fh = await open(tmp, 'w', 0o600);

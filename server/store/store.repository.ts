@@ -234,8 +234,7 @@ export class Store {
     const line = JSON.stringify({ seq: this.seq + 1, ops }) + '\n';
     const before = this.journalBytes;
     try {
-      await this.journal.write(line);
-      await this.journal.datasync();
+      await this.fileOps.appendDurable(this.journal, line);
     } catch (e) {
       await this.journal.truncate(before).catch(() => {});
       throw e;

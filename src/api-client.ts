@@ -1,0 +1,211 @@
+// The typed HTTP client for the Seatdesk API: the console's only way to the server.
+import type {
+  AdminProfile,
+  AuditEntry,
+  LicenseView,
+  MailEntry,
+  MailResult,
+  PublicSession,
+  PublicUser,
+  Settings,
+  UserProfile,
+  UserStatus,
+} from './domain/schemas.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+export interface ListQuery {
+  q?: string;
+  sort?: string;
+  order?: 'asc' | 'desc';
+  offset?: number;
+  limit?: number;
+}
+export interface MailLink {
+  url: string;
+  kind: 'activation' | 'reset' | 'other';
+}
+export interface MailMessage extends MailEntry {
+  cc: string[];
+  headers: { key: string; value: string }[];
+  text: string;
+  htmlText: string | null;
+  links: MailLink[];
+  attachments: { filename: string | null; contentType: string; size: number }[];
+}
+export interface LinkResult {
+  user: PublicUser;
+  activationLink?: string;
+  resetLink?: string;
+  mail: MailResult;
+}
+export interface LoginResult {
+  token: string;
+  session: PublicSession;
+  user: PublicUser;
+}
+export interface ServerEvent {
+  type: string;
+  data: unknown;
+}
+
+function qs(q: object): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export class ApiClient {
+  token: string | null;
+  constructor(
+    readonly baseUrl: string,
+    opts: { token?: string | null; timeoutMs?: number } = {},
+  ) {
+    this.token = opts.token ?? null;
+    this.timeoutMs = opts.timeoutMs ?? 15_000;
+  }
+  private readonly timeoutMs: number;
+
+  async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(this.baseUrl + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: signal ?? AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw new ApiError(0, 'unreachable', `Cannot reach the server at ${this.baseUrl} (${(e as Error).message}).`);
+    }
+    const text = await res.text();
+    let data: unknown = null;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch {
+      if (!res.ok) throw new ApiError(res.status, 'bad_response', text.slice(0, 200) || res.statusText);
+      return text as T;
+    }
+    if (!res.ok) {
+      const err = (data as { error?: { code?: string; message?: string } })?.error;
+      const { code, message, ...details } = (err ?? {}) as Record<string, unknown>;
+      throw new ApiError(res.status, String(code ?? 'http_' + res.status), String(message ?? res.statusText), details);
+    }
+    return data as T;
+  }
+
+  // ---- auth and setup ----
+  health = () => this.request<{ status: string; version: string }>('GET', '/api/health');
+  setupStatus = () => this.request<{ needsSetup: boolean; local: boolean }>('GET', '/api/setup');
+  setup = (email: string, password: string) => this.request<{ user: PublicUser }>('POST', '/api/setup', { email, password });
+  login = (body: { email: string; password: string; client?: 'web' | 'tui' | 'explorer'; clientId?: string; replaceSessionId?: string; terminateOldest?: boolean }) =>
+    this.request<LoginResult>('POST', '/api/auth/login', body);
+  logout = () => this.request<{ ok: true }>('POST', '/api/auth/logout');
+  me = () => this.request<{ user: PublicUser; session: PublicSession }>('GET', '/api/me');
+  activate = (body: { token: string; password: string; firstName?: string; lastName?: string }) =>
+    this.request<{ user: PublicUser }>('POST', '/api/auth/activate', body);
+  resetPasswordWithToken = (body: { token: string; password: string }) => this.request<{ user: PublicUser }>('POST', '/api/auth/reset-password', body);
+  listTokens = () => this.request<{ items: { id: string; name: string; createdAt: string; lastUsedAt: string | null }[] }>('GET', '/api/tokens');
+  createToken = (name: string) => this.request<{ id: string; name: string; token: string; createdAt: string }>('POST', '/api/tokens', { name });
+  revokeToken = (id: string) => this.request<{ ok: true }>('DELETE', `/api/tokens/${encodeURIComponent(id)}`);
+
+  // ---- license, settings, catalogues ----
+  license = () => this.request<LicenseView>('GET', '/api/license');
+  updateLicense = (body: { plan?: 'trial' | 'standard'; seats?: number; expiresAt?: string | null }) => this.request<LicenseView>('PUT', '/api/license', body);
+  settings = () => this.request<Settings>('GET', '/api/settings');
+  updateSettings = (body: Partial<Settings>) => this.request<Settings>('PUT', '/api/settings', body);
+  profiles = () => this.request<{ userProfiles: UserProfile[]; adminProfiles: AdminProfile[] }>('GET', '/api/profiles');
+  projects = () => this.request<{ items: { id: string; name: string; members: number }[] }>('GET', '/api/projects');
+  audit = (q: { offset?: number; limit?: number } = {}) => this.request<Page<AuditEntry>>('GET', `/api/audit${qs(q)}`);
+
+  // ---- users ----
+  users = (q: ListQuery & { status?: UserStatus } = {}) => this.request<Page<PublicUser>>('GET', `/api/users${qs(q)}`);
+  user = (id: string) => this.request<{ user: PublicUser }>('GET', `/api/users/${encodeURIComponent(id)}`);
+  invite = (body: { email: string; userProfile?: UserProfile; adminProfile?: AdminProfile | null }) => this.request<LinkResult>('POST', '/api/users/invite', body);
+  patchUser = (id: string, body: { firstName?: string; lastName?: string; userProfile?: UserProfile; adminProfile?: AdminProfile | null }) =>
+    this.request<{ user: PublicUser }>('PATCH', `/api/users/${encodeURIComponent(id)}`, body);
+  deactivate = (id: string) => this.request<{ user: PublicUser }>('POST', `/api/users/${encodeURIComponent(id)}/deactivate`);
+  reactivate = (id: string) => this.request<{ user: PublicUser; mail: MailResult }>('POST', `/api/users/${encodeURIComponent(id)}/reactivate`);
+  resendActivation = (id: string) => this.request<LinkResult>('POST', `/api/users/${encodeURIComponent(id)}/resend-activation`);
+  resetPassword = (id: string) => this.request<LinkResult>('POST', `/api/users/${encodeURIComponent(id)}/reset-password`);
+  terminateUserSessions = (id: string) => this.request<{ ended: number }>('POST', `/api/users/${encodeURIComponent(id)}/terminate-sessions`);
+
+  // ---- sessions ----
+  sessions = (q: ListQuery & { client?: string; state?: 'live' | 'ended' } = {}) =>
+    this.request<Page<PublicSession> & { activeCount: number }>('GET', `/api/sessions${qs(q)}`);
+  terminateSession = (id: string) => this.request<{ session: PublicSession }>('DELETE', `/api/sessions/${encodeURIComponent(id)}`);
+
+  // ---- mail ----
+  mails = (q: { q?: string; to?: string; offset?: number; limit?: number } = {}) => this.request<Page<MailEntry>>('GET', `/api/mail${qs(q)}`);
+  latestMail = (q: { to?: string; subject?: string; wait?: number }) =>
+    this.request<{ mail: MailEntry }>('GET', `/api/mail/latest${qs(q)}`, undefined, AbortSignal.timeout(((q.wait ?? 0) + 10) * 1000));
+  mail = (id: string) => this.request<{ mail: MailMessage }>('GET', `/api/mail/${encodeURIComponent(id)}`);
+  rawMail = (id: string) => this.request<string>('GET', `/api/mail/${encodeURIComponent(id)}/raw`);
+  deleteMail = (id: string) => this.request<{ ok: true }>('DELETE', `/api/mail/${encodeURIComponent(id)}`);
+  deleteAllMail = () => this.request<{ deleted: number }>('DELETE', '/api/mail');
+
+  /**
+   * Streams /api/events until the signal aborts or the connection drops (Node 20 has no
+   * EventSource, so this reads the SSE stream with fetch). Resolves when the stream ends.
+   */
+  async events(onEvent: (e: ServerEvent) => void, signal: AbortSignal, onOpen?: () => void): Promise<void> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}/api/events`, { headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' }, signal });
+    } catch (e) {
+      throw new ApiError(0, 'unreachable', `Cannot reach the server at ${this.baseUrl} (${(e as Error).message}).`);
+    }
+    if (!res.ok || !res.body) {
+      const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+      throw new ApiError(res.status, body?.error?.code ?? 'http_' + res.status, body?.error?.message ?? res.statusText);
+    }
+    onOpen?.();
+    const decoder = new TextDecoder();
+    let buf = '';
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buf += decoder.decode(chunk, { stream: true });
+        let idx: number;
+        while ((idx = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, idx);
+          buf = buf.slice(idx + 2);
+          let type = 'message';
+          const data: string[] = [];
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event:')) type = line.slice(6).trim();
+            else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+          }
+          if (data.length === 0) continue; // comment or heartbeat
+          let parsed: unknown = null;
+          try {
+            parsed = JSON.parse(data.join('\n'));
+          } catch {
+            parsed = data.join('\n');
+          }
+          onEvent({ type, data: parsed });
+        }
+      }
+    } catch (e) {
+      if (signal.aborted) return;
+      throw new ApiError(0, 'unreachable', `The event stream was cut (${(e as Error).message}).`);
+    }
+  }
+}

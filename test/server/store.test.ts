@@ -1,0 +1,155 @@
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { realFileOps } from '../../server/store/durable-file.js';
+import { JOURNAL_FILE, SNAPSHOT_FILE, Store } from '../../server/store/store.repository.js';
+import { ADMIN, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
+
+const dirs: string[] = [];
+const tmp = async () => {
+  const d = await mkdtemp(join(tmpdir(), 'seatdesk-store-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await removeDir(d);
+});
+
+describe('store repository', () => {
+  it('journals each change before acknowledging it and replays the journal on open', async () => {
+    const dir = await tmp();
+    const store = await Store.open(dir);
+    const user = { ...baseUser('u1', 'a@example.com') };
+    await store.transact((tx) => tx.put('users', user));
+    const journal = await readFile(join(dir, JOURNAL_FILE), 'utf8');
+    expect(journal).toContain('a@example.com');
+    // Reopen without a clean close (as after a crash): the journal brings the change back.
+    const again = await Store.open(dir + '');
+    expect(again.findBy('users', 'a@example.com')?.id).toBe('u1');
+  });
+
+  it('groups concurrent transactions into few journal writes', async () => {
+    const dir = await tmp();
+    const store = await Store.open(dir);
+    await Promise.all(Array.from({ length: 100 }, (_, i) => store.transact((tx) => tx.put('users', baseUser(`u${i}`, `u${i}@example.com`)))));
+    const lines = (await readFile(join(dir, JOURNAL_FILE), 'utf8')).trim().split('\n');
+    expect(lines.length).toBeLessThan(10);
+    expect(store.count('users')).toBe(100);
+  });
+
+  it('records are frozen: callers cannot change the store behind its back', async () => {
+    const store = await Store.open(await tmp());
+    await store.transact((tx) => tx.put('users', baseUser('u1', 'a@example.com')));
+    expect(() => {
+      (store.get('users', 'u1') as { email: string }).email = 'evil@example.com';
+    }).toThrow();
+  });
+
+  it.each([
+    ['journal', 1e9],
+    ['snapshot', -1],
+  ])('a failed %s write undoes the change in memory and rejects with storage_unavailable', async (_what, compactBytes) => {
+    const dir = await tmp();
+    let fail = false;
+    const enospc = () => Promise.reject(Object.assign(new Error('disk full'), { code: 'ENOSPC' }));
+    const store = await Store.open(dir, {
+      fileOps: {
+        writeDurable: (f, t) => (fail ? enospc() : realFileOps.writeDurable(f, t)),
+        appendDurable: (fh, t) => (fail ? enospc() : realFileOps.appendDurable(fh, t)),
+      },
+      compactBytes,
+    });
+    fail = true;
+    const queued = store.transact((tx) => tx.put('users', baseUser('u3', 'c@example.com')));
+    await expect(store.transact((tx) => tx.put('users', baseUser('u1', 'a@example.com')))).rejects.toMatchObject({ code: 'storage_unavailable' });
+    expect(store.get('users', 'u1')).toBeUndefined();
+    expect(store.findBy('users', 'a@example.com')).toBeUndefined();
+    await expect(queued).rejects.toMatchObject({ code: 'storage_unavailable' });
+    expect(store.get('users', 'u3')).toBeUndefined();
+    fail = false;
+    await store.transact((tx) => tx.put('users', baseUser('u2', 'b@example.com')));
+    const reopened = await Store.open(dir);
+    expect(reopened.get('users', 'u1')).toBeUndefined();
+    expect(reopened.get('users', 'u2')).toBeDefined();
+  });
+
+  it('refuses a corrupt snapshot, naming the file, and leaves it untouched', async () => {
+    const dir = await tmp();
+    await (await Store.open(dir)).close();
+    const file = join(dir, SNAPSHOT_FILE);
+    for (const bad of ['{"schemaVersion":1,"seq":', '\u0000\u0000\u0000', '{"schemaVersion":1,"seq":0}']) {
+      await writeFile(file, bad);
+      await expect(Store.open(dir)).rejects.toThrow(file);
+      expect(await readFile(file, 'utf8')).toBe(bad);
+    }
+  });
+
+  it('ignores a torn last journal line and cleans leftover temp files', async () => {
+    const dir = await tmp();
+    const store = await Store.open(dir);
+    await store.transact((tx) => tx.put('users', baseUser('u1', 'a@example.com')));
+    await writeFile(join(dir, JOURNAL_FILE), (await readFile(join(dir, JOURNAL_FILE), 'utf8')) + '{"seq":99,"ops":[{"c":"us');
+    await writeFile(join(dir, `.${SNAPSHOT_FILE}.tmp-123`), 'partial');
+    const again = await Store.open(dir);
+    expect(again.get('users', 'u1')).toBeDefined();
+    expect((await readdir(dir)).some((n) => n.includes('.tmp-'))).toBe(false);
+  });
+});
+
+describe('server persistence', () => {
+  let s: TestServer | undefined;
+  afterEach(async () => {
+    await s?.stop();
+    if (s) await removeDir(s.dir);
+    s = undefined;
+  });
+
+  it('everything is there after a restart on the same data dir', async () => {
+    s = await startTestServer();
+    await s.admin.updateLicense({ seats: 10 });
+    const inv = await s.admin.invite({ email: 'keep@example.com', userProfile: 'Viewer' });
+    await s.admin.updateSettings({ idleTimeoutMinutes: 30 });
+    const mailCount = (await s.admin.mails()).total;
+    s = await s.restart();
+    expect((await s.admin.user(inv.user.id)).user).toMatchObject({ email: 'keep@example.com', userProfile: 'Viewer', status: 'pending' });
+    expect((await s.admin.license()).seats).toBe(10);
+    expect((await s.admin.settings()).idleTimeoutMinutes).toBe(30);
+    expect((await s.admin.mails()).total).toBe(mailCount);
+    // The activation link issued before the restart still works.
+    await s.client().activate({ token: inv.activationLink!.split('/').pop()!, password: 'a-good-password-9', firstName: 'K' });
+  });
+
+  it('a second server on the same data dir is refused', async () => {
+    s = await startTestServer();
+    await expect(startTestServer({ dir: s.dir })).rejects.toThrow(/Another Seatdesk server|already runs/);
+  });
+
+  it('seeds the admin once from the environment and keeps it', async () => {
+    s = await startTestServer();
+    const first = (await s.admin.me()).user.id;
+    s = await s.restart();
+    expect((await s.admin.me()).user.id).toBe(first);
+    expect((await s.admin.users({ q: ADMIN.email })).total).toBe(1);
+  });
+});
+
+function baseUser(id: string, email: string) {
+  return {
+    id,
+    email,
+    firstName: '',
+    lastName: '',
+    status: 'pending' as const,
+    userProfile: 'Default' as const,
+    adminProfile: null,
+    projects: [],
+    suspendedProjects: [],
+    passwordHash: null,
+    createdAt: new Date().toISOString(),
+    invitedBy: null,
+    activatedAt: null,
+    lastLoginAt: null,
+    deactivatedAt: null,
+  };
+}
