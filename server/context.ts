@@ -13,6 +13,8 @@ export interface Ctx {
   config: ServerConfig;
   now: () => Date;
   scrypt: ScryptParams;
+  /** How mail leaves: to the built-in sink (and its port), a relay, or nowhere. */
+  mailMode: { mode: 'sink' | 'relay' | 'off'; sinkPort: number | null };
 }
 
 /** Who is acting: the signed-in user behind a request. */

@@ -14,7 +14,11 @@ export const eventsRoutes = (heartbeatMs: number) =>
       const queue: BusEvent[] = [];
       let wake: (() => void) | null = null;
       let overflow = false;
+      const own = c.var.auth.session.id;
+      let ownEnded = false;
       const off = c.var.services.ctx.bus.subscribe((e) => {
+        // The stream lives no longer than the session that opened it.
+        if (e.type === 'session.ended' && (e.data as { session: { id: string } }).session.id === own) ownEnded = true;
         if (queue.length >= MAX_QUEUE) overflow = true;
         else queue.push(e);
         wake?.();
@@ -24,11 +28,11 @@ export const eventsRoutes = (heartbeatMs: number) =>
       let id = 0;
       try {
         await stream.writeSSE({ event: 'ready', data: JSON.stringify({ at: new Date().toISOString() }), retry: 2000 });
-        while (!stream.aborted && !stream.closed && !overflow) {
+        while (!stream.aborted && !stream.closed && !overflow && !(ownEnded && queue.length === 0)) {
           if (queue.length === 0) {
             await new Promise<void>((r) => (wake = r));
             wake = null;
-            if (queue.length === 0 && !stream.aborted) await stream.write(': heartbeat\n\n');
+            if (queue.length === 0 && !stream.aborted && !ownEnded) await stream.write(': heartbeat\n\n');
             continue;
           }
           const e = queue.shift()!;

@@ -50,7 +50,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const store = await Store.open(config.dataDir, { fileOps: opts.fileOps, now });
     cleanups.push(() => store.close());
     const bus = new EventBus();
-    const ctx: Ctx = { store, bus, config, now, scrypt: opts.scrypt ?? config.scrypt ?? DEFAULT_SCRYPT, mailer: null as unknown as Mailer };
+    const ctx: Ctx = { store, bus, config, now, scrypt: opts.scrypt ?? config.scrypt ?? DEFAULT_SCRYPT, mailer: null as unknown as Mailer, mailMode: { mode: 'off', sinkPort: null } };
     const services = createServices(ctx);
     await services.mail.init();
 
@@ -61,6 +61,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     }
     const smtpUrl = config.smtpUrl ?? (sink ? `smtp://127.0.0.1:${sink.port}` : null);
     ctx.mailer = new Mailer(smtpUrl, config.mailFrom);
+    ctx.mailMode = { mode: config.smtpUrl ? 'relay' : sink ? 'sink' : 'off', sinkPort: sink?.port ?? null };
     cleanups.push(() => ctx.mailer.close());
 
     if (config.adminEmail && config.adminPassword) await services.users.seedAdmin(config.adminEmail, config.adminPassword);

@@ -12,7 +12,7 @@ export const siteRoutes = new Hono<AppEnv>()
     const body = await jsonBody(c, LicenseBody);
     return c.json(await c.var.services.site.updateLicense(actorOf(c), body));
   })
-  .get('/settings', requirePerm('settings:read'), (c) => c.json(c.var.services.site.settings()))
+  .get('/settings', requirePerm('settings:read'), (c) => c.json({ ...c.var.services.site.settings(), mail: c.var.services.ctx.mailMode }))
   .put('/settings', requirePerm('settings:write'), async (c) => {
     const body = await jsonBody(c, SettingsBody);
     return c.json(await c.var.services.site.updateSettings(actorOf(c), body));

@@ -10,7 +10,7 @@ const program = new Command()
   .addOption(new Option('--url <url>', 'server to connect to').env('SEATDESK_URL').default('http://127.0.0.1:4780'))
   .action(async (opts: { readOnly?: boolean; url: string }) => {
     const { runConsole } = await import('../tui/main.js');
-    process.exitCode = await runConsole({ url: opts.url, readOnly: !!opts.readOnly });
+    process.exit(await runConsole({ url: opts.url, readOnly: !!opts.readOnly }));
   });
 
 program

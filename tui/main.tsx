@@ -1,1 +1,76 @@
-export async function runConsole(_o: { url: string; readOnly: boolean }): Promise<number> { return 0; }
+// Console entry: find or start the server, enter the alternate screen, render, restore on exit.
+import { randomUUID } from 'node:crypto';
+import { render } from 'ink';
+import { ApiClient } from '../src/api-client.js';
+import { health, isLocalDefault, startBackground } from '../src/daemon.js';
+import { forgetToken, loadToken, saveToken } from '../src/token-file.js';
+import { App } from './app.js';
+import { osc52 } from './clipboard.js';
+import { PacedStdin } from './paced-stdin.js';
+import { filePrefs } from './prefs.js';
+
+const ENTER_ALT = '\x1b[?1049h\x1b[H';
+const LEAVE_ALT = '\x1b[?1049l\x1b[?25h';
+
+export async function runConsole(opts: { url: string; readOnly: boolean }): Promise<number> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    console.error('seatdesk: the console needs a terminal (stdin and stdout must be a TTY). Use `seatdesk server` or the HTTP API from scripts.');
+    return 1;
+  }
+  const url = opts.url.replace(/\/+$/, '');
+  if (!(await health(url))) {
+    if (!isLocalDefault(url)) {
+      console.error(`seatdesk: no Seatdesk server answers at ${url}.`);
+      return 1;
+    }
+    process.stdout.write(`Starting the Seatdesk server in the background (data in ${process.env.SEATDESK_DATA_DIR || './data'})…\n`);
+    try {
+      await startBackground(url);
+    } catch (e) {
+      console.error(`seatdesk: ${(e as Error).message}`);
+      return 1;
+    }
+  }
+
+  const remembered = await loadToken(url);
+  const client = new ApiClient(url, { token: remembered?.token ?? null });
+  const prefs = filePrefs();
+  const stored = prefs.load() as Record<string, unknown>;
+  const clientId = typeof stored.clientId === 'string' ? stored.clientId : randomUUID();
+  if (stored.clientId !== clientId) prefs.save({ ...prefs.load(), clientId } as never);
+
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    process.stdout.write(LEAVE_ALT);
+  };
+  process.on('exit', restore);
+  const crash = (e: unknown) => {
+    restore();
+    console.error('seatdesk: the console crashed:', e);
+    process.exit(70);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  process.stdout.write(ENTER_ALT);
+
+  const instance = render(
+    <App
+      client={client}
+      readOnly={opts.readOnly}
+      prefs={prefs}
+      clientId={clientId}
+      writeControl={(seq) => process.stdout.write(seq)}
+      osc52={osc52}
+      onToken={(token, email) => void (token && email ? saveToken({ url, token, email }).catch(() => {}) : forgetToken())}
+    />,
+    { exitOnCtrlC: false, patchConsole: false, stdin: new PacedStdin(process.stdin) as unknown as NodeJS.ReadStream },
+  );
+  const onSignal = () => instance.unmount();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
+  await instance.waitUntilExit();
+  restore();
+  return 0;
+}

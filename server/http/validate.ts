@@ -33,7 +33,7 @@ export const PageQuery = z.object({
   sort: z.string().max(40).optional(),
   order: z.enum(['asc', 'desc']).optional(),
   offset: int(0, 10_000_000),
-  limit: int(1, 1000),
+  limit: int(1, 10_000),
   q: z.string().max(200).optional(),
 });
 

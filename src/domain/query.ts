@@ -31,7 +31,7 @@ export function sortAndPage<T extends { id: string }>(
   const key = q.sort && sortable.includes(q.sort) ? q.sort : defaultSort;
   const dir = q.order === 'desc' ? -1 : 1;
   const offset = Math.max(0, q.offset ?? 0);
-  const limit = Math.min(1000, Math.max(1, q.limit ?? 100));
+  const limit = Math.min(10_000, Math.max(1, q.limit ?? 100));
   const cmp = (a: T, b: T) =>
     dir * compare((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   // A bounded selection beats a full sort when only the first pages are asked for.

@@ -49,7 +49,7 @@ describe('license and seats', () => {
   it('settings are validated and changes nothing when out of range', async () => {
     await expect(s.admin.updateSettings({ idleTimeoutMinutes: 0 })).rejects.toMatchObject({ status: 400 });
     await expect(s.admin.updateSettings({ maxSessionsPerUser: 101 })).rejects.toMatchObject({ status: 400 });
-    expect(await s.admin.settings()).toEqual({ idleTimeoutMinutes: null, maxSessionsPerUser: 3, mailRetention: 5000 });
+    expect(await s.admin.settings()).toEqual({ idleTimeoutMinutes: null, maxSessionsPerUser: 3, mailRetention: 5000, mail: { mode: 'sink', sinkPort: s.smtpPort } });
     expect(await s.admin.updateSettings({ idleTimeoutMinutes: 15 })).toMatchObject({ idleTimeoutMinutes: 15 });
     expect(await s.admin.updateSettings({ idleTimeoutMinutes: null })).toMatchObject({ idleTimeoutMinutes: null });
   });

@@ -1,0 +1,346 @@
+// The console: sign-in (or first-run setup), then the four screens under a top bar and a status line.
+import { Box, Text, useApp, useInput } from 'ink';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { ApiError, type ApiClient } from '../src/api-client.js';
+import type { PublicUser } from '../src/domain/schemas.js';
+import { ConfirmDialog, DetailsDialog, HelpDialog, InputDialog, LinkDialog } from './components/dialogs.js';
+import { Form } from './components/form.js';
+import { Tabs, TopBar } from './components/top-bar.js';
+import { EditProfilesDialog, InviteDialog } from './components/user-dialogs.js';
+import { useLive } from './hooks/use-live.js';
+import { useResources } from './hooks/use-resources.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { TABS } from './keys.js';
+import type { GridPrefs, Prefs, PrefsStore } from './prefs.js';
+import { MailScreen } from './screens/mail-screen.js';
+import type { Actions, ScreenProps } from './screens/screen-props.js';
+import { SessionsScreen } from './screens/sessions-screen.js';
+import { SettingsScreen } from './screens/settings-screen.js';
+import { mailNote, UsersScreen } from './screens/users-screen.js';
+import { theme } from './theme.js';
+import { initialUi, uiReducer, type Dialog } from './ui-state.js';
+
+export interface AppProps {
+  client: ApiClient;
+  readOnly: boolean;
+  prefs: PrefsStore;
+  /** Stable per machine, so re-opening the console reuses its session. */
+  clientId: string;
+  /** Writes a terminal control sequence (the OSC 52 copy). */
+  writeControl: (seq: string) => void;
+  onToken?: (token: string | null, email: string | null) => void;
+  osc52: (text: string) => string;
+}
+
+type Phase =
+  | { kind: 'checking' }
+  | { kind: 'unreachable'; message: string }
+  | { kind: 'setup' }
+  | { kind: 'login'; message: string | null }
+  | { kind: 'ready'; me: PublicUser; sessionId: string | null };
+
+const isAdmin = (u: PublicUser) => u.adminProfile !== null;
+
+export function App(props: AppProps) {
+  const { exit } = useApp();
+  const { columns, rows } = useTerminalSize();
+  const [phase, setPhase] = useState<Phase>({ kind: 'checking' });
+  const { client } = props;
+
+  const check = useCallback(async () => {
+    try {
+      if (client.token) {
+        try {
+          const { user, session } = await client.me();
+          if (isAdmin(user)) return setPhase({ kind: 'ready', me: user, sessionId: session.id });
+        } catch (e) {
+          if (!(e instanceof ApiError) || e.status === 0) throw e;
+          client.token = null;
+        }
+      }
+      const st = await client.setupStatus();
+      setPhase(st.needsSetup ? { kind: 'setup' } : { kind: 'login', message: null });
+    } catch (e) {
+      setPhase({ kind: 'unreachable', message: (e as Error).message });
+    }
+  }, [client]);
+
+  useEffect(() => void check(), [check]);
+
+  // Before the main screens exist, Ctrl+C and (outside forms) q still quit.
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === 'c') exit();
+      if (phase.kind === 'unreachable' && (input === 'q' || key.escape)) exit();
+      if (phase.kind === 'unreachable' && input === 'r') {
+        setPhase({ kind: 'checking' });
+        void check();
+      }
+    },
+    { isActive: phase.kind !== 'ready' },
+  );
+
+  const height = Math.max(4, rows - 1); // a root as tall as the terminal makes Ink 6 redraw everything
+  const signedIn = (token: string, me: PublicUser, sessionId: string) => {
+    client.token = token;
+    props.onToken?.(token, me.email);
+    setPhase({ kind: 'ready', me, sessionId });
+  };
+  const authLost = useCallback(
+    (message: string) => {
+      client.token = null;
+      props.onToken?.(null, null);
+      setPhase({ kind: 'login', message });
+    },
+    [client, props],
+  );
+
+  let body;
+  switch (phase.kind) {
+    case 'checking':
+      body = <Text>{`Connecting to ${client.baseUrl}…`}</Text>;
+      break;
+    case 'unreachable':
+      body = (
+        <Box flexDirection="column">
+          <Text color={theme().danger} wrap="wrap">
+            {phase.message}
+          </Text>
+          <Text>Press r to retry, q to quit.</Text>
+        </Box>
+      );
+      break;
+    case 'setup':
+      body = <SetupForm client={client} width={columns} clientId={props.clientId} onDone={signedIn} />;
+      break;
+    case 'login':
+      body = <LoginForm client={client} width={columns} clientId={props.clientId} message={phase.message} onDone={signedIn} />;
+      break;
+    case 'ready':
+      return <Main {...props} me={phase.me} sessionId={phase.sessionId} columns={columns} height={height} onAuthLost={authLost} />;
+  }
+  return (
+    <Box flexDirection="column" height={height} width={columns} padding={1}>
+      {body}
+    </Box>
+  );
+}
+
+function SetupForm(p: { client: ApiClient; width: number; clientId: string; onDone: (token: string, me: PublicUser, sessionId: string) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Form
+      title="Welcome to Seatdesk: create the Site Administrator"
+      intro="No administrator exists yet. The account you create here manages seats, users, sessions and mail."
+      fields={[{ label: 'Email', placeholder: 'you@example.com' }, { label: 'Password', mask: true }, { label: 'Password again', mask: true }]}
+      busy={busy}
+      error={error}
+      width={p.width}
+      onSubmit={async ([email, pw, pw2]) => {
+        if (pw !== pw2) return setError('The two passwords are not the same.');
+        setBusy(true);
+        setError(null);
+        try {
+          await p.client.setup(email, pw);
+          const r = await p.client.login({ email, password: pw, client: 'tui', clientId: p.clientId });
+          p.onDone(r.token, r.user, r.session.id);
+        } catch (e) {
+          setError((e as Error).message);
+          setBusy(false);
+        }
+      }}
+    />
+  );
+}
+
+function LoginForm(p: { client: ApiClient; width: number; clientId: string; message: string | null; onDone: (token: string, me: PublicUser, sessionId: string) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(p.message);
+  const [limit, setLimit] = useState(false);
+  return (
+    <Form
+      title="Seatdesk · sign in"
+      intro={`Server ${p.client.baseUrl}. Sign in with a Site or User Administrator account.`}
+      fields={[{ label: 'Email' }, { label: 'Password', mask: true }]}
+      busy={busy}
+      error={error}
+      notice={limit ? 'Press Enter again to end your least recently active session and sign in.' : null}
+      width={p.width}
+      onSubmit={async ([email, password]) => {
+        setBusy(true);
+        setError(null);
+        try {
+          const r = await p.client.login({ email, password, client: 'tui', clientId: p.clientId, terminateOldest: limit || undefined });
+          if (!isAdmin(r.user)) {
+            p.client.token = r.token;
+            await p.client.logout().catch(() => {});
+            p.client.token = null;
+            throw new Error('This console is for administrators; your account has no admin profile.');
+          }
+          p.onDone(r.token, r.user, r.session.id);
+        } catch (e) {
+          setLimit(e instanceof ApiError && e.code === 'session_limit_reached');
+          setError((e as Error).message);
+          setBusy(false);
+        }
+      }}
+    />
+  );
+}
+
+function Main(props: AppProps & { me: PublicUser; sessionId: string | null; columns: number; height: number; onAuthLost: (message: string) => void }) {
+  const { exit } = useApp();
+  const { client, columns, height, readOnly } = props;
+  const [ui, dispatch] = useReducer(uiReducer, initialUi);
+  const [busy, setBusy] = useState(false);
+  const prefsRef = useRef<Prefs>(props.prefs.load());
+  const savePrefs = useMemo(() => {
+    const make = (screen: string) => (p: GridPrefs) => {
+      prefsRef.current = { ...prefsRef.current, [screen]: p };
+      props.prefs.save(prefsRef.current);
+    };
+    return { users: make('users'), sessions: make('sessions'), mail: make('mail'), settings: make('settings') };
+  }, [props.prefs]);
+
+  const status = useCallback((text: string, kind: 'info' | 'ok' | 'error' = 'info') => dispatch({ type: 'status', status: { text, kind } }), []);
+  const [reachable, setReachable] = useState(true);
+  const onError = useCallback(
+    (e: unknown) => {
+      if (e instanceof ApiError && e.status === 401) return props.onAuthLost(e.message);
+      if (e instanceof ApiError && e.status === 0) setReachable(false);
+      status(e instanceof Error ? e.message : String(e), 'error');
+    },
+    [props, status],
+  );
+  const res = useResources(client, true, onError);
+  const conn = useLive(
+    client,
+    true,
+    res.onEvent,
+    () => {
+      if (!reachable) status('Reconnected.', 'ok');
+      setReachable(true);
+      void res.reload();
+    },
+    (e) => props.onAuthLost(e.message),
+  );
+
+  const act: Actions = {
+    async run(fn, ok) {
+      setBusy(true);
+      try {
+        const r = await fn();
+        const msg = ok(r);
+        if (msg) status(msg, 'ok');
+        return r;
+      } catch (e) {
+        onError(e);
+        return undefined;
+      } finally {
+        setBusy(false);
+      }
+    },
+    open: (d: Dialog) => dispatch({ type: 'open', dialog: d }),
+    copy(text, what) {
+      props.writeControl(props.osc52(text));
+      status(`Copied the ${what} to the clipboard (OSC 52).`, 'ok');
+    },
+    notify: (text) => status(text, 'info'),
+    mayChange() {
+      if (readOnly) status('Read-only console: changes are disabled (started with --read-only).', 'error');
+      return !readOnly;
+    },
+  };
+
+  const dialogOpen = ui.dialog !== null;
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === 'c') return exit();
+      if (ui.capture) return;
+      if (input === 'q') return exit();
+      if (input === '?') return dispatch({ type: 'open', dialog: { kind: 'help' } });
+      const byKey = TABS.find((t) => t.key === input);
+      if (byKey) return dispatch({ type: 'tab', tab: byKey.id });
+      if (key.tab) {
+        const i = TABS.findIndex((t) => t.id === ui.tab);
+        dispatch({ type: 'tab', tab: TABS[(i + (key.shift ? TABS.length - 1 : 1)) % TABS.length].id });
+      }
+    },
+    { isActive: !dialogOpen },
+  );
+  // Ctrl+C must quit even with a dialog open.
+  useInput((input, key) => void (key.ctrl && input === 'c' && exit()), { isActive: dialogOpen });
+
+  const bodyHeight = height - 3; // top bar, tabs, status line
+  const screenProps: ScreenProps = { client, res, ui, dispatch, width: columns, height: bodyHeight, active: !dialogOpen, prefs: undefined, savePrefs: savePrefs.users, act, ownSessionId: props.sessionId };
+  const close = () => dispatch({ type: 'close' });
+  const d = ui.dialog;
+  const dialog = !d ? null : d.kind === 'help' ? (
+    <HelpDialog tab={ui.tab} readOnly={readOnly} width={columns} onClose={close} />
+  ) : d.kind === 'confirm' ? (
+    <ConfirmDialog title={d.title} message={d.message} confirmLabel={d.confirmLabel} width={columns} onCancel={close} onConfirm={() => (close(), void d.run())} />
+  ) : d.kind === 'link' ? (
+    <LinkDialog title={d.title} link={d.link} note={d.note} width={columns} onClose={close} onCopy={() => act.copy(d.link, 'link')} />
+  ) : d.kind === 'details' ? (
+    <DetailsDialog user={res.users.find((u) => u.id === d.user.id) ?? d.user} width={columns} onClose={close} />
+  ) : d.kind === 'input' ? (
+    <InputDialog title={d.title} label={d.label} initial={d.initial} hint={d.hint} width={columns} onCancel={close} onSubmit={(v) => (close(), void d.submit(v))} />
+  ) : d.kind === 'invite' ? (
+    <InviteDialog
+      width={columns}
+      busy={busy}
+      onCancel={close}
+      onSubmit={async (v) => {
+        const r = await act.run(() => client.invite(v), (x) => `Invited ${x.user.email}.`);
+        if (r) dispatch({ type: 'open', dialog: { kind: 'link', title: 'Activation Link', link: r.activationLink!, note: mailNote(r.mail) } });
+      }}
+    />
+  ) : (
+    <EditProfilesDialog
+      user={d.user}
+      width={columns}
+      busy={busy}
+      onCancel={close}
+      onSubmit={async (v) => {
+        const r = await act.run(() => client.patchUser(d.user.id, v), (x) => `Profiles of ${x.user.email} saved.`);
+        if (r) close();
+      }}
+    />
+  );
+
+  const t = theme();
+  // Every screen stays mounted (hidden when not shown) so cursors, filters and the open message survive.
+  const show = (tab: string) => (d || ui.tab !== tab ? 'none' : 'flex');
+  const on = (tab: string) => !dialogOpen && ui.tab === tab;
+  const screens = (
+    <>
+      <Box display={show('users')} flexDirection="column">
+        <UsersScreen {...screenProps} active={on('users')} prefs={prefsRef.current.users} savePrefs={savePrefs.users} />
+      </Box>
+      <Box display={show('sessions')} flexDirection="column">
+        <SessionsScreen {...screenProps} active={on('sessions')} prefs={prefsRef.current.sessions} savePrefs={savePrefs.sessions} />
+      </Box>
+      <Box display={show('mail')} flexDirection="column">
+        <MailScreen {...screenProps} active={on('mail')} prefs={prefsRef.current.mail} savePrefs={savePrefs.mail} />
+      </Box>
+      <Box display={show('settings')} flexDirection="column">
+        <SettingsScreen {...screenProps} active={on('settings')} />
+      </Box>
+    </>
+  );
+  const st = ui.status;
+  return (
+    <Box flexDirection="column" height={height} width={columns}>
+      <TopBar url={client.baseUrl} conn={reachable ? conn : 'reconnecting'} email={props.me.email} license={res.license} readOnly={readOnly} width={columns} />
+      <Tabs tab={ui.tab} width={columns} />
+      <Box flexDirection="column" height={bodyHeight} overflow="hidden">
+        {dialog}
+        {screens}
+      </Box>
+      <Text wrap="truncate" color={st?.kind === 'error' ? t.danger : st?.kind === 'ok' ? t.ok : t.muted}>
+        {busy ? 'Working…' : (st?.text ?? (readOnly ? 'Read-only: watching. ? for keys.' : 'Ready. ? for keys.'))}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,131 @@
+// What the console shows, loaded over the API and kept current by live events.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ApiClient, ServerEvent } from '../../src/api-client.js';
+
+export type SiteSettings = Settings & { mail?: { mode: 'sink' | 'relay' | 'off'; sinkPort: number | null } };
+import type { LicenseView, MailEntry, PublicSession, PublicUser, Settings } from '../../src/domain/schemas.js';
+
+const PAGE = 10_000;
+
+async function loadAll<T>(fetchPage: (offset: number) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
+  const out: T[] = [];
+  for (;;) {
+    const page = await fetchPage(out.length);
+    out.push(...page.items);
+    if (page.items.length === 0 || out.length >= page.total) return out;
+  }
+}
+
+export interface Resources {
+  license: LicenseView | null;
+  settings: SiteSettings | null;
+  users: PublicUser[];
+  sessions: PublicSession[];
+  ended: PublicSession[] | null;
+  mails: MailEntry[];
+  loaded: boolean;
+  reload(): Promise<void>;
+  loadEnded(): Promise<void>;
+  onEvent(e: ServerEvent): void;
+  setUsers(f: (u: PublicUser[]) => PublicUser[]): void;
+  setSessions(f: (s: PublicSession[]) => PublicSession[]): void;
+  setMails(f: (m: MailEntry[]) => MailEntry[]): void;
+  setSettings(s: SiteSettings): void;
+  setLicense(l: LicenseView): void;
+}
+
+export function useResources(client: ApiClient, enabled: boolean, onError: (e: unknown) => void): Resources {
+  const [license, setLicense] = useState<LicenseView | null>(null);
+  const [settings, setSettings] = useState<SiteSettings | null>(null);
+  const [users, setUsers] = useState<PublicUser[]>([]);
+  const [sessions, setSessions] = useState<PublicSession[]>([]);
+  const [ended, setEnded] = useState<PublicSession[] | null>(null);
+  const [mails, setMails] = useState<MailEntry[]>([]);
+  const [loaded, setLoaded] = useState(false);
+  const errorRef = useRef(onError);
+  errorRef.current = onError;
+  const licenseTimer = useRef<NodeJS.Timeout | null>(null);
+
+  const reload = useCallback(async () => {
+    try {
+      const [lic, set, us, ss, ms] = await Promise.all([
+        client.license(),
+        client.settings(),
+        loadAll((offset) => client.users({ offset, limit: PAGE })),
+        loadAll((offset) => client.sessions({ client: 'all', offset, limit: PAGE })),
+        client.mails({ limit: 1000 }),
+      ]);
+      setLicense(lic);
+      setSettings(set);
+      setUsers(us);
+      setSessions(ss);
+      setMails(ms.items);
+      setLoaded(true);
+    } catch (e) {
+      errorRef.current(e);
+    }
+  }, [client]);
+
+  const loadEnded = useCallback(async () => {
+    try {
+      setEnded(await loadAll((offset) => client.sessions({ state: 'ended', client: 'all', offset, limit: PAGE })));
+    } catch (e) {
+      errorRef.current(e);
+    }
+  }, [client]);
+
+  useEffect(() => {
+    if (enabled) void reload();
+  }, [enabled, reload]);
+
+  const onEvent = useCallback(
+    (e: ServerEvent) => {
+      const data = e.data as Record<string, unknown>;
+      switch (e.type) {
+        case 'user.updated': {
+          const u = data.user as PublicUser;
+          setUsers((list) => {
+            const i = list.findIndex((x) => x.id === u.id);
+            if (i < 0) return [...list, u];
+            const next = list.slice();
+            next[i] = u;
+            return next;
+          });
+          break;
+        }
+        case 'license.updated':
+          // Bursts of invitations send many of these: fetch once per burst.
+          if (!licenseTimer.current)
+            licenseTimer.current = setTimeout(() => {
+              licenseTimer.current = null;
+              client.license().then(setLicense, (err) => errorRef.current(err));
+            }, 100);
+          break;
+        case 'settings.updated':
+          setSettings((old) => ({ ...old, ...(data.settings as Settings) }));
+          break;
+        case 'session.created': {
+          const s = data.session as PublicSession;
+          setSessions((list) => (list.some((x) => x.id === s.id) ? list.map((x) => (x.id === s.id ? s : x)) : [...list, s]));
+          break;
+        }
+        case 'session.ended': {
+          const s = data.session as PublicSession;
+          setSessions((list) => list.filter((x) => x.id !== s.id));
+          setEnded((list) => (list ? [...list.filter((x) => x.id !== s.id), s] : list));
+          break;
+        }
+        case 'mail.received': {
+          const m = data.mail as MailEntry;
+          setMails((list) => [m, ...list.filter((x) => x.id !== m.id)]);
+          break;
+        }
+      }
+    },
+    [client],
+  );
+
+  useEffect(() => () => void (licenseTimer.current && clearTimeout(licenseTimer.current)), []);
+
+  return { license, settings, users, sessions, ended, mails, loaded, reload, loadEnded, onEvent, setUsers, setSessions, setMails, setSettings, setLicense };
+}

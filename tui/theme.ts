@@ -1,0 +1,18 @@
+// Colours, off when NO_COLOR is set (https://no-color.org).
+const noColor = (): boolean => 'NO_COLOR' in process.env && process.env.NO_COLOR !== '';
+
+export interface Theme {
+  accent?: string;
+  muted?: string;
+  danger?: string;
+  ok?: string;
+  warn?: string;
+  selectBg?: string;
+  selectFg?: string;
+  inverse: boolean;
+}
+
+export function theme(): Theme {
+  if (noColor()) return { inverse: true };
+  return { accent: 'cyan', muted: 'gray', danger: 'red', ok: 'green', warn: 'yellow', selectBg: 'blue', selectFg: 'white', inverse: false };
+}
