@@ -7,7 +7,7 @@ const program = new Command()
   .description('Seatdesk: licensed seats, user accounts and login sessions, administered from the terminal.')
   .version(VERSION, '-v, --version')
   .option('--read-only', 'open the console with every changing key disabled')
-  .addOption(new Option('--url <url>', 'server to connect to').env('SEATDESK_URL').default('http://127.0.0.1:4780'))
+  .addOption(new Option('--url <url>', 'server to connect to').env('SEATDESK_URL').default(`http://127.0.0.1:${process.env.SEATDESK_PORT || 4780}`))
   .action(async (opts: { readOnly?: boolean; url: string }) => {
     const { runConsole } = await import('../tui/main.js');
     process.exit(await runConsole({ url: opts.url, readOnly: !!opts.readOnly }));

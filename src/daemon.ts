@@ -5,7 +5,8 @@ import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const DEFAULT_URL = 'http://127.0.0.1:4780';
+export const defaultPort = (): number => Number(process.env.SEATDESK_PORT || 4780);
+export const defaultUrl = (): string => `http://127.0.0.1:${defaultPort()}`;
 const dataDir = () => resolve(process.env.SEATDESK_DATA_DIR || './data');
 const pidFile = () => join(dataDir(), 'server.pid');
 
@@ -20,7 +21,7 @@ export async function health(url: string, timeoutMs = 1500): Promise<{ status: s
 
 export const isLocalDefault = (url: string): boolean => {
   const u = new URL(url);
-  return (u.hostname === '127.0.0.1' || u.hostname === 'localhost') && (u.port || '80') === '4780';
+  return (u.hostname === '127.0.0.1' || u.hostname === 'localhost') && Number(u.port || 80) === defaultPort();
 };
 
 /** Starts `seatdesk server` detached, logging to the data dir, and waits until it answers. */

@@ -55,12 +55,16 @@ export class PacedStdin extends EventEmitter {
 
   private pump(): void {
     if (this.timer || this.ready !== null || this.queue.length === 0) return;
-    this.ready = this.queue.shift()!;
-    this.emit('readable');
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.pump();
-    }, PACE_MS);
+    // Even the first key waits for setImmediate: React flushes pending effects (which subscribe
+    // the input handlers of what was just rendered) in the same queue, ahead of it.
+    this.timer = setImmediate(() => {
+      this.ready = this.queue.shift()!;
+      this.emit('readable');
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.pump();
+      }, PACE_MS);
+    }) as unknown as NodeJS.Timeout;
   }
 
   read(): string | null {
