@@ -166,7 +166,26 @@ export class ApiClient {
    * Streams /api/events until the signal aborts or the connection drops (Node 20 has no
    * EventSource, so this reads the SSE stream with fetch). Resolves when the stream ends.
    */
-  async events(onEvent: (e: ServerEvent) => void, signal: AbortSignal, onOpen?: () => void): Promise<void> {
+  async events(onEvent: (e: ServerEvent) => void, outer: AbortSignal, onOpen?: () => void, silenceMs = 45_000): Promise<void> {
+    // The server sends a heartbeat every 15 s; a stream silent for longer is dead (a dropped
+    // network often gives no error), so it is cut and the caller reconnects.
+    const ac = new AbortController();
+    const stop = () => ac.abort();
+    outer.addEventListener('abort', stop);
+    let silence = setTimeout(stop, silenceMs);
+    const alive = () => {
+      clearTimeout(silence);
+      silence = setTimeout(stop, silenceMs);
+    };
+    try {
+      await this.readEvents(onEvent, ac.signal, outer, alive, onOpen);
+    } finally {
+      clearTimeout(silence);
+      outer.removeEventListener('abort', stop);
+    }
+  }
+
+  private async readEvents(onEvent: (e: ServerEvent) => void, signal: AbortSignal, outer: AbortSignal, alive: () => void, onOpen?: () => void): Promise<void> {
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl}/api/events`, { headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' }, signal });
@@ -182,6 +201,7 @@ export class ApiClient {
     let buf = '';
     try {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        alive();
         buf += decoder.decode(chunk, { stream: true });
         let idx: number;
         while ((idx = buf.indexOf('\n\n')) >= 0) {
@@ -204,8 +224,8 @@ export class ApiClient {
         }
       }
     } catch (e) {
-      if (signal.aborted) return;
-      throw new ApiError(0, 'unreachable', `The event stream was cut (${(e as Error).message}).`);
+      if (outer.aborted) return;
+      throw new ApiError(0, 'unreachable', signal.aborted ? 'The event stream went silent.' : `The event stream was cut (${(e as Error).message}).`);
     }
   }
 }

@@ -7,8 +7,8 @@ export interface Binding {
 }
 
 export const GLOBAL_KEYS: Binding[] = [
-  { keys: '1 2 3 4', does: 'Users, Sessions, Mail, Settings' },
-  { keys: 'Tab / Shift+Tab', does: 'next / previous screen' },
+  { keys: '1 2 3 4', does: 'Users Sessions Mail Settings' },
+  { keys: 'Tab / Shift+Tab', does: 'next / previous' },
   { keys: '?', does: 'this help' },
   { keys: 'q / Ctrl+C', does: 'quit' },
 ];
@@ -16,8 +16,8 @@ export const GLOBAL_KEYS: Binding[] = [
 export const GRID_KEYS: Binding[] = [
   { keys: '↑ ↓ / j k', does: 'move' },
   { keys: 'PgUp PgDn Home End', does: 'page, first, last' },
-  { keys: '/', does: 'filter as you type (Enter keeps, Esc clears)' },
-  { keys: 's / S', does: 'next sort column / reverse order' },
+  { keys: '/', does: 'filter (Enter keeps, Esc clears)' },
+  { keys: 's / S', does: 'sort column / reverse' },
 ];
 
 export const SCREEN_KEYS: Record<string, Binding[]> = {
@@ -32,22 +32,22 @@ export const SCREEN_KEYS: Record<string, Binding[]> = {
     { keys: 'Enter', does: 'details' },
   ],
   sessions: [
-    { keys: 'x', does: 'terminate the selected session now', changes: true },
-    { keys: 'X', does: "terminate all the user's sessions (confirm)", changes: true },
-    { keys: 't', does: 'set the idle auto-terminate minutes', changes: true },
-    { keys: 'e', does: 'show / hide Explorer sessions' },
-    { keys: 'h', does: 'live sessions / ended history' },
+    { keys: 'x', does: 'terminate session now', changes: true },
+    { keys: 'X', does: "end all user's sessions", changes: true },
+    { keys: 't', does: 'idle auto-terminate', changes: true },
+    { keys: 'e', does: 'show/hide Explorer' },
+    { keys: 'h', does: 'live / ended history' },
   ],
   mail: [
     { keys: 'Enter', does: 'read' },
-    { keys: 'c', does: 'copy the activation or reset link (first link)' },
+    { keys: 'c', does: 'copy activation link' },
     { keys: 'R', does: 'raw source' },
     { keys: 'D', does: 'delete (confirm)', changes: true },
     { keys: 'Esc', does: 'back to the list' },
   ],
   settings: [
     { keys: '↑ ↓', does: 'choose a setting' },
-    { keys: 'Enter', does: 'edit it (Enter saves, Esc cancels)', changes: true },
+    { keys: 'Enter', does: 'edit (Enter saves)', changes: true },
   ],
 };
 

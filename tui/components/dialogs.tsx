@@ -67,21 +67,33 @@ export function LinkDialog(props: { title: string; link: string; note: string; w
 export function HelpDialog(props: { tab: TabId; readOnly: boolean; width: number; onClose: () => void }) {
   const t = theme();
   useInput(() => props.onClose());
-  const section = (title: string, keys: Binding[]) => (
-    <Box flexDirection="column" marginTop={1}>
-      <Text bold>{title}</Text>
-      {keys.map((k) => (
-        <Text key={k.keys} wrap="truncate" color={props.readOnly && k.changes ? t.muted : undefined}>
-          {`  ${k.keys.padEnd(20)} ${k.does}${props.readOnly && k.changes ? ' (read-only: off)' : ''}`}
-        </Text>
-      ))}
-    </Box>
-  );
+  const inner = Math.min(props.width, 100) - 4;
+  const twoColumns = inner >= 70;
+  const colWidth = twoColumns ? Math.floor(inner / 2) - 1 : inner;
+  const section = (title: string, keys: Binding[]) => {
+    const pad = Math.max(...keys.map((k) => k.keys.length)) + 1;
+    return (
+      <Box flexDirection="column" flexShrink={0}>
+        <Text bold>{title}</Text>
+        {keys.map((k) => (
+          <Text key={k.keys} wrap="truncate" color={props.readOnly && k.changes ? t.muted : undefined}>
+            {`${k.keys.padEnd(pad)} ${k.does}${props.readOnly && k.changes ? ' (off)' : ''}`}
+          </Text>
+        ))}
+      </Box>
+    );
+  };
   return (
-    <Frame title={`Keys · ${props.tab}`} width={props.width} footer="any key closes">
-      {section('This screen', SCREEN_KEYS[props.tab])}
-      {props.tab !== 'settings' ? section('Lists', GRID_KEYS) : null}
-      {section('Everywhere', GLOBAL_KEYS)}
+    <Frame title={`Keys · ${props.tab}${props.readOnly ? ' · read-only' : ''}`} width={props.width} footer="any key closes">
+      <Box flexDirection={twoColumns ? 'row' : 'column'} flexShrink={0}>
+        <Box width={colWidth} marginRight={2} flexDirection="column" flexShrink={0}>
+          {section('This screen', SCREEN_KEYS[props.tab])}
+        </Box>
+        <Box width={colWidth} flexDirection="column" flexShrink={0}>
+          {props.tab !== 'settings' ? section('Lists', GRID_KEYS) : null}
+          {section('Everywhere', GLOBAL_KEYS)}
+        </Box>
+      </Box>
     </Frame>
   );
 }

@@ -78,6 +78,19 @@ export function useResources(client: ApiClient, enabled: boolean, onError: (e: u
     if (enabled) void reload();
   }, [enabled, reload]);
 
+  // Activity times are not events (every request would be one): refresh them now and then,
+  // while the list is small enough for that to be cheap.
+  const sessionCount = useRef(0);
+  sessionCount.current = sessions.length;
+  useEffect(() => {
+    if (!enabled) return;
+    const timer = setInterval(() => {
+      if (sessionCount.current > 20_000) return;
+      loadAll((offset) => client.sessions({ client: 'all', offset, limit: PAGE })).then(setSessions, () => {});
+    }, 15_000);
+    return () => clearInterval(timer);
+  }, [enabled, client]);
+
   const onEvent = useCallback(
     (e: ServerEvent) => {
       const data = e.data as Record<string, unknown>;
