@@ -1,11 +1,12 @@
 // createApp: the whole HTTP surface as a Hono app, built from services (no listening here).
+import type { IntervalHistogram } from 'node:perf_hooks';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../src/domain/errors.js';
 import { VERSION } from '../src/version.js';
 import { authRoutes } from './auth.routes.js';
 import { eventsRoutes } from './events.routes.js';
-import { requireAuth } from './http/auth.js';
+import { requireAuth, requirePerm } from './http/auth.js';
 import type { AppEnv } from './http/env.js';
 import { errorBody, onError } from './http/errors.js';
 import { mailRoutes } from './mail.routes.js';
@@ -15,10 +16,12 @@ import { sessionsRoutes } from './sessions.routes.js';
 import { siteRoutes } from './site.routes.js';
 import { usersRoutes } from './users.routes.js';
 
-const ADMIN_PREFIXES = ['/users', '/sessions', '/mail', '/events', '/license', '/settings', '/profiles', '/projects', '/audit'];
+const ADMIN_PREFIXES = ['/users', '/sessions', '/mail', '/events', '/license', '/settings', '/profiles', '/projects', '/audit', '/diag'];
 
 export interface AppOptions {
   heartbeatMs?: number;
+  /** Event-loop delay histogram, reported by GET /api/diag. */
+  loop?: IntervalHistogram;
   /** Called once per finished request. */
   log?: (line: string) => void;
 }
@@ -48,7 +51,20 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     .route('/sessions', sessionsRoutes)
     .route('/mail', mailRoutes)
     .route('/events', eventsRoutes(opts.heartbeatMs ?? 15_000))
-    .route('/', siteRoutes);
+    .route('/', siteRoutes)
+    .get('/diag', requirePerm('license:write'), (c) => {
+      // Operational figures for the benchmarks and for people: memory and event-loop delay.
+      const h = opts.loop;
+      const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+      const body = {
+        rss: process.memoryUsage.rss(),
+        heapUsed: process.memoryUsage().heapUsed,
+        loop: h ? { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), mean: ms(h.mean) } : null,
+        sseClients: services.ctx.bus.size,
+      };
+      if (c.req.query('reset') && h) h.reset();
+      return c.json(body);
+    });
   app.route('/api', api);
   app.route('/activate', activationPages);
   app.route('/reset-password', resetPages);

@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import { DEFAULT_SCRYPT, type ScryptParams } from '../src/domain/passwords.js';
 import { createApp } from './app.js';
@@ -71,7 +72,10 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       log = createWriteStream(join(config.dataDir, 'server.log'), { flags: 'a', mode: 0o600 });
       cleanups.push(() => new Promise<void>((r) => log!.end(() => r())));
     }
-    const app = createApp(services, { heartbeatMs: opts.heartbeatMs, log: log ? (line) => log!.write(line + '\n') : undefined });
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    cleanups.push(() => void loop.disable());
+    const app = createApp(services, { heartbeatMs: opts.heartbeatMs, loop, log: log ? (line) => log!.write(line + '\n') : undefined });
 
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

@@ -1,0 +1,110 @@
+// Bench helpers: servers in their own processes, statistics, and the seeded base data dir.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ApiClient } from '../src/api-client.js';
+import { BENCH_ADMIN, seed } from './seed.js';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as net.AddressInfo).port;
+      srv.close(() => res(p));
+    });
+  });
+}
+
+export const median = (xs: number[]) => percentile(xs, 50);
+export function percentile(xs: number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+export async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      const r = await fetch(`${url}/api/health`);
+      if (r.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`server at ${url} did not answer within ${timeoutMs} ms`);
+}
+
+export interface BenchServer {
+  url: string;
+  smtpPort: number;
+  child: ChildProcess;
+  startMs: number;
+  admin: ApiClient;
+  stop(): Promise<void>;
+}
+
+/** Runs `seatdesk server` in its own process on a copy of `baseDir`. */
+export async function startBenchServer(baseDir: string | null, opts: { login?: boolean } = {}): Promise<BenchServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'seatdesk-bench-run-'));
+  if (baseDir) await cp(baseDir, dir, { recursive: true });
+  const port = await freePort();
+  const smtpPort = await freePort();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'server'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      SEATDESK_DATA_DIR: dir,
+      SEATDESK_PORT: String(port),
+      SEATDESK_SMTP_PORT: String(smtpPort),
+      SEATDESK_ADMIN_EMAIL: BENCH_ADMIN.email,
+      SEATDESK_ADMIN_PASSWORD: BENCH_ADMIN.password,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(url, child);
+  const startMs = performance.now() - t0;
+  const admin = new ApiClient(url);
+  if (opts.login !== false) admin.token = (await admin.login({ ...BENCH_ADMIN, client: 'tui', terminateOldest: true })).token;
+  return {
+    url,
+    smtpPort,
+    child,
+    startMs,
+    admin,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Diag {
+  rss: number;
+  loop: { p50: number; p99: number; max: number; mean: number };
+}
+export const diag = (s: BenchServer, reset = false): Promise<Diag> => s.admin.request<Diag>('GET', `/api/diag${reset ? '?reset=1' : ''}`);
+
+let base: string | null = null;
+/** The seeded large site, made once per bench run. */
+export async function bigSite(): Promise<string> {
+  if (base) return base;
+  base = await mkdtemp(join(tmpdir(), 'seatdesk-bench-base-'));
+  await seed(base, { users: 10_000, sessions: 50_000, mails: 5_000 }, () => {});
+  return base;
+}
+export async function cleanupBase(): Promise<void> {
+  if (base) await rm(base, { recursive: true, force: true });
+  base = null;
+}

@@ -1,0 +1,243 @@
+// npm run bench [-- name ...] [--out file.json]: every performance budget, measured side by side
+// with its peer where it has one, printed as a table and written as JSON.
+import { writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { spawn } from 'node:child_process';
+import autocannon from 'autocannon';
+import nodemailer from 'nodemailer';
+import { bigSite, cleanupBase, diag, freePort, median, percentile, ROOT, startBenchServer } from './lib.js';
+import { tuiBench } from './tui-bench.js';
+
+interface Row {
+  bench: string;
+  figure: string;
+  value: number;
+  unit: string;
+  budget: string;
+  peer?: number;
+  ratio?: number;
+  pass: boolean;
+}
+
+const rows: Row[] = [];
+const loopP99: number[] = [];
+const add = (r: Row) => {
+  rows.push(r);
+  const peer = r.peer !== undefined ? `  peer ${fmt(r.peer)}` : '';
+  const ratio = r.ratio !== undefined ? `  ratio ${r.ratio.toFixed(2)}` : '';
+  console.log(`  ${r.pass ? 'PASS' : 'FAIL'}  ${r.bench}: ${r.figure} = ${fmt(r.value)} ${r.unit}  (budget ${r.budget})${peer}${ratio}`);
+};
+const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(2));
+
+async function cannon(url: string, headers: Record<string, string>, seconds: number) {
+  const r = await autocannon({ url, connections: 50, duration: seconds, headers });
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+const BENCHES: Record<string, () => Promise<void>> = {
+  async api() {
+    const s = await startBenchServer(await bigSite());
+    const size = Buffer.byteLength(JSON.stringify(await s.admin.me()));
+    const peerPort = await freePort();
+    const peer = spawn(process.execPath, ['--import', 'tsx', 'bench/peer-server.ts', String(size), String(peerPort)], { cwd: ROOT, stdio: 'ignore' });
+    try {
+      await waitHealthyPeer(`http://127.0.0.1:${peerPort}/api/me`);
+      const ours: { rps: number; p99: number }[] = [];
+      const theirs: { rps: number; p99: number }[] = [];
+      await cannon(`${s.url}/api/me`, { authorization: `Bearer ${s.admin.token}` }, 2); // warm up both
+      await cannon(`http://127.0.0.1:${peerPort}/api/me`, {}, 2);
+      await diag(s, true);
+      for (let round = 0; round < 3; round++) {
+        const a = await cannon(`${s.url}/api/me`, { authorization: `Bearer ${s.admin.token}` }, 5);
+        if (a.errors) throw new Error(`${a.errors} failed requests against /api/me`);
+        ours.push(a);
+        theirs.push(await cannon(`http://127.0.0.1:${peerPort}/api/me`, {}, 5));
+      }
+      const d = await diag(s);
+      loopP99.push(d.loop.p99);
+      const rps = median(ours.map((x) => x.rps));
+      const peerRps = median(theirs.map((x) => x.rps));
+      add({ bench: 'api', figure: `GET /api/me req/s (${size} B JSON)`, value: rps, unit: 'req/s', budget: 'ratio ≥ 0.70', peer: peerRps, ratio: rps / peerRps, pass: rps / peerRps >= 0.7 });
+      const p99 = median(ours.map((x) => x.p99));
+      const peerP99 = median(theirs.map((x) => x.p99));
+      add({ bench: 'api', figure: 'GET /api/me p99 latency', value: p99, unit: 'ms', budget: '≤ 2× peer', peer: peerP99, ratio: p99 / peerP99, pass: p99 <= 2 * Math.max(peerP99, 1) });
+      add({ bench: 'loop', figure: 'event-loop delay p99 during api', value: d.loop.p99, unit: 'ms', budget: '≤ 20 ms', pass: d.loop.p99 <= 20 });
+    } finally {
+      peer.kill();
+      await s.stop();
+    }
+  },
+
+  async 'api-write'() {
+    const s = await startBenchServer(await bigSite());
+    try {
+      await diag(s, true);
+      const lat: number[] = [];
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: 200 }, async (_, i) => {
+          const t = performance.now();
+          await s.admin.invite({ email: `bench-invite-${i}@example.com` });
+          lat.push(performance.now() - t);
+        }),
+      );
+      const total = performance.now() - t0;
+      const d = await diag(s);
+      loopP99.push(d.loop.p99);
+      add({ bench: 'api-write', figure: '200 concurrent invites, total', value: total, unit: 'ms', budget: '< 2000 ms', pass: total < 2000 });
+      add({ bench: 'api-write', figure: 'invite ack p50', value: median(lat), unit: 'ms', budget: '≤ 20 ms', pass: median(lat) <= 20 });
+      add({ bench: 'api-write', figure: 'invite ack p95', value: percentile(lat, 95), unit: 'ms', budget: '≤ 100 ms', pass: percentile(lat, 95) <= 100 });
+      add({ bench: 'loop', figure: 'event-loop delay p99 during api-write', value: d.loop.p99, unit: 'ms', budget: '≤ 20 ms', pass: d.loop.p99 <= 20 });
+      // Sequential acks: the latency one administrator sees.
+      const seq: number[] = [];
+      for (let i = 0; i < 50; i++) {
+        const t = performance.now();
+        await s.admin.deactivate((await s.admin.users({ q: `bench-invite-${i}@` })).items[0].id);
+        seq.push(performance.now() - t);
+      }
+      add({ bench: 'api-write', figure: 'deactivate ack p50 (one at a time)', value: median(seq), unit: 'ms', budget: '≤ 20 ms', pass: median(seq) <= 20 });
+    } finally {
+      await s.stop();
+    }
+  },
+
+  async start() {
+    const base = await bigSite();
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = await startBenchServer(base, { login: false });
+      times.push(s.startMs);
+      await s.stop();
+    }
+    const t = median(times);
+    add({ bench: 'start', figure: 'start to first /api/health (10k users, 50k sessions, 5k mails)', value: t, unit: 'ms', budget: '≤ 1500 ms', pass: t <= 1500 });
+  },
+
+  async grid() {
+    const s = await startBenchServer(await bigSite());
+    try {
+      const sorts = ['email', 'client', 'address', 'userAgent', 'startedAt', 'lastActivityAt'];
+      const lat: number[] = [];
+      for (let i = 0; i < 120; i++) {
+        const t = performance.now();
+        const page = await s.admin.sessions({ q: i % 3 === 0 ? '' : `user0${i % 10}`, sort: sorts[i % sorts.length], order: i % 2 ? 'desc' : 'asc', limit: 100, client: 'all' });
+        lat.push(performance.now() - t);
+        if (i === 0 && page.activeCount < 50_000) throw new Error(`expected 50k live sessions, found ${page.activeCount}`);
+      }
+      const p95 = percentile(lat, 95);
+      add({ bench: 'grid', figure: 'GET /api/sessions filter+sort+page of 100 over 50k, p95', value: p95, unit: 'ms', budget: '≤ 50 ms', pass: p95 <= 50 });
+    } finally {
+      await s.stop();
+    }
+  },
+
+  async tui() {
+    const r = await tuiBench();
+    add({ bench: 'tui', figure: 'filter keystroke to frame p95 (100k sessions, 120×40)', value: r.filter, unit: 'ms', budget: '≤ 50 ms', pass: r.filter <= 50 });
+    add({ bench: 'tui', figure: 'cursor move to frame p95', value: r.cursor, unit: 'ms', budget: '≤ 16 ms', pass: r.cursor <= 16 });
+    add({ bench: 'tui', figure: 'sort change to frame p95', value: r.sort, unit: 'ms', budget: '≤ 150 ms', pass: r.sort <= 150 });
+  },
+
+  async sink() {
+    const s = await startBenchServer(null);
+    try {
+      await s.admin.updateSettings({ mailRetention: 100_000 });
+      const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: s.smtpPort, pool: true, maxConnections: 10, maxMessages: Infinity });
+      const blast = async (count: number, body: string) => {
+        let next = 0;
+        const t = performance.now();
+        await Promise.all(
+          Array.from({ length: 10 }, async () => {
+            while (next < count) {
+              const i = next++;
+              await smtp.sendMail({ from: 'bench@example.org', to: `sink${i}@example.com`, subject: `bench ${i}`, text: body });
+            }
+          }),
+        );
+        return count / ((performance.now() - t) / 1000);
+      };
+      await blast(50, 'warm up');
+      const small = await blast(1500, 'x'.repeat(2000));
+      add({ bench: 'sink', figure: '2 KB messages over 10 connections', value: small, unit: 'msg/s', budget: '≥ 300 msg/s', pass: small >= 300 });
+      const big = await blast(60, 'y'.repeat(76).concat('\n').repeat(13_500));
+      add({ bench: 'sink', figure: '1 MB messages', value: big, unit: 'msg/s', budget: '≥ 15 msg/s', pass: big >= 15 });
+      smtp.close();
+      // One message just under the 25 MB limit: how far does the server's memory rise?
+      const before = (await diag(s)).rss;
+      let peak = before;
+      let polling = true;
+      const poll = (async () => {
+        while (polling) {
+          peak = Math.max(peak, (await diag(s)).rss);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
+      const one = nodemailer.createTransport({ host: '127.0.0.1', port: s.smtpPort });
+      const size = 24 * 1024 * 1024;
+      await one.sendMail({ from: 'bench@example.org', to: 'huge@example.com', subject: 'huge', text: 'z'.repeat(76).concat('\n').repeat(Math.floor(size / 77)) });
+      await s.admin.latestMail({ to: 'huge@example.com', wait: 10 });
+      polling = false;
+      await poll;
+      one.close();
+      const growth = (peak - before) / size;
+      add({ bench: 'sink', figure: 'peak RSS growth for one 24 MB message', value: growth, unit: '× message', budget: '≤ 3×', pass: growth <= 3 });
+    } finally {
+      await s.stop();
+    }
+  },
+
+  async memory() {
+    const s = await startBenchServer(await bigSite());
+    try {
+      await s.admin.sessions({ limit: 100 });
+      await s.admin.users({ limit: 100 });
+      await s.admin.mails({ limit: 100 });
+      global.gc?.();
+      const mb = (await diag(s)).rss / 1024 / 1024;
+      add({ bench: 'memory', figure: 'server RSS at 10k users / 50k sessions / 5k mails', value: mb, unit: 'MB', budget: '≤ 300 MB', pass: mb <= 300 });
+    } finally {
+      await s.stop();
+    }
+  },
+};
+
+async function waitHealthyPeer(url: string) {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('the peer server did not start');
+}
+
+async function main() {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string', default: 'bench-results.json' } } });
+  const names = positionals.length ? positionals : Object.keys(BENCHES);
+  for (const n of names) if (!BENCHES[n] && n !== 'loop') throw new Error(`no benchmark "${n}"; there are: ${Object.keys(BENCHES).join(', ')}`);
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  console.log(`Seatdesk benchmarks on ${machine}`);
+  const started = Date.now();
+  const run = names.includes('loop') && !names.includes('api') ? [...names.filter((n) => n !== 'loop'), 'api', 'api-write'] : names.filter((n) => n !== 'loop');
+  for (const n of [...new Set(run)]) {
+    console.log(`\n[${n}]`);
+    try {
+      await BENCHES[n]();
+    } catch (e) {
+      add({ bench: n, figure: `error: ${(e as Error).message}`, value: NaN, unit: '', budget: '', pass: false });
+    }
+  }
+  await cleanupBase();
+  console.log('\n| bench | figure | value | budget | peer | ratio | result |\n|---|---|---|---|---|---|---|');
+  for (const r of rows)
+    console.log(`| ${r.bench} | ${r.figure} | ${fmt(r.value)} ${r.unit} | ${r.budget} | ${r.peer !== undefined ? fmt(r.peer) : ''} | ${r.ratio !== undefined ? r.ratio.toFixed(2) : ''} | ${r.pass ? 'pass' : 'FAIL'} |`);
+  await writeFile(values.out!, JSON.stringify({ machine, at: new Date().toISOString(), seconds: (Date.now() - started) / 1000, rows }, null, 2));
+  console.log(`\n${rows.filter((r) => r.pass).length} passed, ${rows.filter((r) => !r.pass).length} failed (written to ${values.out}, ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  process.exit(0);
+}
+
+await main();
