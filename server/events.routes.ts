@@ -14,9 +14,9 @@ export const eventsRoutes = (heartbeatMs: number) =>
       const queue: BusEvent[] = [];
       let wake: (() => void) | null = null;
       let overflow = false;
-      const own = c.var.auth.session.id;
+      const own = c.get('auth').session.id;
       let ownEnded = false;
-      const off = c.var.services.ctx.bus.subscribe((e) => {
+      const off = c.get('services').ctx.bus.subscribe((e) => {
         // The stream lives no longer than the session that opened it.
         if (e.type === 'session.ended' && (e.data as { session: { id: string } }).session.id === own) ownEnded = true;
         if (queue.length >= MAX_QUEUE) overflow = true;

@@ -1,5 +1,4 @@
 // The composition root and the only file that listens: store, services, SMTP sink, HTTP server.
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { isLoopback, type ServerConfig } from './config.js';
 import type { Ctx } from './context.js';
 import { EventBus } from './events.js';
 import { Mailer } from './mail/mailer.js';
+import { RequestLog } from './request-log.js';
 import { startSink, type Sink } from './mail/sink.js';
 import { createServices, type Services } from './services.js';
 import type { FileOps } from './store/durable-file.js';
@@ -67,15 +67,15 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
 
     if (config.adminEmail && config.adminPassword) await services.users.seedAdmin(config.adminEmail, config.adminPassword);
 
-    let log: WriteStream | null = null;
+    let log: RequestLog | null = null;
     if (config.requestLog) {
-      log = createWriteStream(join(config.dataDir, 'server.log'), { flags: 'a', mode: 0o600 });
-      cleanups.push(() => new Promise<void>((r) => log!.end(() => r())));
+      log = new RequestLog(join(config.dataDir, 'server.log'));
+      cleanups.push(() => log!.close());
     }
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
     cleanups.push(() => void loop.disable());
-    const app = createApp(services, { heartbeatMs: opts.heartbeatMs, loop, log: log ? (line) => log!.write(line + '\n') : undefined });
+    const app = createApp(services, { heartbeatMs: opts.heartbeatMs, loop, log: log ? (line) => log!.write(line) : undefined });
 
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

@@ -10,21 +10,21 @@ const UserQuery = PageQuery.extend({ status: UserStatus.optional() });
 
 export const usersRoutes = new Hono<AppEnv>()
   .use(requirePerm('users'))
-  .get('/', (c) => c.json(c.var.services.users.list(query(c, UserQuery))))
+  .get('/', (c) => c.json(c.get('services').users.list(query(c, UserQuery))))
   .post('/invite', async (c) => {
     const body = await jsonBody(c, InviteBody);
-    return c.json(await c.var.services.users.invite(actorOf(c), body), 201);
+    return c.json(await c.get('services').users.invite(actorOf(c), body), 201);
   })
-  .get('/:id', (c) => c.json({ user: toPublicUser(c.var.services.users.get(c.req.param('id'))) }))
+  .get('/:id', (c) => c.json({ user: toPublicUser(c.get('services').users.get(c.req.param('id'))) }))
   .patch('/:id', async (c) => {
     const body = await jsonBody(c, PatchUserBody);
-    return c.json({ user: await c.var.services.users.patch(actorOf(c), c.req.param('id'), body) });
+    return c.json({ user: await c.get('services').users.patch(actorOf(c), c.req.param('id'), body) });
   })
-  .post('/:id/deactivate', async (c) => c.json({ user: await c.var.services.users.deactivate(actorOf(c), c.req.param('id')) }))
-  .post('/:id/reactivate', async (c) => c.json(await c.var.services.users.reactivate(actorOf(c), c.req.param('id'))))
-  .post('/:id/resend-activation', async (c) => c.json(await c.var.services.users.resendActivation(actorOf(c), c.req.param('id'))))
-  .post('/:id/reset-password', async (c) => c.json(await c.var.services.users.resetPassword(actorOf(c), c.req.param('id'))))
+  .post('/:id/deactivate', async (c) => c.json({ user: await c.get('services').users.deactivate(actorOf(c), c.req.param('id')) }))
+  .post('/:id/reactivate', async (c) => c.json(await c.get('services').users.reactivate(actorOf(c), c.req.param('id'))))
+  .post('/:id/resend-activation', async (c) => c.json(await c.get('services').users.resendActivation(actorOf(c), c.req.param('id'))))
+  .post('/:id/reset-password', async (c) => c.json(await c.get('services').users.resetPassword(actorOf(c), c.req.param('id'))))
   .post('/:id/terminate-sessions', async (c) =>
-    c.json({ ended: await c.var.services.sessions.terminateUser(actorOf(c), c.req.param('id')) }),
+    c.json({ ended: await c.get('services').sessions.terminateUser(actorOf(c), c.req.param('id')) }),
   );
 

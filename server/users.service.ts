@@ -15,6 +15,14 @@ import type { Tx } from './store/store.repository.js';
 
 export const toPublicUser = ({ passwordHash: _p, ...u }: User): PublicUser => u;
 
+/** Store records are frozen and replaced on change, so their JSON can be cached by identity. */
+const jsonCache = new WeakMap<User, string>();
+export function publicUserJson(u: User): string {
+  let json = jsonCache.get(u);
+  if (json === undefined) jsonCache.set(u, (json = JSON.stringify(toPublicUser(u))));
+  return json;
+}
+
 const SORTABLE = ['email', 'firstName', 'lastName', 'status', 'userProfile', 'adminProfile', 'createdAt', 'activatedAt', 'lastLoginAt', 'deactivatedAt'] as const;
 
 export interface UserQuery extends PageQuery {

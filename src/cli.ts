@@ -1,5 +1,9 @@
 // The seatdesk command: the console by default; server, status, stop and logout.
 import { Command, Option } from 'commander';
+
+// React's development build does heavy per-render bookkeeping (it profiles changed props), which
+// a 100k-row grid cannot afford. Set before the console's dynamic import loads React.
+process.env.NODE_ENV ??= 'production';
 import { VERSION } from './version.js';
 
 const program = new Command()

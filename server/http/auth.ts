@@ -12,21 +12,33 @@ export function requestInfo(c: Context): { address: string; userAgent: string } 
   } catch {
     // not served by node (app.request in unit tests)
   }
-  return { address: address.replace(/^::ffff:/, ''), userAgent: (c.req.header('user-agent') ?? '').slice(0, 300) };
+  return { address: address.replace(/^::ffff:/, ''), userAgent: (header(c, 'user-agent') ?? '').slice(0, 300) };
+}
+
+/**
+ * A request header. Under @hono/node-server, c.req.header() builds a Fetch Headers object for the
+ * whole request on first use (a few µs); Node has already parsed them on the IncomingMessage.
+ */
+export function header(c: Context, name: string): string | undefined {
+  const incoming = (c.env as { incoming?: { headers: Record<string, string | string[] | undefined> } } | undefined)?.incoming;
+  if (!incoming) return c.req.header(name);
+  const v = incoming.headers[name];
+  return Array.isArray(v) ? v[0] : v;
 }
 
 export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const header = c.req.header('authorization') ?? '';
-  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  const header_ = header(c, 'authorization') ?? '';
+  const m = /^Bearer\s+(\S+)$/i.exec(header_);
   if (!m) throw new AppError('unauthorized', 'Sign in first: send Authorization: Bearer <session or API token>.');
-  c.set('auth', await c.var.services.sessions.authenticate(m[1], requestInfo(c)));
+  const auth = c.get('services').sessions.authenticate(m[1], () => requestInfo(c));
+  c.set('auth', auth instanceof Promise ? await auth : auth);
   await next();
 };
 
 export const requirePerm =
   (perm: Permission): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
-    const user = c.var.auth.user;
+    const user = c.get('auth').user;
     if (!can(user, perm)) {
       throw new AppError(
         'forbidden',
@@ -38,4 +50,4 @@ export const requirePerm =
     await next();
   };
 
-export const actorOf = (c: Context<AppEnv>) => c.var.auth.user;
+export const actorOf = (c: Context<AppEnv>) => c.get('auth').user;
