@@ -92,6 +92,9 @@ export async function startBenchServer(baseDir: string | null, opts: { login?: b
 
 export interface Diag {
   rss: number;
+  /** Peak RSS since the server started. */
+  maxRss: number;
+  trackedPeak: number | null;
   loop: { p50: number; p99: number; max: number; mean: number };
 }
 export const diag = (s: BenchServer, reset = false): Promise<Diag> => s.admin.request<Diag>('GET', `/api/diag${reset ? '?reset=1' : ''}`);

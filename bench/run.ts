@@ -73,20 +73,31 @@ const BENCHES: Record<string, () => Promise<void>> = {
     try {
       await diag(s, true);
       const lat: number[] = [];
+      const commit: number[] = [];
       const t0 = performance.now();
       await Promise.all(
         Array.from({ length: 200 }, async (_, i) => {
           const t = performance.now();
-          await s.admin.invite({ email: `bench-invite-${i}@example.com` });
+          const res = await fetch(`${s.url}/api/users/invite`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${s.admin.token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ email: `bench-invite-${i}@example.com` }),
+          });
+          const body = (await res.json()) as { mail?: { sent: boolean } };
           lat.push(performance.now() - t);
+          if (res.status !== 201 || !body.mail?.sent) throw new Error(`invite ${i}: ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+          const m = /commit;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '');
+          if (m) commit.push(Number(m[1]));
         }),
       );
       const total = performance.now() - t0;
       const d = await diag(s);
       loopP99.push(d.loop.p99);
-      add({ bench: 'api-write', figure: '200 concurrent invites, total', value: total, unit: 'ms', budget: '< 2000 ms', pass: total < 2000 });
-      add({ bench: 'api-write', figure: 'invite ack p50', value: median(lat), unit: 'ms', budget: '≤ 20 ms', pass: median(lat) <= 20 });
-      add({ bench: 'api-write', figure: 'invite ack p95', value: percentile(lat, 95), unit: 'ms', budget: '≤ 100 ms', pass: percentile(lat, 95) <= 100 });
+      add({ bench: 'api-write', figure: '200 concurrent invites (each mailed), total', value: total, unit: 'ms', budget: '< 2000 ms', pass: total < 2000 });
+      add({ bench: 'api-write', figure: 'invite response p50 (durable + mail delivered)', value: median(lat), unit: 'ms', budget: '≤ 20 ms', pass: median(lat) <= 20 });
+      add({ bench: 'api-write', figure: 'invite response p95', value: percentile(lat, 95), unit: 'ms', budget: '≤ 100 ms', pass: percentile(lat, 95) <= 100 });
+      add({ bench: 'api-write', figure: 'invite durable commit p50 (Server-Timing)', value: median(commit), unit: 'ms', budget: '≤ 20 ms', pass: median(commit) <= 20 });
+      add({ bench: 'api-write', figure: 'invite durable commit p95 (Server-Timing)', value: percentile(commit, 95), unit: 'ms', budget: '≤ 100 ms', pass: percentile(commit, 95) <= 100 });
       add({ bench: 'loop', figure: 'event-loop delay p99 during api-write', value: d.loop.p99, unit: 'ms', budget: '≤ 20 ms', pass: d.loop.p99 <= 20 });
       // Sequential acks: the latency one administrator sees.
       const seq: number[] = [];
@@ -164,27 +175,25 @@ const BENCHES: Record<string, () => Promise<void>> = {
       const big = await blast(60, 'y'.repeat(76).concat('\n').repeat(13_500));
       add({ bench: 'sink', figure: '1 MB messages', value: big, unit: 'msg/s', budget: '≥ 15 msg/s', pass: big >= 15 });
       smtp.close();
-      // One message just under the 25 MB limit: how far does the server's memory rise?
-      const before = (await diag(s)).rss;
-      let peak = before;
-      let polling = true;
-      const poll = (async () => {
-        while (polling) {
-          peak = Math.max(peak, (await diag(s)).rss);
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      })();
-      const one = nodemailer.createTransport({ host: '127.0.0.1', port: s.smtpPort });
-      const size = 24 * 1024 * 1024;
-      await one.sendMail({ from: 'bench@example.org', to: 'huge@example.com', subject: 'huge', text: 'z'.repeat(76).concat('\n').repeat(Math.floor(size / 77)) });
-      await s.admin.latestMail({ to: 'huge@example.com', wait: 10 });
-      polling = false;
-      await poll;
-      one.close();
-      const growth = (peak - before) / size;
-      add({ bench: 'sink', figure: 'peak RSS growth for one 24 MB message', value: growth, unit: '× message', budget: '≤ 3×', pass: growth <= 3 });
     } finally {
       await s.stop();
+    }
+    // One big message on a fresh server: its own peak RSS (getrusage) against its peak before.
+    const h = await startBenchServer(null);
+    try {
+      const size = 20 * 1024 * 1024; // its encoded form stays under the 25 MB limit
+      const one = nodemailer.createTransport({ host: '127.0.0.1', port: h.smtpPort });
+      await one.sendMail({ from: 'bench@example.org', to: 'warm@example.com', subject: 'warm', text: 'warm up' });
+      const before = (await h.admin.request<{ rss: number }>('GET', '/api/diag?track=1')).rss;
+      await one.sendMail({ from: 'bench@example.org', to: 'huge@example.com', subject: 'huge', text: 'z'.repeat(76).concat('\n').repeat(Math.floor(size / 77)) });
+      await h.admin.latestMail({ to: 'huge@example.com', wait: 10 });
+      one.close();
+      const peak = (await diag(h)).trackedPeak!;
+      const growth = (peak - before) / size;
+      console.log(`  (RSS ${(before / 2 ** 20).toFixed(0)} MB before, peak ${(peak / 2 ** 20).toFixed(0)} MB)`);
+      add({ bench: 'sink', figure: 'peak RSS growth for one 20 MB message', value: growth, unit: '× message', budget: '≤ 3×', pass: growth <= 3 });
+    } finally {
+      await h.stop();
     }
   },
 

@@ -16,6 +16,9 @@ import { sessionsRoutes } from './sessions.routes.js';
 import { siteRoutes } from './site.routes.js';
 import { usersRoutes } from './users.routes.js';
 
+/** Link tokens travel in the path (/activate/<token>); the log never holds them. */
+export const redact = (path: string): string => path.replace(/\/(activate|reset-password)\/[^/]+/, '/$1/[token]');
+
 const ADMIN_PREFIXES = ['/users', '/sessions', '/mail', '/events', '/license', '/settings', '/profiles', '/projects', '/audit', '/diag'];
 
 export interface AppOptions {
@@ -28,6 +31,7 @@ export interface AppOptions {
 
 export function createApp(services: Services, opts: AppOptions = {}) {
   const app = new Hono<AppEnv>();
+  const tracked: { peak: number; timer: NodeJS.Timeout | null } = { peak: 0, timer: null };
   const log = opts.log;
   let stampMs = 0;
   let stamp = '';
@@ -38,7 +42,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     await next();
     const now = Date.now();
     if (now !== stampMs) stamp = new Date((stampMs = now)).toISOString();
-    log(`${stamp} ${c.req.method} ${c.req.path} ${c.res.status} ${Math.round((performance.now() - started) * 10) / 10}ms`);
+    log(`${stamp} ${c.req.method} ${redact(c.req.path)} ${c.res.status} ${Math.round((performance.now() - started) * 10) / 10}ms`);
   });
   const limit = bodyLimit({
     maxSize: 64 * 1024,
@@ -60,14 +64,22 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     .route('/events', eventsRoutes(opts.heartbeatMs ?? 15_000))
     .route('/', siteRoutes)
     .get('/diag', requirePerm('license:write'), (c) => {
+      if (c.req.query('track')) {
+        // Sample RSS every 10 ms from now on, for a peak that getrusage's lifetime peak would hide.
+        tracked.peak = process.memoryUsage.rss();
+        tracked.timer ??= setInterval(() => (tracked.peak = Math.max(tracked.peak, process.memoryUsage.rss())), 10);
+        tracked.timer.unref();
+      }
       // Operational figures for the benchmarks and for people: memory and event-loop delay.
       const h = opts.loop;
       const ms = (ns: number) => Math.round(ns / 1e4) / 100;
       const body = {
         rss: process.memoryUsage.rss(),
+        maxRss: process.resourceUsage().maxRSS * 1024,
         heapUsed: process.memoryUsage().heapUsed,
         loop: h ? { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), mean: ms(h.mean) } : null,
         sseClients: services.ctx.bus.size,
+        trackedPeak: tracked.timer ? Math.max(tracked.peak, process.memoryUsage.rss()) : null,
       };
       if (c.req.query('reset') && h) h.reset();
       return c.json(body);

@@ -13,7 +13,9 @@ export const usersRoutes = new Hono<AppEnv>()
   .get('/', (c) => c.json(c.get('services').users.list(query(c, UserQuery))))
   .post('/invite', async (c) => {
     const body = await jsonBody(c, InviteBody);
-    return c.json(await c.get('services').users.invite(actorOf(c), body), 201);
+    const { timing, ...result } = await c.get('services').users.invite(actorOf(c), body);
+    if (timing) c.header('Server-Timing', `commit;dur=${timing.commitMs.toFixed(2)}, mail;dur=${timing.mailMs.toFixed(2)}`);
+    return c.json(result, 201);
   })
   .get('/:id', (c) => c.json({ user: toPublicUser(c.get('services').users.get(c.req.param('id'))) }))
   .patch('/:id', async (c) => {

@@ -35,6 +35,8 @@ export interface LinkResult {
   activationLink?: string;
   resetLink?: string;
   mail: MailResult;
+  /** How long the durable commit and the mail delivery took (sent as Server-Timing). */
+  timing?: { commitMs: number; mailMs: number };
 }
 
 export class UsersService {
@@ -106,6 +108,7 @@ export class UsersService {
     if (adminProfile === 'Site Administrator' && !can(actor, 'license:write'))
       throw new AppError('forbidden', 'Only a Site Administrator can invite another Site Administrator.');
     const now = this.ctx.now();
+    const t0 = performance.now();
     const { user, link } = await this.store.transact((tx) => {
       const existing = this.store.findBy('users', body.email);
       if (existing) {
@@ -130,9 +133,10 @@ export class UsersService {
       addAudit(this.store, tx, now, actor, 'user.invite', user, { userProfile: profile, adminProfile });
       return { user, link };
     });
+    const t1 = performance.now();
     this.emitUser(user, true);
     const mail = await this.mail(actor, user, invitationMail(user.email, this.store.site.name, link, this.ttlDays()));
-    return { user: toPublicUser(user), activationLink: link, mail };
+    return { user: toPublicUser(user), activationLink: link, mail, timing: { commitMs: t1 - t0, mailMs: performance.now() - t1 } };
   }
 
   async resendActivation(actor: Actor, id: string): Promise<LinkResult> {

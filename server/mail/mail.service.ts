@@ -24,6 +24,8 @@ export interface MailMessage extends MailEntry {
   attachments: { filename: string | null; contentType: string; size: number }[];
 }
 
+const INDEX_PARSE_BYTES = 256 * 1024;
+
 const addresses = (a: AddressObject | AddressObject[] | undefined): string[] =>
   (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => (v.address ?? v.name ?? '').toLowerCase())).filter(Boolean);
 
@@ -48,7 +50,10 @@ export class MailService {
     const now = this.ctx.now();
     let entry: MailEntry;
     try {
-      const parsed = await simpleParser(createReadStream(join(this.dir, file)), { skipHtmlToText: true, skipTextLinks: true });
+      // The index needs headers and a snippet: the first 256 KB give both, and a 25 MB message is
+      // then not parsed whole (which would hold the event loop) until someone opens it.
+      const head = createReadStream(join(this.dir, file), { end: INDEX_PARSE_BYTES - 1 });
+      const parsed = await simpleParser(head, { skipHtmlToText: true, skipTextLinks: true, skipTextToHtml: true, skipImageLinks: true });
       const to = addresses(parsed.to);
       entry = {
         id,

@@ -10,12 +10,13 @@ export class Mailer {
     private readonly from: string,
   ) {
     // The URL's own settings win; these fill in what it leaves out. A small pool keeps bursts
-    // of invitations from opening one connection each.
+    // of invitations from opening one connection each, and enough of them that a
+    // burst is not queued behind a few.
     this.transport = smtpUrl
       ? nodemailer.createTransport({
           url: smtpUrl,
           pool: true,
-          maxConnections: 4,
+          maxConnections: 16,
           connectionTimeout: 10_000,
           greetingTimeout: 10_000,
           socketTimeout: 20_000,

@@ -30,7 +30,12 @@ export async function startSink(mail: MailService, host: string, port: number, m
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
         // Past the limit, stop keeping bytes; smtp-server drains the rest and we answer 552.
-        if (!stream.sizeExceeded && !failed) out.write(chunk);
+        if (stream.sizeExceeded || failed) return;
+        // Respect the disk's pace: a 25 MB message must not pile up in memory.
+        if (!out.write(chunk)) {
+          stream.pause();
+          out.once('drain', () => stream.resume());
+        }
       });
       stream.on('end', () => {
         out.end(async () => {

@@ -19,6 +19,7 @@ import {
   type User,
 } from '../../src/domain/schemas.js';
 import { DurableJSONFile, StoreCorruptError, realFileOps, type FileOps } from './durable-file.js';
+import { migrate, NewerStoreError } from './migrations.js';
 
 export interface Collections {
   users: User;
@@ -267,21 +268,30 @@ export class Store {
     await this.low.read();
     const raw = this.low.data;
     let isNew = false;
+    let upgraded = false;
     if (raw === null) {
       isNew = true;
       this.fromData(defaultData(now));
     } else {
-      const parsed = StoreData.safeParse(migrate(raw));
+      let migrated: unknown;
+      try {
+        migrated = migrate(raw);
+      } catch (e) {
+        if (e instanceof NewerStoreError) throw new StoreCorruptError(file, e.message);
+        throw e;
+      }
+      const parsed = StoreData.safeParse(migrated);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         throw new StoreCorruptError(file, `it does not match the store schema (${issue.path.join('.')}: ${issue.message})`);
       }
+      upgraded = (raw as { schemaVersion?: unknown }).schemaVersion !== SCHEMA_VERSION;
       this.fromData(parsed.data);
     }
     await this.replayJournal();
     this.journal = await open(join(this.dir, JOURNAL_FILE), 'a', 0o600);
     this.journalBytes = (await this.journal.stat()).size;
-    if (isNew || this.journalBytes > 0) await this.snapshot();
+    if (isNew || upgraded || this.journalBytes > 0) await this.snapshot();
   }
 
   private fromData(data: StoreData): void {
@@ -347,11 +357,6 @@ export class Store {
     if (field && prev && prev[field] != null) this.indexes.get(c)!.delete(String(prev[field]));
     this.maps[c].delete(id);
   }
-}
-
-/** Older store layouts are upgraded here, on load. Version 1 is the first. */
-function migrate(raw: unknown): unknown {
-  return raw;
 }
 
 export function defaultData(now: Date): StoreData {
