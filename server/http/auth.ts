@@ -21,7 +21,7 @@ export function requestInfo(c: Context): { address: string; userAgent: string } 
  */
 export function header(c: Context, name: string): string | undefined {
   const incoming = (c.env as { incoming?: { headers: Record<string, string | string[] | undefined> } } | undefined)?.incoming;
-  if (!incoming) return c.req.header(name);
+  if (!incoming?.headers) return c.req.header(name);
   const v = incoming.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
