@@ -1,6 +1,6 @@
 // The console: sign-in (or first-run setup), then the four screens under a top bar and a status line.
 import { Box, Text, useApp, useInput } from 'ink';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
 import { ApiError, type ApiClient } from '../src/api-client.js';
 import type { PublicUser } from '../src/domain/schemas.js';
 import { ConfirmDialog, DetailsDialog, HelpDialog, InputDialog, LinkDialog } from './components/dialogs.js';
@@ -40,6 +40,8 @@ type Phase =
   | { kind: 'ready'; me: PublicUser; sessionId: string | null };
 
 const isAdmin = (u: PublicUser) => u.adminProfile !== null;
+export const MIN_COLUMNS = 60;
+export const MIN_ROWS = 12;
 
 export function App(props: AppProps) {
   const { exit } = useApp();
@@ -81,6 +83,12 @@ export function App(props: AppProps) {
   );
 
   const height = Math.max(4, rows - 1); // a root as tall as the terminal makes Ink 6 redraw everything
+  const tooSmall =
+    columns < MIN_COLUMNS || rows < MIN_ROWS ? (
+      <Box width={columns}>
+        <Text wrap="wrap">{`Terminal too small (${columns}×${rows}); Seatdesk needs ${MIN_COLUMNS}×${MIN_ROWS}. Enlarge it, or Ctrl+C to quit.`}</Text>
+      </Box>
+    ) : null;
   const signedIn = (token: string, me: PublicUser, sessionId: string) => {
     client.token = token;
     props.onToken?.(token, me.email);
@@ -117,8 +125,9 @@ export function App(props: AppProps) {
       body = <LoginForm client={client} width={columns} clientId={props.clientId} message={phase.message} onDone={signedIn} />;
       break;
     case 'ready':
-      return <Main {...props} me={phase.me} sessionId={phase.sessionId} columns={columns} height={height} onAuthLost={authLost} />;
+      return <Main {...props} me={phase.me} sessionId={phase.sessionId} columns={columns} height={height} onAuthLost={authLost} tooSmall={tooSmall} />;
   }
+  if (tooSmall) return tooSmall;
   return (
     <Box flexDirection="column" height={height} width={columns} padding={1}>
       {body}
@@ -189,7 +198,7 @@ function LoginForm(p: { client: ApiClient; width: number; clientId: string; mess
   );
 }
 
-function Main(props: AppProps & { me: PublicUser; sessionId: string | null; columns: number; height: number; onAuthLost: (message: string) => void }) {
+function Main(props: AppProps & { tooSmall: ReactNode; me: PublicUser; sessionId: string | null; columns: number; height: number; onAuthLost: (message: string) => void }) {
   const { exit } = useApp();
   const { client, columns, height, readOnly } = props;
   const [ui, dispatch] = useReducer(uiReducer, initialUi);
@@ -330,6 +339,7 @@ function Main(props: AppProps & { me: PublicUser; sessionId: string | null; colu
     </>
   );
   const st = ui.status;
+  if (props.tooSmall) return <>{props.tooSmall}</>; // every hook above still runs: nothing is lost
   return (
     <Box flexDirection="column" height={height} width={columns}>
       <TopBar url={client.baseUrl} conn={reachable ? conn : 'reconnecting'} email={props.me.email} license={res.license} readOnly={readOnly} width={columns} />

@@ -70,6 +70,7 @@ export async function runConsole(opts: { url: string; readOnly: boolean }): Prom
   const onSignal = () => instance.unmount();
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
+  process.stdin.once('end', onSignal); // the terminal went away (an SSH connection dropped)
   await instance.waitUntilExit();
   restore();
   return 0;

@@ -1,6 +1,5 @@
 // Captured mail: raw .eml files in data/mail plus an index in the store; read, search, wait, delete.
-import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rm, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { convert } from 'html-to-text';
 import { simpleParser, type AddressObject } from 'mailparser';
@@ -25,6 +24,24 @@ export interface MailMessage extends MailEntry {
 }
 
 const INDEX_PARSE_BYTES = 256 * 1024;
+const MAX_HEADER_BYTES = 8 * 1024 * 1024;
+
+/** The start of a message: the whole header block (up to 8 MB) and a little of the body. */
+async function readHead(path: string): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    let size = INDEX_PARSE_BYTES;
+    for (;;) {
+      const buf = Buffer.alloc(size);
+      const { bytesRead } = await fh.read(buf, 0, size, 0);
+      const head = buf.subarray(0, bytesRead);
+      if (bytesRead < size || head.includes('\r\n\r\n') || head.includes('\n\n') || size >= MAX_HEADER_BYTES) return head;
+      size = Math.min(MAX_HEADER_BYTES, size * 4);
+    }
+  } finally {
+    await fh.close();
+  }
+}
 
 const addresses = (a: AddressObject | AddressObject[] | undefined): string[] =>
   (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => (v.address ?? v.name ?? '').toLowerCase())).filter(Boolean);
@@ -52,8 +69,7 @@ export class MailService {
     try {
       // The index needs headers and a snippet: the first 256 KB give both, and a 25 MB message is
       // then not parsed whole (which would hold the event loop) until someone opens it.
-      const head = createReadStream(join(this.dir, file), { end: INDEX_PARSE_BYTES - 1 });
-      const parsed = await simpleParser(head, { skipHtmlToText: true, skipTextLinks: true, skipTextToHtml: true, skipImageLinks: true });
+      const parsed = await simpleParser(await readHead(join(this.dir, file)), { skipHtmlToText: true, skipTextLinks: true, skipTextToHtml: true, skipImageLinks: true });
       const to = addresses(parsed.to);
       entry = {
         id,

@@ -100,6 +100,38 @@ describe('mail sink and API', () => {
     expect((await s.admin.health()).status).toBe('ok');
   });
 
+  it('HTML with scripts is shown as text, scripts dropped; huge headers and 10,000 recipients do not hurt', async () => {
+    await smtp.sendMail({ from: 'x@example.org', to: 'script@example.com', subject: 'scripted', html: '<p>Hello</p><script>alert("pwned")</script><img src=x onerror=alert(1)>' });
+    const { mail } = await s.admin.latestMail({ to: 'script@example.com', wait: 5 });
+    const full = (await s.admin.mail(mail.id)).mail;
+    expect(full.htmlText).toContain('Hello');
+    expect(full.htmlText).not.toContain('alert');
+
+    const many = Array.from({ length: 10_000 }, (_, i) => `r${i}@example.com`);
+    await smtp.sendMail({ from: 'x@example.org', to: many, subject: 'to everyone', text: 'hi', headers: { 'X-Huge': 'h'.repeat(200_000) } });
+    const wide = await s.admin.latestMail({ subject: 'to everyone', wait: 5 });
+    expect(wide.mail.to.length).toBe(10_000);
+    expect((await s.admin.mail(wide.mail.id)).mail.subject).toBe('to everyone');
+    expect((await s.admin.health()).status).toBe('ok');
+  });
+
+  it('caps connections with 421', async () => {
+    const open: net.Socket[] = [];
+    const greet = (sock: net.Socket) => new Promise<string>((r) => sock.once('data', (d) => r(d.toString())));
+    try {
+      for (let i = 0; i < 50; i++) {
+        const sock = net.connect(s.smtpPort!, '127.0.0.1');
+        open.push(sock);
+        expect(await greet(sock)).toMatch(/^220 /);
+      }
+      const extra = net.connect(s.smtpPort!, '127.0.0.1');
+      open.push(extra);
+      expect(await greet(extra)).toMatch(/^421 /);
+    } finally {
+      for (const sock of open) sock.destroy();
+    }
+  });
+
   it('deletes one and all', async () => {
     const first = (await s.admin.mails()).items[0];
     await s.admin.deleteMail(first.id);

@@ -317,3 +317,22 @@ async function freePort(): Promise<number> {
     });
   });
 }
+
+describe('terminal edge cases', () => {
+  it('a 20×5 terminal gets a clear message, a resize storm does not crash, and the layout comes back', async () => {
+    const ui = await openSignedIn({ size: { columns: 100, rows: 30 } });
+    ui.resize(20, 5);
+    await ui.waitFor('needs 60×12');
+    for (let i = 0; i < 60; i++) ui.resize(20 + ((i * 37) % 120), 5 + ((i * 11) % 40));
+    ui.resize(80, 24);
+    const f = await ui.waitFor('Licenses:');
+    for (const line of f.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('refuses to run when stdout is not a terminal', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['bin/seatdesk.js', '--url', s.url], { encoding: 'utf8', env: { ...process.env, SEATDESK_TOKEN_FILE: '/nonexistent/x' } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('needs a terminal');
+  });
+});
