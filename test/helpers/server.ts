@@ -49,7 +49,7 @@ export async function startTestServer(
   const running = await startServer(config, { now: clock.now, scrypt: TEST_SCRYPT, quiet: true, heartbeatMs: 1000, ...opts.start });
   const client = (token: string | null = null) => new ApiClient(running.url, { token });
   const admin = client();
-  if (opts.seedAdmin !== false) admin.token = (await admin.login({ ...ADMIN, client: 'tui' })).token;
+  if (opts.seedAdmin !== false) admin.token = (await admin.login({ ...ADMIN, client: 'tui', terminateOldest: true })).token;
   const ts: TestServer = {
     ...running,
     dir,
