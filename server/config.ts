@@ -1,6 +1,7 @@
 // Server settings from the environment (flags override them in the CLI).
 import { resolve } from 'node:path';
 import type { ScryptParams } from '../src/domain/passwords.js';
+import { SESSION_HISTORY_KEEP } from '../src/domain/sessions.js';
 
 export interface ServerConfig {
   host: string;
@@ -21,6 +22,8 @@ export interface ServerConfig {
   scrypt?: ScryptParams;
   /** Write a request log line per request to data/server.log. */
   requestLog: boolean;
+  /** Ended sessions kept as history (the newest). */
+  sessionHistory: number;
 }
 
 /** Parses "7d", "12h", "30m", "45s" or a number of seconds. */
@@ -56,6 +59,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     resetTtlMs: parseDuration(env.SEATDESK_RESET_TTL || '1h'),
     mailFrom: env.SEATDESK_MAIL_FROM || 'Seatdesk <no-reply@seatdesk.local>',
     requestLog: true,
+    sessionHistory: Number(env.SEATDESK_SESSION_HISTORY || SESSION_HISTORY_KEEP),
   };
 }
 

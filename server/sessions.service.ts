@@ -5,7 +5,7 @@ import { needsRehash, hashPassword, verifyDummy, verifyPassword } from '../src/d
 import { contains, sortAndPage, type Page, type PageQuery } from '../src/domain/query.js';
 import type { ApiToken, PublicSession, Session, User } from '../src/domain/schemas.js';
 import { hashSecret, newId, newSecret, sameHash } from '../src/domain/tokens.js';
-import { isIdle, pickOldest, terminationMessage, SESSION_HISTORY_KEEP } from '../src/domain/sessions.js';
+import { isIdle, pickOldest, terminationMessage } from '../src/domain/sessions.js';
 import { addAudit } from './audit.js';
 import type { Actor, Ctx } from './context.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -126,7 +126,6 @@ export class SessionsService {
       const next: User = { ...user, lastLoginAt: now.toISOString(), ...(rehash ? { passwordHash: rehash } : {}) };
       tx.put('users', next);
       addAudit(this.store, tx, now, user, 'login', user, { client, sessionId: session.id, address: req.address });
-      this.pruneHistory(tx);
       return { session, user: next, ended };
     });
     this.activity.delete(session.id);
@@ -376,22 +375,28 @@ export class SessionsService {
   private end(tx: Tx, s: Session, reason: NonNullable<Session['endReason']>, by: string | null, now: Date): Session {
     const ended: Session = { ...this.withActivity(s), endedAt: now.toISOString(), endReason: reason, endedBy: by };
     tx.put('sessions', ended);
+    this.noteEnded(tx);
     this.activity.delete(s.id);
     if (s.apiTokenId && this.apiSessions.get(s.apiTokenId) === s.id) this.apiSessions.delete(s.apiTokenId);
     return ended;
   }
 
+  /** Ended sessions in the store, counted once and then kept up to date; -1 until counted. */
   private endedCount = -1;
-  /** Keeps the newest SESSION_HISTORY_KEEP ended sessions. */
-  private pruneHistory(tx: Tx): void {
-    if (this.endedCount >= 0 && this.endedCount++ < SESSION_HISTORY_KEEP + 500) return;
+  /** Keeps the newest `sessionHistory` ended sessions, pruning in batches (one scan per batch). */
+  private noteEnded(tx: Tx): void {
+    const keep = this.ctx.config.sessionHistory;
+    const batch = Math.max(1, Math.min(500, Math.floor(keep / 20)));
+    if (this.endedCount < 0) {
+      this.endedCount = 0;
+      for (const s of this.store.values('sessions')) if (s.endedAt) this.endedCount++;
+    } else this.endedCount++;
+    if (this.endedCount <= keep + batch) return;
     const ended: Session[] = [];
     for (const s of this.store.values('sessions')) if (s.endedAt) ended.push(s);
-    this.endedCount = ended.length;
-    if (ended.length <= SESSION_HISTORY_KEEP) return;
-    ended.sort((a, b) => (a.endedAt! < b.endedAt! ? -1 : 1));
-    for (const s of ended.slice(0, ended.length - SESSION_HISTORY_KEEP)) tx.del('sessions', s.id);
-    this.endedCount = SESSION_HISTORY_KEEP;
+    ended.sort((a, b) => (a.endedAt! < b.endedAt! ? -1 : a.endedAt! > b.endedAt! ? 1 : 0));
+    for (const s of ended.slice(0, ended.length - keep)) tx.del('sessions', s.id);
+    this.endedCount = keep;
   }
 }
 

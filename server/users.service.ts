@@ -92,7 +92,7 @@ export class UsersService {
         activatedAt: now.toISOString(),
         projects: [{ projectId: SAMPLE_PROJECT_ID, profile: 'Project Admin' }],
       };
-      if (!existing) assertSeatFree(this.store.license, countHeld(this.store.values('users')), 'create the administrator');
+      if (!existing) assertSeatFree({ ...this.store.license, expiresAt: null }, countHeld(this.store.values('users')), 'create the administrator');
       tx.put('users', user);
       addAudit(this.store, tx, now, null, 'setup', user);
       return user;
@@ -121,7 +121,7 @@ export class UsersService {
           { userId: existing.id, status: existing.status },
         );
       }
-      assertSeatFree(this.store.license, countHeld(this.store.values('users')), 'invite a user');
+      assertSeatFree(this.store.license, countHeld(this.store.values('users')), 'invite a user', now);
       const profile = body.userProfile ?? 'Default';
       const user: User = {
         ...this.blankUser(body.email, now, actor.id, profile),
@@ -249,7 +249,7 @@ export class UsersService {
       const user = this.get(id);
       this.assertMayManage(actor, user);
       if (user.status !== 'inactive') throw new AppError('invalid_state', `${user.email} is ${user.status}, not inactive.`);
-      assertSeatFree(this.store.license, countHeld(this.store.values('users')), 'reactivate this user');
+      assertSeatFree(this.store.license, countHeld(this.store.values('users')), 'reactivate this user', now);
       const next: User = {
         ...user,
         status: user.activatedAt ? 'active' : 'pending',

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'no_message'
   | 'user_exists'
   | 'no_available_licenses'
+  | 'license_expired'
   | 'seats_below_held'
   | 'session_limit_reached'
   | 'invalid_state'
@@ -47,6 +48,7 @@ const STATUS: Record<ErrorCode, number> = {
   no_message: 404,
   user_exists: 409,
   no_available_licenses: 409,
+  license_expired: 409,
   seats_below_held: 409,
   session_limit_reached: 409,
   invalid_state: 409,

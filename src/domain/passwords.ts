@@ -50,11 +50,22 @@ export async function verifyDummy(password: string, params: ScryptParams): Promi
   return false;
 }
 
+// The most common passwords of 12 characters or more in public breach corpora (lower-cased),
+// and the shapes people reach for when told "at least 12".
 const COMMON = new Set([
-  'password1234', '123456789012', 'qwertyuiopas', 'passwordpassword', '111111111111', 'password12345',
-  'iloveyou1234', 'administrator', 'adminadmin12', 'letmein12345', 'welcome12345', 'changeme1234',
-  'qwerty123456', '1234567890ab', 'abc123456789', 'password123!', 'password!234', '000000000000',
-  'aaaaaaaaaaaa', 'seatdesk1234', 'trustno1trustno1', 'football1234', 'monkey123456', 'dragon123456',
+  '123456789012', '1234567890123', '12345678901234', '123456789123', '1234567890qwerty', '111111111111',
+  '000000000000', '123123123123', '121212121212', '987654321987', '098765432109', 'aaaaaaaaaaaa',
+  'password1234', 'password12345', 'password123!', 'password!234', 'passwordpassword', 'password1234!',
+  'p@ssword1234', 'p@ssw0rd1234', 'passw0rd1234', 'mypassword123', 'newpassword123', 'changeme1234',
+  'qwertyuiopas', 'qwerty123456', 'qwertyuiop123', 'qwertyqwerty', '1qaz2wsx3edc', '1q2w3e4r5t6y',
+  'zaq12wsxcde3', 'asdfghjkl123', 'asdfasdfasdf', 'zxcvbnm12345', 'abc123456789', 'abcdefghijkl',
+  'abcd12345678', 'iloveyou1234', 'iloveyouforever', 'letmein12345', 'welcome12345', 'welcome@1234',
+  'administrator', 'administrator1', 'adminadmin12', 'admin1234567', 'admin@123456', 'football1234',
+  'baseball1234', 'basketball12', 'monkey123456', 'dragon123456', 'sunshine1234', 'princess1234',
+  'starwars1234', 'trustno1trustno1', 'superman1234', 'batman123456', 'master123456', 'shadow123456',
+  'michael12345', 'jennifer1234', 'charlie12345', 'liverpool123', 'chelsea12345', 'computer1234',
+  'internet1234', 'whatever1234', 'seatdesk1234', 'seatdesk12345', 'correcthorsebatterystaple',
+  'thequickbrownfox', 'passwordpassword1', 'qwerty12345678', 'iloveyou123456', '1234qwerasdf',
 ]);
 /** A reason to refuse the password, or null. */
 export function weakPasswordReason(password: string, email?: string): string | null {

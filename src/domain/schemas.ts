@@ -160,10 +160,12 @@ export const Email = z
   .max(254, 'email is too long')
   .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'not a valid email address');
 
+/** Counted in characters (code points), so any Unicode password of 12 to 128 characters fits. */
 export const Password = z
   .string()
-  .min(12, 'password must be at least 12 characters')
-  .max(128, 'password must be at most 128 characters');
+  .max(1024, 'password must be at most 128 characters')
+  .refine((p) => [...p].length >= 12, 'password must be at least 12 characters')
+  .refine((p) => [...p].length <= 128, 'password must be at most 128 characters');
 
 export const SetupBody = z.object({ email: Email, password: Password });
 export const InviteBody = z.object({

@@ -15,7 +15,13 @@ export function licenseView(license: License, held: number): LicenseView {
 }
 
 /** Throws `no_available_licenses` unless one more seat can be taken. */
-export function assertSeatFree(license: License, held: number, action: string): void {
+export function assertSeatFree(license: License, held: number, action: string, now = new Date()): void {
+  if (license.expiresAt && Date.parse(license.expiresAt) <= now.getTime())
+    throw new AppError(
+      'license_expired',
+      `Cannot ${action}: the ${license.plan} license expired on ${license.expiresAt}. Renew it (Settings, or PUT /api/license with a later expiresAt).`,
+      { expiresAt: license.expiresAt },
+    );
   if (held < license.seats) return;
   throw new AppError(
     'no_available_licenses',

@@ -54,3 +54,26 @@ describe('license and seats', () => {
     expect(await s.admin.updateSettings({ idleTimeoutMinutes: null })).toMatchObject({ idleTimeoutMinutes: null });
   });
 });
+
+describe('expiry and passwords', () => {
+  it('an expired license refuses invitations until it is renewed', async () => {
+    await s.admin.updateLicense({ seats: 50, expiresAt: new Date(Date.now() - 60_000).toISOString() });
+    const err = await s.admin.invite({ email: 'late-lic@example.com' }).catch((e) => e);
+    expect(err).toMatchObject({ status: 409, code: 'license_expired' });
+    expect(err.message).toMatch(/Renew/);
+    await s.admin.updateLicense({ expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+    await s.admin.invite({ email: 'late-lic@example.com' });
+    await s.admin.updateLicense({ expiresAt: null });
+  });
+
+  it('passwords: 12 to 128 characters of any script, common ones refused', async () => {
+    const link = async (email: string) => (await s.admin.invite({ email })).activationLink!.split('/').pop()!;
+    const t1 = await link('uni1@example.com');
+    await expect(s.client().activate({ token: t1, password: '🔑'.repeat(129), firstName: 'U' })).rejects.toMatchObject({ status: 400 });
+    await expect(s.client().activate({ token: t1, password: 'Password1234', firstName: 'U' })).rejects.toMatchObject({ code: 'validation_failed', message: expect.stringContaining('common') });
+    await s.client().activate({ token: t1, password: '🔑'.repeat(128), firstName: 'U' });
+    expect((await s.client().login({ email: 'uni1@example.com', password: '🔑'.repeat(128) })).user.email).toBe('uni1@example.com');
+    const t2 = await link('uni2@example.com');
+    await s.client().activate({ token: t2, password: 'пароль-верный', firstName: 'Ю' });
+  });
+});

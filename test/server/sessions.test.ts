@@ -185,3 +185,24 @@ describe('live events', () => {
     await expect(c.events(() => {}, new AbortController().signal)).rejects.toMatchObject({ status: 403 });
   });
 });
+
+describe('history', () => {
+  it('keeps only the newest ended sessions', async () => {
+    const h = await startTestServer({ config: { sessionHistory: 20 } });
+    try {
+      await h.admin.updateLicense({ seats: 10 });
+      const u = await activeUser(h, 'hist@example.com');
+      for (let i = 0; i < 30; i++) await h.client((await h.client().login({ email: u.email, password: PASSWORD, clientId: `h${i}` })).token).logout();
+      const ended = await h.admin.sessions({ state: 'ended', client: 'all', limit: 1000 });
+      expect(ended.total).toBeLessThanOrEqual(21);
+      expect(ended.total).toBeGreaterThanOrEqual(20);
+      // the newest stay
+      const newest = ended.items.map((x) => x.clientId);
+      expect(newest).toContain('h29');
+      expect(newest).not.toContain('h0');
+    } finally {
+      await h.stop();
+      await removeDir(h.dir);
+    }
+  });
+});
