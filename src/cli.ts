@@ -13,6 +13,9 @@ const program = new Command()
   .option('--read-only', 'open the console with every changing key disabled')
   .addOption(new Option('--url <url>', 'server to connect to').env('SEATDESK_URL').default(`http://127.0.0.1:${process.env.SEATDESK_PORT || 4780}`))
   .action(async (opts: { readOnly?: boolean; url: string }) => {
+    // Ink draws only a final frame when CI is set; a full-screen console in a real terminal must
+    // draw live whatever the shell exports. Decided before Ink is first imported.
+    if (process.stdout.isTTY) for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) if (k in process.env) process.env[k] = '0';
     const { runConsole } = await import('../tui/main.js');
     process.exit(await runConsole({ url: opts.url, readOnly: !!opts.readOnly }));
   });

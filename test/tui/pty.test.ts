@@ -62,5 +62,5 @@ describe.skipIf(!hasTmux)('seatdesk in a terminal', () => {
     tmux('send-keys', '-t', 'c', 'q');
     const after = await waitScreen((s) => s.includes('EXITED 0'), 'the exit');
     expect(after).not.toContain('Licenses:'); // the alternate screen is gone
-  });
+  }, 90_000);
 });
