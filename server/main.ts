@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import { DEFAULT_SCRYPT, type ScryptParams } from '../src/domain/passwords.js';
-import { createApp } from './app.js';
+import { createApp, withRequestLog } from './app.js';
 import { isLoopback, type ServerConfig } from './config.js';
 import type { Ctx } from './context.js';
 import { EventBus } from './events.js';
@@ -75,10 +75,11 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
     cleanups.push(() => void loop.disable());
-    const app = createApp(services, { heartbeatMs: opts.heartbeatMs, loop, log: log ? (line) => log!.write(line) : undefined });
+    const app = createApp(services, { heartbeatMs: opts.heartbeatMs, loop });
+    const fetch = log ? withRequestLog(app.fetch as never, (line) => log!.write(line)) : app.fetch;
 
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+      const s = serve({ fetch: fetch as typeof app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
       s.once('error', reject);
     });
     cleanups.push(

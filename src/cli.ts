@@ -55,9 +55,14 @@ program
   .command('logout')
   .description('forget the remembered console sign-in')
   .action(async () => {
-    const { forgetToken } = await import('./token-file.js');
+    const { forgetToken, loadToken } = await import('./token-file.js');
+    const { ApiClient } = await import('./api-client.js');
+    const url = program.opts().url as string;
+    const remembered = await loadToken(url);
+    // End the session on the server too, not just forget it here.
+    if (remembered) await new ApiClient(url, { token: remembered.token, timeoutMs: 3000 }).logout().catch(() => {});
     await forgetToken();
-    console.log('Signed out: the remembered token is deleted.');
+    console.log(remembered ? `Signed out ${remembered.email}: the session is ended and the remembered token deleted.` : 'No remembered sign-in.');
   });
 
 await program.parseAsync(process.argv);
