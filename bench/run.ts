@@ -94,12 +94,20 @@ const BENCHES: Record<string, () => Promise<void>> = {
       const d = await diag(s);
       loopP99.push(d.loop.p99);
       add({ bench: 'api-write', figure: '200 concurrent invites (each mailed), total', value: total, unit: 'ms', budget: '< 2000 ms', pass: total < 2000 });
-      add({ bench: 'api-write', figure: 'invite response p50 (durable + mail delivered)', value: median(lat), unit: 'ms', budget: '≤ 20 ms', pass: median(lat) <= 20 });
-      add({ bench: 'api-write', figure: 'invite response p95', value: percentile(lat, 95), unit: 'ms', budget: '≤ 100 ms', pass: percentile(lat, 95) <= 100 });
+      add({ bench: 'api-write', figure: 'invite response p50 within the burst of 200 (durable + mailed)', value: median(lat), unit: 'ms', budget: '≤ 20 ms', pass: median(lat) <= 20 });
+      add({ bench: 'api-write', figure: 'invite response p95 within the burst', value: percentile(lat, 95), unit: 'ms', budget: '≤ 100 ms', pass: percentile(lat, 95) <= 100 });
       add({ bench: 'api-write', figure: 'invite durable commit p50 (Server-Timing)', value: median(commit), unit: 'ms', budget: '≤ 20 ms', pass: median(commit) <= 20 });
       add({ bench: 'api-write', figure: 'invite durable commit p95 (Server-Timing)', value: percentile(commit, 95), unit: 'ms', budget: '≤ 100 ms', pass: percentile(commit, 95) <= 100 });
       add({ bench: 'loop', figure: 'event-loop delay p99 during api-write', value: d.loop.p99, unit: 'ms', budget: '≤ 20 ms', pass: d.loop.p99 <= 20 });
-      // Sequential acks: the latency one administrator sees.
+      // One at a time: the latency one administrator sees (issue 2's "acknowledged within 20 ms").
+      const one: number[] = [];
+      for (let i = 0; i < 50; i++) {
+        const t = performance.now();
+        await s.admin.invite({ email: `bench-single-${i}@example.com` });
+        one.push(performance.now() - t);
+      }
+      add({ bench: 'api-write', figure: 'invite ack p50, one at a time (durable + mailed)', value: median(one), unit: 'ms', budget: '≤ 20 ms', pass: median(one) <= 20 });
+      add({ bench: 'api-write', figure: 'invite ack p95, one at a time', value: percentile(one, 95), unit: 'ms', budget: '≤ 100 ms', pass: percentile(one, 95) <= 100 });
       const seq: number[] = [];
       for (let i = 0; i < 50; i++) {
         const t = performance.now();
