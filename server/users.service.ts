@@ -5,7 +5,7 @@ import { can } from '../src/domain/permissions.js';
 import { contains, sortAndPage, type Page, type PageQuery } from '../src/domain/query.js';
 import { SAMPLE_PROJECT_ID } from '../src/domain/sample-project.js';
 import { assertSeatFree, countHeld } from '../src/domain/seats.js';
-import type { ActionToken, AdminProfile, MailResult, PublicUser, User, UserProfile, UserStatus } from '../src/domain/schemas.js';
+import type { ActionToken, AdminProfile, LinkResult as PublicLinkResult, MailResult, PublicUser, User, UserProfile, UserStatus } from '../src/domain/schemas.js';
 import { hashSecret, newId, newSecret } from '../src/domain/tokens.js';
 import { addAudit } from './audit.js';
 import type { Actor, Ctx } from './context.js';
@@ -30,11 +30,7 @@ export interface UserQuery extends PageQuery {
   status?: UserStatus;
 }
 
-export interface LinkResult {
-  user: PublicUser;
-  activationLink?: string;
-  resetLink?: string;
-  mail: MailResult;
+export interface LinkResult extends PublicLinkResult {
   /** How long the durable commit and the mail delivery took (sent as Server-Timing). */
   timing?: { commitMs: number; mailMs: number };
 }

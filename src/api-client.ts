@@ -3,7 +3,9 @@ import type {
   AdminProfile,
   AuditEntry,
   LicenseView,
+  LinkResult,
   MailEntry,
+  MailMessage,
   MailResult,
   PublicSession,
   PublicUser,
@@ -11,6 +13,8 @@ import type {
   UserProfile,
   UserStatus,
 } from './domain/schemas.js';
+
+export type { LinkResult, MailLink, MailMessage } from './domain/schemas.js';
 
 export class ApiError extends Error {
   constructor(
@@ -34,24 +38,6 @@ export interface ListQuery {
   order?: 'asc' | 'desc';
   offset?: number;
   limit?: number;
-}
-export interface MailLink {
-  url: string;
-  kind: 'activation' | 'reset' | 'other';
-}
-export interface MailMessage extends MailEntry {
-  cc: string[];
-  headers: { key: string; value: string }[];
-  text: string;
-  htmlText: string | null;
-  links: MailLink[];
-  attachments: { filename: string | null; contentType: string; size: number }[];
-}
-export interface LinkResult {
-  user: PublicUser;
-  activationLink?: string;
-  resetLink?: string;
-  mail: MailResult;
 }
 export interface LoginResult {
   token: string;

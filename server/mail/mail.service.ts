@@ -5,23 +5,9 @@ import { convert } from 'html-to-text';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { AppError } from '../../src/domain/errors.js';
 import { contains } from '../../src/domain/query.js';
-import type { MailEntry } from '../../src/domain/schemas.js';
+import type { MailEntry, MailLink, MailMessage } from '../../src/domain/schemas.js';
 import { newId } from '../../src/domain/tokens.js';
 import type { Ctx } from '../context.js';
-
-export interface MailLink {
-  url: string;
-  kind: 'activation' | 'reset' | 'other';
-}
-
-export interface MailMessage extends MailEntry {
-  cc: string[];
-  headers: { key: string; value: string }[];
-  text: string;
-  htmlText: string | null;
-  links: MailLink[];
-  attachments: { filename: string | null; contentType: string; size: number }[];
-}
 
 const INDEX_PARSE_BYTES = 256 * 1024;
 const MAX_HEADER_BYTES = 8 * 1024 * 1024;

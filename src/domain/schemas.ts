@@ -213,6 +213,31 @@ export const TokenBody = z.object({ name: z.string().trim().min(1).max(100) });
 
 export type LicenseView = License & { held: number; available: number };
 export type MailResult = { sent: boolean; messageId?: string; error?: string };
+
+// ---- response shapes shared by the server and the API client ---------------
+
+export interface MailLink {
+  url: string;
+  kind: 'activation' | 'reset' | 'other';
+}
+
+/** A captured message as the reader shows it. */
+export interface MailMessage extends MailEntry {
+  cc: string[];
+  headers: { key: string; value: string }[];
+  text: string;
+  htmlText: string | null;
+  links: MailLink[];
+  attachments: { filename: string | null; contentType: string; size: number }[];
+}
+
+/** An action that issues a link (invite, resend, reset): the link, and whether it was mailed. */
+export interface LinkResult {
+  user: PublicUser;
+  activationLink?: string;
+  resetLink?: string;
+  mail: MailResult;
+}
 export type UserProfile = z.infer<typeof UserProfile>;
 export type AdminProfile = z.infer<typeof AdminProfile>;
 export type UserStatus = z.infer<typeof UserStatus>;

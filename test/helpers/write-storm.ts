@@ -1,6 +1,7 @@
 // A child process for the crash test: commits users as fast as it can and prints each one's id
 // the moment its commit is acknowledged. The parent kills it with SIGKILL at a random moment.
 import { Store } from '../../server/store/store.repository.js';
+import { userRecord } from './records.js';
 
 const [dir, start, compact] = process.argv.slice(2);
 const store = await Store.open(dir, { compactBytes: Number(compact) });
@@ -8,25 +9,8 @@ let n = Number(start);
 const one = async () => {
   for (;;) {
     const id = `u${n++}`;
-    await store.transact((tx) =>
-      tx.put('users', {
-        id,
-        email: `${id}@example.com`,
-        firstName: 'x'.repeat(200), // bulk, so snapshots happen during the storm too
-        lastName: '',
-        status: 'pending',
-        userProfile: 'Default',
-        adminProfile: null,
-        projects: [],
-        suspendedProjects: [],
-        passwordHash: null,
-        createdAt: new Date().toISOString(),
-        invitedBy: null,
-        activatedAt: null,
-        lastLoginAt: null,
-        deactivatedAt: null,
-      }),
-    );
+    // A bulky name, so snapshots happen during the storm too.
+    await store.transact((tx) => tx.put('users', userRecord(id, `${id}@example.com`, { firstName: 'x'.repeat(200) })));
     process.stdout.write(`ack ${id}\n`);
   }
 };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { realFileOps } from '../../server/store/durable-file.js';
 import { JOURNAL_FILE, SNAPSHOT_FILE, Store } from '../../server/store/store.repository.js';
+import { userRecord as baseUser } from '../helpers/records.js';
 import { ADMIN, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
 
 const dirs: string[] = [];
@@ -133,23 +134,3 @@ describe('server persistence', () => {
     expect((await s.admin.users({ q: ADMIN.email })).total).toBe(1);
   });
 });
-
-function baseUser(id: string, email: string) {
-  return {
-    id,
-    email,
-    firstName: '',
-    lastName: '',
-    status: 'pending' as const,
-    userProfile: 'Default' as const,
-    adminProfile: null,
-    projects: [],
-    suspendedProjects: [],
-    passwordHash: null,
-    createdAt: new Date().toISOString(),
-    invitedBy: null,
-    activatedAt: null,
-    lastLoginAt: null,
-    deactivatedAt: null,
-  };
-}
