@@ -26,13 +26,19 @@ export function header(c: Context, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+export const requireAuth: MiddlewareHandler<AppEnv> = (c, next) => {
   const header_ = header(c, 'authorization') ?? '';
   const m = /^Bearer\s+(\S+)$/i.exec(header_);
   if (!m) throw new AppError('unauthorized', 'Sign in first: send Authorization: Bearer <session or API token>.');
   const auth = c.get('services').sessions.authenticate(m[1], () => requestInfo(c));
-  c.set('auth', auth instanceof Promise ? await auth : auth);
-  await next();
+  // Not an async function: the usual (synchronous) case adds no promise and no extra tick.
+  if (auth instanceof Promise)
+    return auth.then((a) => {
+      c.set('auth', a);
+      return next();
+    });
+  c.set('auth', auth);
+  return next();
 };
 
 export const requirePerm =

@@ -1,4 +1,5 @@
 // Secret tokens: 256 random bits, kept only as SHA-256 hashes, compared in constant time.
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
 export const newId = (): string => randomUUID();
@@ -7,7 +8,12 @@ export function newSecret(prefix: string): string {
   return `${prefix}_${randomBytes(32).toString('base64url')}`;
 }
 
-export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+// crypto.hash (Node ≥ 20.12) is a one-shot digest, three times cheaper than a Hash object; every
+// authenticated request pays for one.
+const oneShot = (crypto as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
+export const hashSecret: (secret: string) => string = oneShot
+  ? (secret) => oneShot('sha256', secret, 'hex')
+  : (secret) => createHash('sha256').update(secret).digest('hex');
 
 /** Constant-time comparison of two hex hashes of the same length. */
 export function sameHash(a: string, b: string): boolean {
