@@ -30,10 +30,6 @@ export interface AppOptions {
 export function createApp(services: Services, opts: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   const tracked: { peak: number; timer: NodeJS.Timeout | null } = { peak: 0, timer: null };
-  app.use((c, next) => {
-    c.set('services', services);
-    return next();
-  });
   const limit = bodyLimit({
     maxSize: 64 * 1024,
     onError: (c) => c.json(errorBody('payload_too_large', 'The request body is too large (the limit is 64 KB).'), 413),
@@ -78,6 +74,12 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.route('/activate', activationPages);
   app.route('/reset-password', resetPages);
   app.get('/', (c) => c.text(`Seatdesk ${VERSION}. The admin console is the seatdesk command; the API is under /api.`));
+  // The services travel in the bindings object that @hono/node-server makes per request.
+  const fetch = app.fetch;
+  app.fetch = (req, env, ctx) => {
+    if (env) (env as { services?: Services }).services = services;
+    return fetch(req, env ?? { services }, ctx);
+  };
   return app;
 }
 

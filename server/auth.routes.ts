@@ -7,7 +7,6 @@ import { isLoopback } from './config.js';
 import { requestInfo, requireAuth } from './http/auth.js';
 import type { AppEnv } from './http/env.js';
 import { jsonBody } from './http/validate.js';
-import { toPublicSession } from './sessions.service.js';
 import { publicUserJson, toPublicUser } from './users.service.js';
 
 export const CLIENT_COOKIE = 'seatdesk_client';
@@ -15,13 +14,13 @@ export const CLIENT_COOKIE = 'seatdesk_client';
 export const authRoutes = new Hono<AppEnv>()
   .get('/setup', (c) => {
     const info = requestInfo(c);
-    return c.json({ needsSetup: c.get('services').users.needsSetup(), local: isLoopback(info.address) });
+    return c.json({ needsSetup: c.env.services.users.needsSetup(), local: isLoopback(info.address) });
   })
   .post('/setup', async (c) => {
     if (!isLoopback(requestInfo(c).address))
       throw new AppError('setup_local_only', 'Setup is only accepted from this machine (a loopback address). Run it on the server host.');
     const body = await jsonBody(c, SetupBody);
-    const user = await c.get('services').users.setup(body.email, body.password);
+    const user = await c.env.services.users.setup(body.email, body.password);
     return c.json({ user }, 201);
   })
   .post('/auth/login', async (c) => {
@@ -35,35 +34,35 @@ export const authRoutes = new Hono<AppEnv>()
         setCookie(c, CLIENT_COOKIE, clientId, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 400 * 86_400 });
       }
     }
-    const result = await c.get('services').sessions.login({ ...body, client, clientId }, requestInfo(c));
+    const result = await c.env.services.sessions.login({ ...body, client, clientId }, requestInfo(c));
     return c.json(result);
   })
   .post('/auth/activate', async (c) => {
     const body = await jsonBody(c, CompleteTokenBody);
-    return c.json({ user: await c.get('services').users.completeToken('activation', body) });
+    return c.json({ user: await c.env.services.users.completeToken('activation', body) });
   })
   .post('/auth/reset-password', async (c) => {
     const body = await jsonBody(c, CompleteTokenBody);
-    return c.json({ user: await c.get('services').users.completeToken('reset', body) });
+    return c.json({ user: await c.env.services.users.completeToken('reset', body) });
   })
   .post('/auth/logout', requireAuth, async (c) => {
     const { session } = c.get('auth');
     if (session.client === 'api') throw new AppError('bad_request', 'API tokens have no session to sign out of; revoke the token instead.');
-    await c.get('services').sessions.logout(session);
+    await c.env.services.sessions.logout(session);
     return c.json({ ok: true });
   })
   .get('/me', requireAuth, (c) => {
     // The hottest read: the user's JSON is cached per (immutable) record.
     const { user, session } = c.get('auth');
-    const body = `{"user":${publicUserJson(user)},"session":${JSON.stringify(toPublicSession(c.get('services').sessions.current(session)))}}`;
+    const body = `{"user":${publicUserJson(user)},"session":${c.env.services.sessions.publicJson(session)}}`;
     return c.body(body, 200, { 'content-type': 'application/json' });
   })
-  .get('/tokens', requireAuth, (c) => c.json({ items: c.get('services').sessions.listTokens(c.get('auth').user.id) }))
+  .get('/tokens', requireAuth, (c) => c.json({ items: c.env.services.sessions.listTokens(c.get('auth').user.id) }))
   .post('/tokens', requireAuth, async (c) => {
     const body = await jsonBody(c, TokenBody);
-    return c.json(await c.get('services').sessions.createToken(c.get('auth').user, body.name), 201);
+    return c.json(await c.env.services.sessions.createToken(c.get('auth').user, body.name), 201);
   })
   .delete('/tokens/:id', requireAuth, async (c) => {
-    await c.get('services').sessions.revokeToken(c.get('auth').user, c.req.param('id'));
+    await c.env.services.sessions.revokeToken(c.get('auth').user, c.req.param('id'));
     return c.json({ ok: true });
   });

@@ -16,7 +16,7 @@ export const eventsRoutes = (heartbeatMs: number) =>
       let overflow = false;
       const own = c.get('auth').session.id;
       let ownEnded = false;
-      const off = c.get('services').ctx.bus.subscribe((e) => {
+      const off = c.env.services.ctx.bus.subscribe((e) => {
         // The stream lives no longer than the session that opened it.
         if (e.type === 'session.ended' && (e.data as { session: { id: string } }).session.id === own) ownEnded = true;
         if (queue.length >= MAX_QUEUE) overflow = true;

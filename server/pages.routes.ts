@@ -47,7 +47,7 @@ function sameOrigin(c: Context<AppEnv>): boolean {
   if (!origin || origin === 'null') return true; // no-referrer policy can make browsers send "null"
   try {
     const host = new URL(origin).host;
-    return host === c.req.header('host') || host === new URL(c.get('services').ctx.config.publicUrl).host;
+    return host === c.req.header('host') || host === new URL(c.env.services.ctx.config.publicUrl).host;
   } catch {
     return false;
   }
@@ -56,7 +56,7 @@ function sameOrigin(c: Context<AppEnv>): boolean {
 const routesFor = (kind: Kind) =>
   new Hono<AppEnv>()
     .get('/:token', (c) => {
-      const users = c.get('services').users;
+      const users = c.env.services.users;
       try {
         const rec = users.checkToken(kind, c.req.param('token'));
         return page(c, TITLE[kind], form(kind, users.get(rec.userId).email, null));
@@ -66,7 +66,7 @@ const routesFor = (kind: Kind) =>
       }
     })
     .post('/:token', async (c) => {
-      const users = c.get('services').users;
+      const users = c.env.services.users;
       if (!sameOrigin(c)) return page(c, 'Request refused', '<p class="err">This form was posted from another site.</p>', 403);
       let rec;
       try {

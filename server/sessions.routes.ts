@@ -12,5 +12,5 @@ const SessionQuery = PageQuery.extend({
 
 export const sessionsRoutes = new Hono<AppEnv>()
   .use(requirePerm('sessions'))
-  .get('/', (c) => c.json(c.get('services').sessions.list(query(c, SessionQuery))))
-  .delete('/:id', async (c) => c.json({ session: await c.get('services').sessions.terminate(actorOf(c), c.req.param('id')) }));
+  .get('/', (c) => c.json(c.env.services.sessions.list(query(c, SessionQuery))))
+  .delete('/:id', async (c) => c.json({ session: await c.env.services.sessions.terminate(actorOf(c), c.req.param('id')) }));

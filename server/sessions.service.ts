@@ -14,6 +14,9 @@ import { toPublicUser } from './users.service.js';
 
 export const toPublicSession = ({ tokenHash: _t, ...s }: Session): PublicSession => s;
 
+const ACTIVITY_MARK = '@@seatdesk:lastActivityAt@@'; // survives JSON.stringify unchanged
+const sessionJsonParts = new WeakMap<Session, [string, string]>();
+
 const SORTABLE = ['email', 'client', 'address', 'userAgent', 'startedAt', 'lastActivityAt', 'endedAt', 'endReason'] as const;
 
 export interface SessionQuery extends PageQuery {
@@ -170,6 +173,18 @@ export class SessionsService {
   /** A session with its in-memory activity time applied. */
   current(s: Session): Session {
     return this.withActivity(s);
+  }
+
+  /** The public JSON of a session with its current activity time; the rest is cached per record. */
+  publicJson(s: Session): string {
+    let parts = sessionJsonParts.get(s);
+    if (!parts) {
+      const [head, tail] = JSON.stringify({ ...toPublicSession(s), lastActivityAt: ACTIVITY_MARK }).split(`"${ACTIVITY_MARK}"`);
+      sessionJsonParts.set(s, (parts = [head, tail]));
+    }
+    const ms = this.activity.get(s.id);
+    const iso = ms !== undefined && ms > Date.parse(s.lastActivityAt) ? new Date(ms).toISOString() : s.lastActivityAt;
+    return `${parts[0]}"${iso}"${parts[1]}`;
   }
 
   private lastActive(s: Session): number {

@@ -7,19 +7,19 @@ import type { AppEnv } from './http/env.js';
 import { jsonBody, query } from './http/validate.js';
 
 export const siteRoutes = new Hono<AppEnv>()
-  .get('/license', requirePerm('license:read'), (c) => c.json(c.get('services').site.license()))
+  .get('/license', requirePerm('license:read'), (c) => c.json(c.env.services.site.license()))
   .put('/license', requirePerm('license:write'), async (c) => {
     const body = await jsonBody(c, LicenseBody);
-    return c.json(await c.get('services').site.updateLicense(actorOf(c), body));
+    return c.json(await c.env.services.site.updateLicense(actorOf(c), body));
   })
-  .get('/settings', requirePerm('settings:read'), (c) => c.json({ ...c.get('services').site.settings(), mail: c.get('services').ctx.mailMode }))
+  .get('/settings', requirePerm('settings:read'), (c) => c.json({ ...c.env.services.site.settings(), mail: c.env.services.ctx.mailMode }))
   .put('/settings', requirePerm('settings:write'), async (c) => {
     const body = await jsonBody(c, SettingsBody);
-    return c.json(await c.get('services').site.updateSettings(actorOf(c), body));
+    return c.json(await c.env.services.site.updateSettings(actorOf(c), body));
   })
   .get('/profiles', requirePerm('users'), (c) => c.json({ userProfiles: USER_PROFILES, adminProfiles: ADMIN_PROFILES }))
   .get('/projects', requirePerm('users'), (c) => {
-    const { store } = c.get('services').ctx;
+    const { store } = c.env.services.ctx;
     const members = new Map<string, number>();
     for (const u of store.values('users')) for (const m of u.projects) members.set(m.projectId, (members.get(m.projectId) ?? 0) + 1);
     return c.json({
@@ -36,5 +36,5 @@ export const siteRoutes = new Hono<AppEnv>()
   })
   .get('/audit', requirePerm('audit'), (c) => {
     const q = query(c, z.object({ offset: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }));
-    return c.json(c.get('services').site.audit(q.offset, q.limit));
+    return c.json(c.env.services.site.audit(q.offset, q.limit));
   });

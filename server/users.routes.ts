@@ -10,23 +10,23 @@ const UserQuery = PageQuery.extend({ status: UserStatus.optional() });
 
 export const usersRoutes = new Hono<AppEnv>()
   .use(requirePerm('users'))
-  .get('/', (c) => c.json(c.get('services').users.list(query(c, UserQuery))))
+  .get('/', (c) => c.json(c.env.services.users.list(query(c, UserQuery))))
   .post('/invite', async (c) => {
     const body = await jsonBody(c, InviteBody);
-    const { timing, ...result } = await c.get('services').users.invite(actorOf(c), body);
+    const { timing, ...result } = await c.env.services.users.invite(actorOf(c), body);
     if (timing) c.header('Server-Timing', `commit;dur=${timing.commitMs.toFixed(2)}, mail;dur=${timing.mailMs.toFixed(2)}`);
     return c.json(result, 201);
   })
-  .get('/:id', (c) => c.json({ user: toPublicUser(c.get('services').users.get(c.req.param('id'))) }))
+  .get('/:id', (c) => c.json({ user: toPublicUser(c.env.services.users.get(c.req.param('id'))) }))
   .patch('/:id', async (c) => {
     const body = await jsonBody(c, PatchUserBody);
-    return c.json({ user: await c.get('services').users.patch(actorOf(c), c.req.param('id'), body) });
+    return c.json({ user: await c.env.services.users.patch(actorOf(c), c.req.param('id'), body) });
   })
-  .post('/:id/deactivate', async (c) => c.json({ user: await c.get('services').users.deactivate(actorOf(c), c.req.param('id')) }))
-  .post('/:id/reactivate', async (c) => c.json(await c.get('services').users.reactivate(actorOf(c), c.req.param('id'))))
-  .post('/:id/resend-activation', async (c) => c.json(await c.get('services').users.resendActivation(actorOf(c), c.req.param('id'))))
-  .post('/:id/reset-password', async (c) => c.json(await c.get('services').users.resetPassword(actorOf(c), c.req.param('id'))))
+  .post('/:id/deactivate', async (c) => c.json({ user: await c.env.services.users.deactivate(actorOf(c), c.req.param('id')) }))
+  .post('/:id/reactivate', async (c) => c.json(await c.env.services.users.reactivate(actorOf(c), c.req.param('id'))))
+  .post('/:id/resend-activation', async (c) => c.json(await c.env.services.users.resendActivation(actorOf(c), c.req.param('id'))))
+  .post('/:id/reset-password', async (c) => c.json(await c.env.services.users.resetPassword(actorOf(c), c.req.param('id'))))
   .post('/:id/terminate-sessions', async (c) =>
-    c.json({ ended: await c.get('services').sessions.terminateUser(actorOf(c), c.req.param('id')) }),
+    c.json({ ended: await c.env.services.sessions.terminateUser(actorOf(c), c.req.param('id')) }),
   );
 

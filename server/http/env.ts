@@ -1,10 +1,15 @@
-// Hono environment shared by the routes: services and the authenticated caller.
+// Hono environment shared by the routes: the services (in the bindings, so no middleware has to
+// set them on every request) and the authenticated caller.
 import type { Authenticated } from '../sessions.service.js';
 import type { Services } from '../services.js';
 
 export type AppEnv = {
+  Bindings: {
+    services: Services;
+    /** Set by @hono/node-server: the Node request. */
+    incoming?: { headers: Record<string, string | string[] | undefined>; socket?: unknown };
+  };
   Variables: {
     auth: Authenticated;
-    services: Services;
   };
 };

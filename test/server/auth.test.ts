@@ -77,6 +77,19 @@ describe('login and access', () => {
     await expect(c.invite({ email: 'sa@example.com', adminProfile: 'Site Administrator' })).rejects.toMatchObject({ status: 403 });
   });
 
+  it('/api/me shows the user and the session with its latest activity', async () => {
+    const c = s.client();
+    const login = await c.login({ ...ADMIN, clientId: 'me-check' });
+    c.token = login.token;
+    s.clock.advance(90_000);
+    const { user, session } = await c.me();
+    expect(user).toMatchObject({ email: ADMIN.email, adminProfile: 'Site Administrator' });
+    expect(user).not.toHaveProperty('passwordHash');
+    expect(session).toMatchObject({ id: login.session.id, client: 'web', clientId: 'me-check' });
+    expect(session).not.toHaveProperty('tokenHash');
+    expect(Date.parse(session.lastActivityAt) - Date.parse(login.session.lastActivityAt)).toBeGreaterThanOrEqual(90_000);
+  });
+
   it('logout ends the session', async () => {
     const c = s.client();
     c.token = (await c.login(ADMIN)).token;
