@@ -13,8 +13,12 @@ import type {
   UserProfile,
   UserStatus,
 } from './domain/schemas.js';
+import { VERSION } from './version.js';
 
 export type { LinkResult, MailLink, MailMessage } from './domain/schemas.js';
+
+/** How the console (and scripts using this client) appear in the session grid. */
+const USER_AGENT = `seatdesk/${VERSION} (${process.platform}; node ${process.versions.node})`;
 
 export class ApiError extends Error {
   constructor(
@@ -68,7 +72,7 @@ export class ApiClient {
   private readonly timeoutMs: number;
 
   async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': USER_AGENT };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
@@ -174,7 +178,7 @@ export class ApiClient {
   private async readEvents(onEvent: (e: ServerEvent) => void, signal: AbortSignal, outer: AbortSignal, alive: () => void, onOpen?: () => void): Promise<void> {
     let res: Response;
     try {
-      res = await fetch(`${this.baseUrl}/api/events`, { headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' }, signal });
+      res = await fetch(`${this.baseUrl}/api/events`, { headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream', 'user-agent': USER_AGENT }, signal });
     } catch (e) {
       throw new ApiError(0, 'unreachable', `Cannot reach the server at ${this.baseUrl} (${(e as Error).message}).`);
     }
