@@ -162,3 +162,32 @@ describe('activation and reset pages', () => {
   });
 });
 
+
+describe('brute force', () => {
+  it('an attacker retrying as soon as allowed gets at most 100 guesses an hour at one account', async () => {
+    const s = await startTestServer();
+    try {
+      const email = 'target@example.com';
+      let guesses = 0;
+      let elapsed = 0;
+      while (elapsed < 3_600_000) {
+        const err = await s.client().login({ email, password: `guess-number-${guesses}` }).catch((e) => e);
+        let wait = 1;
+        if (err.code === 'too_many_attempts') wait = err.details.retryAfter * 1000;
+        else {
+          expect(err.code).toBe('invalid_credentials');
+          guesses++;
+        }
+        s.clock.advance(wait);
+        elapsed += wait;
+      }
+      expect(guesses).toBeGreaterThanOrEqual(5);
+      expect(guesses).toBeLessThanOrEqual(100);
+      const audit = await s.admin.audit({ limit: 1000 });
+      expect(audit.items.filter((a) => a.action === 'login.failed').length).toBe(guesses);
+    } finally {
+      await s.stop();
+      await removeDir(s.dir);
+    }
+  });
+});

@@ -206,3 +206,22 @@ describe('history', () => {
     }
   });
 });
+
+describe('a slow event subscriber', () => {
+  it('is dropped instead of slowing the server or holding memory', async () => {
+    const http = await import('node:http');
+    const before = s.services.ctx.bus.size;
+    // A client that connects and then never reads.
+    const req = http.get(`${s.url}/api/events`, { headers: { authorization: `Bearer ${s.admin.token}` } });
+    const res = await new Promise<import('node:http').IncomingMessage>((r) => req.once('response', r));
+    expect(res.statusCode).toBe(200);
+    res.pause();
+    await eventually(() => s.services.ctx.bus.size === before + 1);
+    const big = 'x'.repeat(4000);
+    for (let i = 0; i < 5000; i++) s.services.ctx.bus.emit('settings.updated', { settings: { i, big } });
+    // Other requests are still served at once, and the stalled subscriber is let go.
+    expect((await s.admin.health()).status).toBe('ok');
+    await eventually(() => s.services.ctx.bus.size === before, 10_000);
+    req.destroy();
+  });
+});
