@@ -1,5 +1,5 @@
 // The composition root and the only file that listens: store, services, SMTP sink, HTTP server.
-import { open, readFile, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -105,7 +105,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const url = `http://${host}:${port}`;
     if (!opts.quiet) {
       console.log(`Seatdesk ${url} (data ${config.dataDir})`);
-      console.log(sink ? `Mail sink smtp://${config.smtpHost}:${sink.port}` : `Mail sink off; mail goes to ${smtpUrl ?? 'nowhere (mail is off)'}`);
+      const relay = config.smtpUrl?.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'); // never print a password
+      console.log(`Mail sink ${sink ? `smtp://${config.smtpHost}:${sink.port}` : 'off'}; Seatdesk's mail goes to ${relay ?? (sink ? 'the sink' : 'nowhere (mail is off)')}`);
       if (!isLoopback(config.host)) console.log(`WARNING: listening on ${config.host}, reachable from other machines (--allow-remote).`);
     }
     let closing: Promise<void> | null = null;
@@ -118,7 +119,6 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
 
 /** One server per data dir: a lock file holding the pid; a dead pid's lock is taken over. */
 async function takeLock(dir: string): Promise<() => Promise<void>> {
-  const { mkdir } = await import('node:fs/promises');
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'server.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
