@@ -98,7 +98,10 @@ describe('reset password', () => {
     await expect(api.me()).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
     const { mail } = await s.admin.latestMail({ to: u.email, subject: 'reset', wait: 5 });
     expect((await s.admin.mail(mail.id)).mail.links[0]).toEqual({ url: res.resetLink, kind: 'reset' });
-    const token = tokenOf(res.resetLink!);
+    // A newer reset link cancels the older one.
+    const newer = await s.admin.resetPassword(u.id);
+    await expect(s.client().resetPasswordWithToken({ token: tokenOf(res.resetLink!), password: 'brand-new-password-0' })).rejects.toMatchObject({ code: 'token_invalid' });
+    const token = tokenOf(newer.resetLink!);
     await s.client().resetPasswordWithToken({ token, password: 'brand-new-password-1' });
     await expect(s.client().resetPasswordWithToken({ token, password: 'brand-new-password-2' })).rejects.toMatchObject({ code: 'token_used' });
     await expect(s.client().login({ email: u.email, password: PASSWORD })).rejects.toMatchObject({ code: 'invalid_credentials' });
