@@ -53,7 +53,7 @@ program
 
 program
   .command('logout')
-  .description('forget the remembered console sign-in')
+  .description('sign out: end the remembered console session and forget it')
   .action(async () => {
     const { forgetToken, loadToken } = await import('./token-file.js');
     const { ApiClient } = await import('./api-client.js');
