@@ -3,10 +3,8 @@ import { Box, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
 import { ApiError, type ApiClient } from '../src/api-client.js';
 import type { PublicUser } from '../src/domain/schemas.js';
-import { ConfirmDialog, DetailsDialog, HelpDialog, InputDialog, LinkDialog } from './components/dialogs.js';
-import { Form } from './components/form.js';
+import { DialogHost } from './components/dialog-host.js';
 import { Tabs, TopBar } from './components/top-bar.js';
-import { EditProfilesDialog, InviteDialog } from './components/user-dialogs.js';
 import { useLive } from './hooks/use-live.js';
 import { useResources } from './hooks/use-resources.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
@@ -16,7 +14,8 @@ import { MailScreen } from './screens/mail-screen.js';
 import type { Actions, ScreenProps } from './screens/screen-props.js';
 import { SessionsScreen } from './screens/sessions-screen.js';
 import { SettingsScreen } from './screens/settings-screen.js';
-import { mailNote, UsersScreen } from './screens/users-screen.js';
+import { UsersScreen } from './screens/users-screen.js';
+import { isAdmin, LoginForm, SetupForm } from './screens/sign-in-screens.js';
 import { theme } from './theme.js';
 import { initialUi, uiReducer, type Dialog } from './ui-state.js';
 
@@ -39,7 +38,6 @@ type Phase =
   | { kind: 'login'; message: string | null }
   | { kind: 'ready'; me: PublicUser; sessionId: string | null };
 
-const isAdmin = (u: PublicUser) => u.adminProfile !== null;
 export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 12;
 
@@ -135,69 +133,6 @@ export function App(props: AppProps) {
   );
 }
 
-function SetupForm(p: { client: ApiClient; width: number; clientId: string; onDone: (token: string, me: PublicUser, sessionId: string) => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  return (
-    <Form
-      title="Welcome to Seatdesk: create the Site Administrator"
-      intro="No administrator exists yet. The account you create here manages seats, users, sessions and mail."
-      fields={[{ label: 'Email', placeholder: 'you@example.com' }, { label: 'Password', mask: true }, { label: 'Password again', mask: true }]}
-      busy={busy}
-      error={error}
-      width={p.width}
-      onSubmit={async ([email, pw, pw2]) => {
-        if (pw !== pw2) return setError('The two passwords are not the same.');
-        setBusy(true);
-        setError(null);
-        try {
-          await p.client.setup(email, pw);
-          const r = await p.client.login({ email, password: pw, client: 'tui', clientId: p.clientId });
-          p.onDone(r.token, r.user, r.session.id);
-        } catch (e) {
-          setError((e as Error).message);
-          setBusy(false);
-        }
-      }}
-    />
-  );
-}
-
-function LoginForm(p: { client: ApiClient; width: number; clientId: string; message: string | null; onDone: (token: string, me: PublicUser, sessionId: string) => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(p.message);
-  const [limit, setLimit] = useState(false);
-  return (
-    <Form
-      title="Seatdesk · sign in"
-      intro={`Server ${p.client.baseUrl}. Sign in with a Site or User Administrator account.`}
-      fields={[{ label: 'Email' }, { label: 'Password', mask: true }]}
-      busy={busy}
-      error={error}
-      notice={limit ? 'Press Enter again to end your least recently active session and sign in.' : null}
-      width={p.width}
-      onSubmit={async ([email, password]) => {
-        setBusy(true);
-        setError(null);
-        try {
-          const r = await p.client.login({ email, password, client: 'tui', clientId: p.clientId, terminateOldest: limit || undefined });
-          if (!isAdmin(r.user)) {
-            p.client.token = r.token;
-            await p.client.logout().catch(() => {});
-            p.client.token = null;
-            throw new Error('This console is for administrators; your account has no admin profile.');
-          }
-          p.onDone(r.token, r.user, r.session.id);
-        } catch (e) {
-          setLimit(e instanceof ApiError && e.code === 'session_limit_reached');
-          setError((e as Error).message);
-          setBusy(false);
-        }
-      }}
-    />
-  );
-}
-
 function Main(props: AppProps & { tooSmall: ReactNode; me: PublicUser; sessionId: string | null; columns: number; height: number; onAuthLost: (message: string) => void }) {
   const { exit } = useApp();
   const { client, columns, height, readOnly } = props;
@@ -283,40 +218,10 @@ function Main(props: AppProps & { tooSmall: ReactNode; me: PublicUser; sessionId
 
   const bodyHeight = height - 3; // top bar, tabs, status line
   const screenProps: ScreenProps = { client, res, ui, dispatch, width: columns, height: bodyHeight, active: !dialogOpen, prefs: undefined, savePrefs: savePrefs.users, act, ownSessionId: props.sessionId };
-  const close = () => dispatch({ type: 'close' });
   const d = ui.dialog;
-  const dialog = !d ? null : d.kind === 'help' ? (
-    <HelpDialog tab={ui.tab} readOnly={readOnly} width={columns} onClose={close} />
-  ) : d.kind === 'confirm' ? (
-    <ConfirmDialog title={d.title} message={d.message} confirmLabel={d.confirmLabel} width={columns} onCancel={close} onConfirm={() => (close(), void d.run())} />
-  ) : d.kind === 'link' ? (
-    <LinkDialog title={d.title} link={d.link} note={d.note} width={columns} onClose={close} onCopy={() => act.copy(d.link, 'link')} />
-  ) : d.kind === 'details' ? (
-    <DetailsDialog user={res.users.find((u) => u.id === d.user.id) ?? d.user} width={columns} onClose={close} />
-  ) : d.kind === 'input' ? (
-    <InputDialog title={d.title} label={d.label} initial={d.initial} hint={d.hint} width={columns} onCancel={close} onSubmit={(v) => (close(), void d.submit(v))} />
-  ) : d.kind === 'invite' ? (
-    <InviteDialog
-      width={columns}
-      busy={busy}
-      onCancel={close}
-      onSubmit={async (v) => {
-        const r = await act.run(() => client.invite(v), (x) => `Invited ${x.user.email}.`);
-        if (r) dispatch({ type: 'open', dialog: { kind: 'link', title: 'Activation Link', link: r.activationLink!, note: mailNote(r.mail) } });
-      }}
-    />
-  ) : (
-    <EditProfilesDialog
-      user={d.user}
-      width={columns}
-      busy={busy}
-      onCancel={close}
-      onSubmit={async (v) => {
-        const r = await act.run(() => client.patchUser(d.user.id, v), (x) => `Profiles of ${x.user.email} saved.`);
-        if (r) close();
-      }}
-    />
-  );
+  const dialog = d ? (
+    <DialogHost dialog={d} tab={ui.tab} readOnly={readOnly} width={columns} busy={busy} users={res.users} client={client} act={act} dispatch={dispatch} />
+  ) : null;
 
   const t = theme();
   // Every screen stays mounted (hidden when not shown) so cursors, filters and the open message survive.
