@@ -335,7 +335,7 @@ export class SessionsService {
     await this.store.transact((tx) => {
       for (const [id, ms] of batch) {
         const s = this.store.get('sessions', id);
-        if (s && !s.endedAt) tx.put('sessions', { ...s, lastActivityAt: new Date(ms).toISOString() });
+        if (s && !s.endedAt) tx.patch('sessions', id, { lastActivityAt: new Date(ms).toISOString() });
       }
     });
     for (const [id, ms] of batch) if (this.activity.get(id) === ms) this.activity.delete(id);

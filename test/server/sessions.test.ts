@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerEvent } from '../../src/api-client.js';
-import { PASSWORD, activeUser, eventually, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
+import { ADMIN, PASSWORD, activeUser, eventually, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -223,5 +223,26 @@ describe('a slow event subscriber', () => {
     expect((await s.admin.health()).status).toBe('ok');
     await eventually(() => s.services.ctx.bus.size === before, 10_000);
     req.destroy();
+  });
+});
+
+describe('activity', () => {
+  it('is kept in memory, written in batches, and there after a restart', async () => {
+    let h = await startTestServer();
+    try {
+      const c = h.client((await h.client().login({ ...ADMIN, clientId: 'act' })).token);
+      h.clock.advance(120_000);
+      const { session } = await c.me();
+      const journal = () => h.services.ctx.store.get('sessions', session.id)!.lastActivityAt;
+      expect(journal()).not.toBe(session.lastActivityAt); // not written per request
+      await h.services.sessions.flushActivity();
+      expect(journal()).toBe(session.lastActivityAt);
+      h = await h.restart();
+      const after = await h.admin.sessions({ q: ADMIN.email, client: 'web' });
+      expect(after.items.find((x) => x.id === session.id)?.lastActivityAt).toBe(session.lastActivityAt);
+    } finally {
+      await h.stop();
+      await removeDir(h.dir);
+    }
   });
 });

@@ -134,3 +134,21 @@ describe('server persistence', () => {
     expect((await s.admin.users({ q: ADMIN.email })).total).toBe(1);
   });
 });
+
+describe('patches', () => {
+  it('journals only the changed fields and replays them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'seatdesk-patch-'));
+    try {
+      const store = await Store.open(dir);
+      await store.transact((tx) => tx.put('users', baseUser('u1', 'p@example.com', { firstName: 'x'.repeat(500) })));
+      const before = (await readFile(join(dir, JOURNAL_FILE), 'utf8')).length;
+      await store.transact((tx) => tx.patch('users', 'u1', { lastName: 'Patched' }));
+      const line = (await readFile(join(dir, JOURNAL_FILE), 'utf8')).slice(before);
+      expect(line.length).toBeLessThan(120);
+      const again = await Store.open(dir);
+      expect(again.get('users', 'u1')).toMatchObject({ lastName: 'Patched', firstName: 'x'.repeat(500), email: 'p@example.com' });
+    } finally {
+      await removeDir(dir);
+    }
+  });
+});
