@@ -127,10 +127,7 @@ describe('Users screen', () => {
   it('deactivate asks first, starting on Cancel; confirming deactivates', async () => {
     const u = await activeUser(s, 'aaa-deact@example.com');
     const ui = await openSignedIn();
-    ui.press('/');
-    ui.type('aaa-deact');
-    ui.press(KEY.enter);
-    await ui.waitFor(/1\/1 of \d+ users/);
+    await filterTo(ui, 'aaa-deact');
     ui.press('d');
     await ui.waitFor('Deactivate aaa-deact@example.com?');
     ui.press(KEY.enter); // Cancel is the default
@@ -169,10 +166,7 @@ describe('Users screen', () => {
   it('resend activation shows the new link', async () => {
     await s.admin.invite({ email: 'aaa-resend@example.com' });
     const ui = await openSignedIn();
-    ui.press('/');
-    ui.type('aaa-resend');
-    ui.press(KEY.enter);
-    await ui.waitFor(/1\/1 of \d+ users/);
+    await filterTo(ui, 'aaa-resend');
     ui.press('a');
     await ui.waitFor('Send aaa-resend@example.com a new activation link?');
     ui.press(KEY.tab, KEY.enter);
@@ -184,10 +178,7 @@ describe('Users screen', () => {
   it('m opens the Mail screen filtered to the user, and the reader lists the activation link first', async () => {
     const inv = await s.admin.invite({ email: 'aaa-mail@example.com' });
     const ui = await openSignedIn();
-    ui.press('/');
-    ui.type('aaa-mail');
-    ui.press(KEY.enter);
-    await ui.waitFor(/1\/1 of \d+ users/);
+    await filterTo(ui, 'aaa-mail');
     ui.press('m');
     await ui.waitFor('filter: aaa-mail@example.com');
     ui.press(KEY.enter);
@@ -307,6 +298,14 @@ describe('modes and resilience', () => {
     expect(ui.frame()).toContain('sign in');
   });
 });
+
+/** Filters the Users grid down to the one user matching `text`. */
+async function filterTo(ui: ReturnType<typeof renderTui>, text: string): Promise<void> {
+  ui.press('/');
+  ui.type(text);
+  ui.press(KEY.enter);
+  await ui.waitFor(/1\/1 of \d+ users/);
+}
 
 async function freePort(): Promise<number> {
   const net = await import('node:net');
