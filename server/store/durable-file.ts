@@ -72,8 +72,32 @@ export class DurableJSONFile<T> implements Adapter<T> {
     }
   }
 
-  write(data: T): Promise<void> {
-    // Stringify before the first await, so the snapshot is of this exact moment.
-    return this.ops.writeDurable(this.file, JSON.stringify(data));
+  async write(data: T): Promise<void> {
+    // The records are immutable and the arrays were captured by the caller, so serialising in
+    // slices (yielding to the event loop between them) still writes one consistent moment.
+    await this.ops.writeDurable(this.file, await stringifyInSlices(data));
   }
+}
+
+const SLICE = 1000;
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+
+/** JSON.stringify of an object whose large arrays are serialised 1,000 items at a time. */
+export async function stringifyInSlices(data: unknown): Promise<string> {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return JSON.stringify(data);
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(data)) {
+    if (value === undefined) continue;
+    if (!Array.isArray(value) || value.length <= SLICE) {
+      parts.push(`${JSON.stringify(key)}:${JSON.stringify(value)}`);
+      continue;
+    }
+    const slices: string[] = [];
+    for (let i = 0; i < value.length; i += SLICE) {
+      slices.push(JSON.stringify(value.slice(i, i + SLICE)).slice(1, -1));
+      await yieldToLoop();
+    }
+    parts.push(`${JSON.stringify(key)}:[${slices.filter((x) => x.length > 0).join(',')}]`);
+  }
+  return `{${parts.join(',')}}`;
 }

@@ -1,6 +1,6 @@
 // The store: records in memory, every change journaled (fsync'd, group-committed) before it is
 // acknowledged, and the whole written as a lowdb snapshot when the journal grows.
-import { mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { AppError } from '../../src/domain/errors.js';
@@ -18,7 +18,7 @@ import {
   type Settings,
   type User,
 } from '../../src/domain/schemas.js';
-import { DurableJSONFile, StoreCorruptError, realFileOps, type FileOps } from './durable-file.js';
+import { DurableJSONFile, fsyncDir, StoreCorruptError, realFileOps, type FileOps } from './durable-file.js';
 import { migrate, NewerStoreError } from './migrations.js';
 
 export interface Collections {
@@ -78,6 +78,8 @@ export interface StoreOptions {
 
 export const SNAPSHOT_FILE = 'seatdesk.json';
 export const JOURNAL_FILE = 'journal.ndjson';
+/** The journal set aside while a background snapshot is written; deleted once it is on disk. */
+export const OLD_JOURNAL_FILE = 'journal.1.ndjson';
 
 export class Store {
   private maps = Object.fromEntries(COLLECTIONS.map((c) => [c, new Map()])) as {
@@ -92,6 +94,9 @@ export class Store {
   private journalBytes = 0;
   private forceSnapshot = false;
   private closed = false;
+  /** A snapshot being written in the background, while new changes go to a fresh journal. */
+  private background: Promise<void> | null = null;
+  private oldJournal = false;
   private readonly low: Low<StoreData | null>;
   private readonly compactBytes: number;
   private readonly fileOps: FileOps;
@@ -206,7 +211,8 @@ export class Store {
     await this.snapshot().catch(() => {});
     this.closed = true;
     await this.flushing;
-    await this.journal.close();
+    await this.background;
+    if (this.journalOpen) await this.journal.close();
   }
 
   private scheduleFlush(): void {
@@ -219,11 +225,18 @@ export class Store {
       const batch = this.pending;
       this.pending = emptyBatch();
       try {
-        if (this.forceSnapshot || this.journalBytes > this.compactBytes) {
+        if (this.forceSnapshot) {
           this.forceSnapshot = false;
+          await this.background;
           await this.writeSnapshot();
-        } else if (batch.ops.length > 0) {
-          await this.appendJournal(batch.ops);
+        } else {
+          // Compaction: capture the state now (memory holds exactly the durable state plus this
+          // batch), append the batch, then set the journal aside and write the snapshot in the
+          // background, so neither acknowledgements nor the event loop wait for 30 MB of JSON.
+          const compact = this.journalBytes > this.compactBytes && !this.background && !this.oldJournal;
+          const data = compact ? this.toData(this.seq + (batch.ops.length > 0 ? 1 : 0)) : null;
+          if (batch.ops.length > 0) await this.appendJournal(batch.ops);
+          if (data) await this.snapshotInBackground(data);
         }
         for (const w of batch.waiters) w.resolve();
       } catch (e) {
@@ -241,7 +254,50 @@ export class Store {
     this.flushing = null;
   }
 
+  /** Rotates the journal and writes `data` as the snapshot without holding anything up. */
+  private async snapshotInBackground(data: StoreData): Promise<void> {
+    const current = join(this.dir, JOURNAL_FILE);
+    const old = join(this.dir, OLD_JOURNAL_FILE);
+    try {
+      this.journalOpen = false;
+      await this.journal.close();
+      await rename(current, old);
+      this.oldJournal = true;
+    } catch {
+      // Could not set the journal aside: carry on appending to it; compaction is tried later.
+    }
+    try {
+      await this.openJournal();
+    } catch {
+      return; // appendJournal opens it again, and fails its batch while it cannot
+    }
+    if (!this.oldJournal) return;
+    await fsyncDir(this.dir);
+    this.background = (async () => {
+      try {
+        this.low.data = data;
+        await this.low.write();
+        await unlink(old);
+        await fsyncDir(this.dir);
+        this.oldJournal = false;
+      } catch {
+        // The old journal stays and is replayed on load; the next forced snapshot removes it.
+      } finally {
+        this.background = null;
+      }
+    })();
+  }
+
+  private journalOpen = false;
+  private async openJournal(): Promise<void> {
+    this.journalOpen = false;
+    this.journal = await open(join(this.dir, JOURNAL_FILE), 'a', 0o600);
+    this.journalBytes = (await this.journal.stat()).size;
+    this.journalOpen = true;
+  }
+
   private async appendJournal(ops: Op[]): Promise<void> {
+    if (!this.journalOpen) await this.openJournal();
     const line = JSON.stringify({ seq: this.seq + 1, ops }) + '\n';
     const before = this.journalBytes;
     try {
@@ -258,10 +314,14 @@ export class Store {
     this.low.data = this.toData(this.seq + 1);
     await this.low.write();
     this.seq++;
-    // The snapshot holds everything; lines left in the journal are skipped on load by their seq.
+    // The snapshot holds everything; lines left in the journals are skipped on load by their seq.
     await this.journal.truncate(0);
     await this.journal.datasync();
     this.journalBytes = 0;
+    if (this.oldJournal) {
+      await unlink(join(this.dir, OLD_JOURNAL_FILE)).catch(() => {});
+      this.oldJournal = false;
+    }
   }
 
   private toData(seq: number): StoreData {
@@ -298,10 +358,10 @@ export class Store {
       upgraded = (raw as { schemaVersion?: unknown }).schemaVersion !== SCHEMA_VERSION;
       this.fromData(parsed.data);
     }
-    await this.replayJournal();
-    this.journal = await open(join(this.dir, JOURNAL_FILE), 'a', 0o600);
-    this.journalBytes = (await this.journal.stat()).size;
-    if (isNew || upgraded || this.journalBytes > 0) await this.snapshot();
+    this.oldJournal = await this.replayJournal(OLD_JOURNAL_FILE);
+    await this.replayJournal(JOURNAL_FILE);
+    await this.openJournal();
+    if (isNew || upgraded || this.oldJournal || this.journalBytes > 0) await this.snapshot();
   }
 
   private fromData(data: StoreData): void {
@@ -314,13 +374,14 @@ export class Store {
     }
   }
 
-  private async replayJournal(): Promise<void> {
-    const file = join(this.dir, JOURNAL_FILE);
+  /** Applies a journal's entries newer than the state; false when there is no such file. */
+  private async replayJournal(name: string): Promise<boolean> {
+    const file = join(this.dir, name);
     let text: string;
     try {
       text = await readFile(file, 'utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw new StoreCorruptError(file, (e as Error).message);
     }
     const lines = text.split('\n');
@@ -344,6 +405,7 @@ export class Store {
       this.seq = entry.seq;
     }
     // A torn last line was never acknowledged (acknowledgement waits for fsync): drop it.
+    return true;
   }
 
   private async removeTempFiles(): Promise<void> {
