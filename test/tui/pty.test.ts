@@ -64,3 +64,47 @@ describe.skipIf(!hasTmux)('seatdesk in a terminal', () => {
     expect(after).not.toContain('Licenses:'); // the alternate screen is gone
   }, 90_000);
 });
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+describe.skipIf(!hasScript)('seatdesk when the terminal goes away', () => {
+  it('a hang-up (an SSH connection dropping) ends it cleanly and restores the terminal', async () => {
+    const { startTestServer } = await import('../helpers/server.js');
+    const { saveToken } = await import('../../src/token-file.js');
+    const { execSync, spawn: spawnChild } = await import('node:child_process');
+    const s = await startTestServer();
+    const tdir = await mkdtemp(join(tmpdir(), 'seatdesk-hup-'));
+    const env = { ...process.env, SEATDESK_TOKEN_FILE: join(tdir, 'token.json'), SEATDESK_PREFS_FILE: join(tdir, 'prefs.json') };
+    process.env.SEATDESK_TOKEN_FILE = env.SEATDESK_TOKEN_FILE;
+    try {
+      await saveToken({ url: s.url, token: s.admin.token!, email: 'admin@example.com' });
+      // `script` gives the console a real pseudo-terminal and passes its output through.
+      const p = spawnChild('script', ['-qfec', `node bin/seatdesk.js --url ${s.url}; echo "EXITED $?"; sleep 10`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+      let out = '';
+      p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      const until = async (check: () => boolean, what: string) => {
+        const deadline = Date.now() + 30_000;
+        while (!check()) {
+          if (Date.now() > deadline) throw new Error(`never saw ${what}:\n${out.slice(-500)}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      await until(() => out.includes('Licenses:'), 'the Users screen');
+      const pids = execSync('ps -eo pid=,args=', { encoding: 'utf8' })
+        .split('\n')
+        .filter((l) => /^\s*\d+ node bin\/seatdesk\.js --url /.test(l) && l.includes(s.url))
+        .map((l) => Number(l.trim().split(' ')[0]));
+      expect(pids).toHaveLength(1);
+      process.kill(pids[0], 'SIGHUP');
+      await until(() => /EXITED \d+/.test(out), 'the exit');
+      expect(/EXITED (\d+)/.exec(out)![1]).toBe('0');
+      expect(out.lastIndexOf('\x1b[?1049l')).toBeGreaterThan(out.lastIndexOf('Licenses:')); // left the alternate screen
+      p.kill();
+    } finally {
+      delete process.env.SEATDESK_TOKEN_FILE;
+      await s.stop();
+      await removeDir(s.dir);
+      await removeDir(tdir);
+    }
+  }, 60_000);
+});
