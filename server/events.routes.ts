@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { requirePerm } from './http/auth.js';
 import type { AppEnv } from './http/env.js';
+import type { MailEntry } from '../src/domain/schemas.js';
 import type { BusEvent } from './events.js';
 
 /** Events waiting for one slow client; past this it is dropped and must reconnect. */
@@ -15,10 +16,12 @@ export const eventsRoutes = (heartbeatMs: number) =>
       let wake: (() => void) | null = null;
       let overflow = false;
       const own = c.get('auth').session.id;
+      const mailVisible = c.env.services.mail.visibleTo(c.get('auth').user);
       let ownEnded = false;
       const off = c.env.services.ctx.bus.subscribe((e) => {
         // The stream lives no longer than the session that opened it.
         if (e.type === 'session.ended' && (e.data as { session: { id: string } }).session.id === own) ownEnded = true;
+        if (e.type === 'mail.received' && !mailVisible((e.data as { mail: MailEntry }).mail)) return;
         if (queue.length >= MAX_QUEUE) overflow = true;
         else queue.push(e);
         wake?.();

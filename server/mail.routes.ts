@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { requirePerm } from './http/auth.js';
+import { actorOf, requirePerm } from './http/auth.js';
 import type { AppEnv } from './http/env.js';
 import { PageQuery, query } from './http/validate.js';
 
@@ -16,20 +16,20 @@ const LatestQuery = z.object({
 
 export const mailRoutes = new Hono<AppEnv>()
   .use(requirePerm('mail'))
-  .get('/', (c) => c.json(c.env.services.mail.list(query(c, MailQuery))))
+  .get('/', (c) => c.json(c.env.services.mail.list(query(c, MailQuery), actorOf(c))))
   .get('/latest', async (c) => {
     const q = query(c, LatestQuery);
-    const mail = await c.env.services.mail.latest(q.to ?? '', q.subject ?? '', q.wait ?? 0, c.req.raw.signal);
+    const mail = await c.env.services.mail.latest(q.to ?? '', q.subject ?? '', q.wait ?? 0, c.req.raw.signal, actorOf(c));
     return c.json({ mail });
   })
-  .get('/:id', async (c) => c.json({ mail: await c.env.services.mail.read(c.req.param('id')) }))
+  .get('/:id', async (c) => c.json({ mail: await c.env.services.mail.read(c.req.param('id'), actorOf(c)) }))
   .get('/:id/raw', (c) => {
-    const path = c.env.services.mail.rawPath(c.req.param('id'));
+    const path = c.env.services.mail.rawPath(c.req.param('id'), actorOf(c));
     c.header('Content-Type', 'message/rfc822');
     return c.body(Readable.toWeb(createReadStream(path)) as ReadableStream);
   })
   .delete('/:id', async (c) => {
-    await c.env.services.mail.remove(c.req.param('id'));
+    await c.env.services.mail.remove(c.req.param('id'), actorOf(c));
     return c.json({ ok: true });
   })
-  .delete('/', async (c) => c.json({ deleted: await c.env.services.mail.removeAll() }));
+  .delete('/', async (c) => c.json({ deleted: await c.env.services.mail.removeAll(actorOf(c)) }));

@@ -5,9 +5,11 @@ import { convert } from 'html-to-text';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { AppError } from '../../src/domain/errors.js';
 import { contains } from '../../src/domain/query.js';
-import type { MailEntry, MailLink, MailMessage } from '../../src/domain/schemas.js';
+import type { MailEntry, MailLink, MailMessage, User } from '../../src/domain/schemas.js';
 import { newId } from '../../src/domain/tokens.js';
 import type { Ctx } from '../context.js';
+
+type Viewer = Pick<User, 'adminProfile'>;
 
 const INDEX_PARSE_BYTES = 256 * 1024;
 const MAX_HEADER_BYTES = 8 * 1024 * 1024;
@@ -90,11 +92,24 @@ export class MailService {
     return entry;
   }
 
-  list(q: { q?: string; to?: string; offset?: number; limit?: number }): { items: MailEntry[]; total: number } {
+  /**
+   * What a viewer may see. Mail to a Site Administrator can hold their reset link, so a User
+   * Administrator (who may not manage Site Administrators) does not see it.
+   */
+  visibleTo(viewer?: Viewer): (m: MailEntry) => boolean {
+    if (!viewer || viewer.adminProfile === 'Site Administrator') return () => true;
+    const guarded = new Set<string>();
+    for (const u of this.ctx.store.values('users')) if (u.adminProfile === 'Site Administrator') guarded.add(u.email);
+    return (m) => !m.to.some((t) => guarded.has(t));
+  }
+
+  list(q: { q?: string; to?: string; offset?: number; limit?: number }, viewer?: Viewer): { items: MailEntry[]; total: number } {
     const needle = q.q?.trim().toLowerCase() ?? '';
     const to = q.to?.trim().toLowerCase() ?? '';
+    const visible = this.visibleTo(viewer);
     const rows = [...this.ctx.store.values('mails')].filter(
       (m) =>
+        visible(m) &&
         (!to || m.to.some((t) => t.includes(to))) &&
         (!needle || contains(m.from, needle) || contains(m.subject, needle) || m.to.some((t) => t.includes(needle))),
     );
@@ -104,20 +119,21 @@ export class MailService {
     return { items: rows.slice(offset, offset + limit), total: rows.length };
   }
 
-  private find(to: string, subject: string): MailEntry | undefined {
+  private find(to: string, subject: string, visible: (m: MailEntry) => boolean): MailEntry | undefined {
     const all = [...this.ctx.store.values('mails')];
     for (let i = all.length - 1; i >= 0; i--) {
       const m = all[i];
-      if ((!to || m.to.some((t) => t === to || t.includes(to))) && (!subject || contains(m.subject, subject))) return m;
+      if (visible(m) && (!to || m.to.some((t) => t === to || t.includes(to))) && (!subject || contains(m.subject, subject))) return m;
     }
     return undefined;
   }
 
   /** The newest message matching, waiting up to `waitSeconds` for one to arrive. */
-  async latest(to: string, subject: string, waitSeconds: number, signal?: AbortSignal): Promise<MailEntry> {
+  async latest(to: string, subject: string, waitSeconds: number, signal?: AbortSignal, viewer?: Viewer): Promise<MailEntry> {
     to = to.trim().toLowerCase();
     subject = subject.trim().toLowerCase();
-    const now = this.find(to, subject);
+    const visible = this.visibleTo(viewer);
+    const now = this.find(to, subject, visible);
     if (now) return now;
     if (waitSeconds > 0) {
       const found = await new Promise<MailEntry | undefined>((resolve) => {
@@ -131,7 +147,7 @@ export class MailService {
         const timer = setTimeout(() => finish(), Math.min(30, waitSeconds) * 1000);
         const off = this.ctx.bus.subscribe((e) => {
           if (e.type === 'mail.received') {
-            const m = this.find(to, subject);
+            const m = this.find(to, subject, visible);
             if (m) finish(m);
           }
         });
@@ -142,14 +158,14 @@ export class MailService {
     throw new AppError('no_message', `No message${to ? ` to ${to}` : ''}${subject ? ` with "${subject}" in the subject` : ''} has arrived.`);
   }
 
-  entry(id: string): MailEntry {
+  entry(id: string, viewer?: Viewer): MailEntry {
     const m = this.ctx.store.get('mails', id);
-    if (!m) throw new AppError('not_found', `No captured message has the id "${id}".`);
+    if (!m || !this.visibleTo(viewer)(m)) throw new AppError('not_found', `No captured message has the id "${id}".`);
     return m;
   }
 
-  async read(id: string): Promise<MailMessage> {
-    const m = this.entry(id);
+  async read(id: string, viewer?: Viewer): Promise<MailMessage> {
+    const m = this.entry(id, viewer);
     const raw = await readFile(join(this.dir, m.file));
     const p = await simpleParser(raw, { skipTextLinks: true });
     const htmlText = typeof p.html === 'string' ? convert(p.html, { wordwrap: false, selectors: [{ selector: 'a', options: { hideLinkHrefIfSameAsText: true } }] }) : null;
@@ -166,23 +182,27 @@ export class MailService {
     };
   }
 
-  rawPath(id: string): string {
-    return join(this.dir, this.entry(id).file);
+  rawPath(id: string, viewer?: Viewer): string {
+    return join(this.dir, this.entry(id, viewer).file);
   }
 
-  async remove(id: string): Promise<void> {
-    const m = this.entry(id);
+  async remove(id: string, viewer?: Viewer): Promise<void> {
+    const m = this.entry(id, viewer);
     await this.ctx.store.transact((tx) => tx.del('mails', id));
     await unlink(join(this.dir, m.file)).catch(() => {});
   }
 
-  async removeAll(): Promise<number> {
-    const all = [...this.ctx.store.values('mails')];
+  async removeAll(viewer?: Viewer): Promise<number> {
+    const visible = this.visibleTo(viewer);
+    const all = [...this.ctx.store.values('mails')].filter(visible);
+    const everything = all.length === this.ctx.store.count('mails');
     await this.ctx.store.transact((tx) => {
       for (const m of all) tx.del('mails', m.id);
     });
-    await rm(this.dir, { recursive: true, force: true });
-    await mkdir(this.dir, { recursive: true });
+    if (everything) {
+      await rm(this.dir, { recursive: true, force: true });
+      await mkdir(this.dir, { recursive: true });
+    } else for (const m of all) await unlink(join(this.dir, m.file)).catch(() => {});
     return all.length;
   }
 }

@@ -90,6 +90,20 @@ describe('login and access', () => {
     expect(Date.parse(session.lastActivityAt) - Date.parse(login.session.lastActivityAt)).toBeGreaterThanOrEqual(90_000);
   });
 
+  it('a User Administrator does not see mail to Site Administrators (it can hold their reset links)', async () => {
+    const sa2 = await activeUser(s, 'second-sa@example.com', { adminProfile: 'Site Administrator' });
+    const res = await s.admin.resetPassword(sa2.id);
+    const { mail } = await s.admin.latestMail({ to: sa2.email, subject: 'reset', wait: 5 });
+    expect((await s.admin.mail(mail.id)).mail.links[0].url).toBe(res.resetLink);
+    const ua = await activeUser(s, 'ua-mail@example.com', { adminProfile: 'User Administrator' });
+    const c = s.client((await s.client().login({ email: ua.email, password: PASSWORD })).token);
+    expect((await c.mails({ limit: 1000 })).items.some((m) => m.to.includes(sa2.email))).toBe(false);
+    await expect(c.mail(mail.id)).rejects.toMatchObject({ status: 404 });
+    await expect(c.rawMail(mail.id)).rejects.toMatchObject({ status: 404 });
+    await expect(c.latestMail({ to: sa2.email })).rejects.toMatchObject({ code: 'no_message' });
+    expect((await c.mails({ q: 'ua-mail' })).total).toBeGreaterThan(0); // their own invitations they do see
+  });
+
   it('logout ends the session', async () => {
     const c = s.client();
     c.token = (await c.login(ADMIN)).token;
