@@ -32,8 +32,12 @@ export function sortAndPage<T extends { id: string }>(
   const dir = q.order === 'desc' ? -1 : 1;
   const offset = Math.max(0, q.offset ?? 0);
   const limit = Math.min(10_000, Math.max(1, q.limit ?? 100));
-  const cmp = (a: T, b: T) =>
-    dir * compare((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const cmp = (a: T, b: T) => {
+    const x = (a as Record<string, unknown>)[key];
+    const y = (b as Record<string, unknown>)[key];
+    const empty = (x == null ? 1 : 0) - (y == null ? 1 : 0); // empty values last, either way
+    return empty || dir * compare(x, y) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  };
   // A bounded selection beats a full sort when only the first pages are asked for.
   const need = offset + limit;
   let items: T[];

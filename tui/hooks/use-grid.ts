@@ -24,7 +24,9 @@ export function sortRows<T extends Row>(rows: readonly T[], col: Column<T> | und
   const value = col.sortValue ?? ((r: T) => col.get(r).toLowerCase());
   const keyed = rows.map((r) => ({ k: value(r), r }));
   const dir = order === 'desc' ? -1 : 1;
-  keyed.sort((a, b) => (a.k < b.k ? -dir : a.k > b.k ? dir : a.r.id < b.r.id ? -1 : 1));
+  const empty = (k: string | number) => k === '' || k === '—';
+  // Empty values last in either direction, as the server sorts; ties by id keep the order stable.
+  keyed.sort((a, b) => (empty(a.k) !== empty(b.k) ? (empty(a.k) ? 1 : -1) : a.k < b.k ? -dir : a.k > b.k ? dir : a.r.id < b.r.id ? -1 : 1));
   return keyed.map((x) => x.r);
 }
 
