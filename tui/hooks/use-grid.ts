@@ -22,11 +22,13 @@ export interface Row {
 export function sortRows<T extends Row>(rows: readonly T[], col: Column<T> | undefined, order: 'asc' | 'desc'): T[] {
   if (!col) return [...rows];
   const value = col.sortValue ?? ((r: T) => col.get(r).toLowerCase());
-  const keyed = rows.map((r) => ({ k: value(r), r }));
+  const keyed = rows.map((r) => {
+    const k = value(r);
+    return { k, r, e: k === '' || k === '—' };
+  });
   const dir = order === 'desc' ? -1 : 1;
-  const empty = (k: string | number) => k === '' || k === '—';
   // Empty values last in either direction, as the server sorts; ties by id keep the order stable.
-  keyed.sort((a, b) => (empty(a.k) !== empty(b.k) ? (empty(a.k) ? 1 : -1) : a.k < b.k ? -dir : a.k > b.k ? dir : a.r.id < b.r.id ? -1 : 1));
+  keyed.sort((a, b) => (a.e !== b.e ? (a.e ? 1 : -1) : a.k < b.k ? -dir : a.k > b.k ? dir : a.r.id < b.r.id ? -1 : 1));
   return keyed.map((x) => x.r);
 }
 
