@@ -159,8 +159,8 @@ describe('Users screen', () => {
     expect((await s.admin.user(u.id)).user.userProfile).toBe('Developer');
 
     ui.press(KEY.enter);
-    await ui.waitFor('Projects');
-    expect(ui.frame()).toContain('Sample Project (Default)');
+    await ui.waitFor('Membership');
+    expect(ui.frame()).toMatch(/Sample Project\s+│\s+Default\s+│\s+member/);
   });
 
   it('resend activation shows the new link', async () => {

@@ -1,4 +1,5 @@
 // The console's dialogs: confirm (starts on Cancel), link (copy with c), help, details, input.
+import { Table } from '@alcalzone/ink-table';
 import { Box, Text, useInput } from 'ink';
 import TextInput from 'ink-text-input';
 import { useState, type ReactNode } from 'react';
@@ -108,12 +109,16 @@ export function DetailsDialog({ user, width, onClose }: { user: PublicUser; widt
     ['Status', user.status],
     ['User profile', user.userProfile],
     ['Admin profile', user.adminProfile ?? '—'],
-    ['Projects', user.projects.map((p) => `${p.projectId === 'sample-project' ? 'Sample Project' : p.projectId} (${p.profile})`).join(', ') || '—'],
-    ['Suspended', user.suspendedProjects.map((p) => p.projectId).join(', ') || '—'],
     ['Created', shortTime(user.createdAt)],
     ['Activated', shortTime(user.activatedAt)],
     ['Last login', shortTime(user.lastLoginAt)],
     ['Deactivated', shortTime(user.deactivatedAt)],
+  ];
+  const projectName = (id: string) => (id === 'sample-project' ? 'Sample Project' : id);
+  // A small, static table: the table package draws it (the big grids are our own, windowed).
+  const projects = [
+    ...user.projects.map((p) => ({ Project: projectName(p.projectId), Profile: p.profile, Membership: 'member' })),
+    ...user.suspendedProjects.map((p) => ({ Project: projectName(p.projectId), Profile: p.profile, Membership: 'removed (restored on reactivation)' })),
   ];
   return (
     <Frame title={`User · ${user.email}`} width={width} footer="Enter/Esc close">
@@ -123,6 +128,7 @@ export function DetailsDialog({ user, width, onClose }: { user: PublicUser; widt
           {v}
         </Text>
       ))}
+      {projects.length ? <Table data={projects} /> : <Text>Projects: none</Text>}
     </Frame>
   );
 }
