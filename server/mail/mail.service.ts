@@ -115,7 +115,7 @@ export class MailService {
     );
     rows.reverse(); // newest first
     const offset = Math.max(0, q.offset ?? 0);
-    const limit = Math.min(1000, Math.max(1, q.limit ?? 100));
+    const limit = Math.min(10_000, Math.max(1, q.limit ?? 100));
     return { items: rows.slice(offset, offset + limit), total: rows.length };
   }
 

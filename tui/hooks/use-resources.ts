@@ -53,13 +53,13 @@ export function useResources(client: ApiClient, enabled: boolean, onError: (e: u
         client.settings(),
         loadAll((offset) => client.users({ offset, limit: PAGE })),
         loadAll((offset) => client.sessions({ client: 'all', offset, limit: PAGE })),
-        client.mails({ limit: 1000 }),
+        loadAll((offset) => client.mails({ offset, limit: PAGE })),
       ]);
       setLicense(lic);
       setSettings(set);
       setUsers(us);
       setSessions(ss);
-      setMails(ms.items);
+      setMails(ms);
       setLoaded(true);
     } catch (e) {
       errorRef.current(e);
