@@ -157,7 +157,7 @@ function Main(props: AppProps & { tooSmall: ReactNode; me: PublicUser; sessionId
     },
     [props, status],
   );
-  const res = useResources(client, true, onError);
+  const res = useResources(client, false, onError);
   const conn = useLive(
     client,
     true,
@@ -165,6 +165,8 @@ function Main(props: AppProps & { tooSmall: ReactNode; me: PublicUser; sessionId
     () => {
       if (!reachable) status('Reconnected.', 'ok');
       setReachable(true);
+      // Load once the event stream is open (and again after every reconnect), so no change can
+      // fall between the snapshot and the first event.
       void res.reload();
     },
     (e) => props.onAuthLost(e.message),

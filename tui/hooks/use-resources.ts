@@ -34,7 +34,8 @@ export interface Resources {
   setLicense(l: LicenseView): void;
 }
 
-export function useResources(client: ApiClient, enabled: boolean, onError: (e: unknown) => void): Resources {
+/** `loadOnMount`: fetch at once; otherwise the caller calls reload() (the console does when its event stream opens). */
+export function useResources(client: ApiClient, loadOnMount: boolean, onError: (e: unknown) => void): Resources {
   const [license, setLicense] = useState<LicenseView | null>(null);
   const [settings, setSettings] = useState<SiteSettings | null>(null);
   const [users, setUsers] = useState<PublicUser[]>([]);
@@ -75,21 +76,20 @@ export function useResources(client: ApiClient, enabled: boolean, onError: (e: u
   }, [client]);
 
   useEffect(() => {
-    if (enabled) void reload();
-  }, [enabled, reload]);
+    if (loadOnMount) void reload();
+  }, [loadOnMount, reload]);
 
   // Activity times are not events (every request would be one): refresh them now and then,
   // while the list is small enough for that to be cheap.
   const sessionCount = useRef(0);
   sessionCount.current = sessions.length;
   useEffect(() => {
-    if (!enabled) return;
     const timer = setInterval(() => {
       if (sessionCount.current > 20_000) return;
       loadAll((offset) => client.sessions({ client: 'all', offset, limit: PAGE })).then(setSessions, () => {});
     }, 15_000);
     return () => clearInterval(timer);
-  }, [enabled, client]);
+  }, [client]);
 
   const onEvent = useCallback(
     (e: ServerEvent) => {
