@@ -17,7 +17,8 @@ import { siteRoutes } from './site.routes.js';
 import { usersRoutes } from './users.routes.js';
 
 /** Link tokens travel in the path (/activate/<token>); the log never holds them. */
-export const redact = (path: string): string => path.replace(/\/(activate|reset-password)\/[^/]+/, '/$1/[token]');
+export const redact = (path: string): string =>
+  path.includes('/activate/') || path.includes('/reset-password/') ? path.replace(/\/(activate|reset-password)\/[^/]+/, '/$1/[token]') : path;
 
 const ADMIN_PREFIXES = ['/users', '/sessions', '/mail', '/events', '/license', '/settings', '/profiles', '/projects', '/audit', '/diag'];
 
@@ -97,7 +98,9 @@ export function withRequestLog(fetch: Fetch, log: (line: string) => void): Fetch
   const write = (env: Parameters<Fetch>[1], status: number, started: number) => {
     const now = Date.now();
     if (now !== stampMs) stamp = new Date((stampMs = now)).toISOString();
-    const path = (env.incoming.url ?? '').split('?')[0];
+    const url = env.incoming.url ?? '';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
     log(`${stamp} ${env.incoming.method} ${redact(path)} ${status} ${Math.round((performance.now() - started) * 10) / 10}ms`);
   };
   return (req, env) => {
