@@ -335,3 +335,18 @@ describe('terminal edge cases', () => {
     expect(r.stderr).toContain('needs a terminal');
   });
 });
+
+describe('NO_COLOR', () => {
+  it('the theme drops every colour and marks the selection with inverse video', async () => {
+    const { theme } = await import('../../tui/theme.js');
+    expect(theme()).toMatchObject({ accent: 'cyan', inverse: false });
+    process.env.NO_COLOR = '1';
+    try {
+      const t = theme();
+      expect(Object.entries(t).filter(([k, v]) => k !== 'inverse' && v !== undefined)).toEqual([]);
+      expect(t.inverse).toBe(true);
+    } finally {
+      delete process.env.NO_COLOR;
+    }
+  });
+});
