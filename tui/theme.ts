@@ -12,6 +12,9 @@ export interface Theme {
   inverse: boolean;
 }
 
+/** ink-text-input draws placeholders in grey: offer one only when colours are allowed. */
+export const placeholder = (text: string): string | undefined => (noColor() ? undefined : text);
+
 export function theme(): Theme {
   if (noColor()) return { inverse: true };
   return { accent: 'cyan', muted: 'gray', danger: 'red', ok: 'green', warn: 'yellow', selectBg: 'blue', selectFg: 'white', inverse: false };

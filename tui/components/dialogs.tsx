@@ -128,8 +128,17 @@ export function DetailsDialog({ user, width, onClose }: { user: PublicUser; widt
           {v}
         </Text>
       ))}
-      {projects.length ? <Table data={projects} /> : <Text>Projects: none</Text>}
+      {projects.length ? <Table data={projects} header={TableHeader} /> : <Text>Projects: none</Text>}
     </Frame>
+  );
+}
+
+/** The table's header cell: bold, and blue only when colours are allowed. */
+function TableHeader({ children }: { children?: ReactNode }) {
+  return (
+    <Text bold color={theme().accent}>
+      {children}
+    </Text>
   );
 }
 

@@ -2,7 +2,7 @@
 import { Box, Text, useInput } from 'ink';
 import TextInput from 'ink-text-input';
 import { useState } from 'react';
-import { theme } from '../theme.js';
+import { placeholder, theme } from '../theme.js';
 
 export interface FormField {
   label: string;
@@ -39,7 +39,7 @@ export function Form(props: { title: string; intro: string; fields: FormField[];
             onSubmit={submit}
             focus={focus === i}
             mask={f.mask ? '•' : undefined}
-            placeholder={f.placeholder}
+            placeholder={f.placeholder && placeholder(f.placeholder)}
           />
         </Box>
       ))}

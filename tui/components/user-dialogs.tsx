@@ -3,7 +3,7 @@ import { Box, Text, useInput } from 'ink';
 import TextInput from 'ink-text-input';
 import { useState } from 'react';
 import { ADMIN_PROFILES, USER_PROFILES, type AdminProfile, type PublicUser, type UserProfile } from '../../src/domain/schemas.js';
-import { theme } from '../theme.js';
+import { placeholder, theme } from '../theme.js';
 import { Choice, cycle } from './choice.js';
 import { Frame } from './dialogs.js';
 
@@ -38,7 +38,7 @@ export function InviteDialog(props: { width: number; busy: boolean; onSubmit: (v
     <Frame title="Invite a user" width={props.width} footer={props.busy ? 'Inviting…' : 'Tab/↑↓ field · ←/→ choose · Enter invites · Esc cancels'}>
       <Box>
         <Text color={field === 0 ? t.accent : undefined} bold={field === 0}>{`${field === 0 ? '›' : ' '} Email: `}</Text>
-        <TextInput value={email} onChange={setEmail} onSubmit={submit} focus={field === 0} placeholder="name@example.com" />
+        <TextInput value={email} onChange={setEmail} onSubmit={submit} focus={field === 0} placeholder={placeholder('name@example.com')} />
       </Box>
       <Choice label="User profile" options={USER_PROFILES} value={userProfile} focused={field === 1} />
       <Choice label="Admin profile" options={ADMIN_CHOICES} value={admin} focused={field === 2} />
