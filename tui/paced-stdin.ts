@@ -35,6 +35,10 @@ export function splitKeys(chunk: string): string[] {
 /** Long enough for React to commit and Ink to re-subscribe its input handlers. */
 const PACE_MS = 20;
 
+/** Control keys the console uses; other Ctrl+letter keys would land in text fields as letters. */
+const KEPT_CONTROLS = new Set(['\t', '\r', '\n', '\x1b', '\x7f', '\x08', '\x03']);
+const wanted = (key: string): boolean => key.length !== 1 || key.charCodeAt(0) >= 0x20 || KEPT_CONTROLS.has(key);
+
 export class PacedStdin extends EventEmitter {
   private queue: string[] = [];
   private ready: string | null = null;
@@ -46,7 +50,7 @@ export class PacedStdin extends EventEmitter {
     this.isTTY = !!source.isTTY;
     source.setEncoding('utf8');
     source.on('data', (chunk: string) => {
-      this.queue.push(...splitKeys(chunk));
+      this.queue.push(...splitKeys(chunk).filter(wanted));
       this.pump();
     });
     source.on('end', () => this.emit('end'));
