@@ -17,6 +17,17 @@ export const toPublicSession = ({ tokenHash: _t, ...s }: Session): PublicSession
 const ACTIVITY_MARK = '@@seatdesk:lastActivityAt@@'; // survives JSON.stringify unchanged
 const sessionJsonParts = new WeakMap<Session, [string, string]>();
 
+// At tens of thousands of requests a second many share a millisecond: format it once.
+let isoMs = -1;
+let isoText = '';
+const isoOf = (ms: number): string => (ms === isoMs ? isoText : ((isoMs = ms), (isoText = new Date(ms).toISOString())));
+const parsedTimes = new WeakMap<Session, number>();
+function parsedActivity(s: Session): number {
+  let t = parsedTimes.get(s);
+  if (t === undefined) parsedTimes.set(s, (t = Date.parse(s.lastActivityAt)));
+  return t;
+}
+
 const SORTABLE = ['email', 'client', 'address', 'userAgent', 'startedAt', 'lastActivityAt', 'endedAt', 'endReason'] as const;
 
 export interface SessionQuery extends PageQuery {
@@ -183,7 +194,7 @@ export class SessionsService {
       sessionJsonParts.set(s, (parts = [head, tail]));
     }
     const ms = this.activity.get(s.id);
-    const iso = ms !== undefined && ms > Date.parse(s.lastActivityAt) ? new Date(ms).toISOString() : s.lastActivityAt;
+    const iso = ms !== undefined && ms > parsedActivity(s) ? isoOf(ms) : s.lastActivityAt;
     return `${parts[0]}"${iso}"${parts[1]}`;
   }
 
