@@ -1,7 +1,6 @@
 // Bench helpers: servers in their own processes, statistics, and the seeded base data dir.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApiClient } from '../src/api-client.js';
@@ -9,14 +8,9 @@ import { BENCH_ADMIN, seed } from './seed.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 
-export async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (srv.address() as net.AddressInfo).port;
-      srv.close(() => res(p));
-    });
-  });
-}
+import { freePort } from '../test/helpers/net.js';
+
+export { freePort };
 
 export const median = (xs: number[]) => percentile(xs, 50);
 export function percentile(xs: number[], p: number): number {

@@ -4,7 +4,7 @@ import type { EventBus } from './events.js';
 import type { Mailer } from './mail/mailer.js';
 import type { Store } from './store/store.repository.js';
 import type { ScryptParams } from '../src/domain/passwords.js';
-import type { User } from '../src/domain/schemas.js';
+import type { MailMode, User } from '../src/domain/schemas.js';
 
 export interface Ctx {
   store: Store;
@@ -14,7 +14,7 @@ export interface Ctx {
   now: () => Date;
   scrypt: ScryptParams;
   /** How mail leaves: to the built-in sink (and its port), a relay, or nowhere. */
-  mailMode: { mode: 'sink' | 'relay' | 'off'; sinkPort: number | null };
+  mailMode: MailMode;
 }
 
 /** Who is acting: the signed-in user behind a request. */

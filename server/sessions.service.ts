@@ -171,19 +171,13 @@ export class SessionsService {
     if (session.endedAt) throw terminated(session);
     const user = this.store.get('users', session.userId);
     if (!user || user.status === 'inactive') throw new AppError('account_inactive', 'This account is deactivated.');
-    const idleMinutes = this.store.settings.idleTimeoutMinutes;
-    if (idleMinutes !== null && nowMs - this.lastActive(session) >= idleMinutes * 60_000) {
+    if (isIdle(this.lastActive(session), this.store.settings.idleTimeoutMinutes, nowMs)) {
       return this.expire(session).then(() => {
         throw terminated({ ...session, endReason: 'idle' });
       });
     }
     this.activity.set(session.id, nowMs);
     return { user, session };
-  }
-
-  /** A session with its in-memory activity time applied. */
-  current(s: Session): Session {
-    return this.withActivity(s);
   }
 
   /** The public JSON of a session with its current activity time; the rest is cached per record. */
@@ -198,8 +192,9 @@ export class SessionsService {
     return `${parts[0]}"${iso}"${parts[1]}`;
   }
 
+  /** When a session was last active: its in-memory activity, or the stored time. */
   private lastActive(s: Session): number {
-    const parsed = Date.parse(s.lastActivityAt);
+    const parsed = parsedActivity(s);
     const ms = this.activity.get(s.id);
     return ms !== undefined && ms > parsed ? ms : parsed;
   }
@@ -213,10 +208,9 @@ export class SessionsService {
     const sid = this.apiSessions.get(tok.id);
     const existing = sid ? this.store.get('sessions', sid) : undefined;
     if (existing && !existing.endedAt) {
-      const current = this.withActivity(existing);
-      if (!isIdle(current, this.store.settings.idleTimeoutMinutes, nowMs)) {
+      if (!isIdle(this.lastActive(existing), this.store.settings.idleTimeoutMinutes, nowMs)) {
         this.activity.set(existing.id, nowMs);
-        return { user, session: current };
+        return { user, session: existing };
       }
       await this.expire(existing);
     }
@@ -332,7 +326,7 @@ export class SessionsService {
     const ended = await this.store.transact((tx) => {
       const out: Session[] = [];
       for (const s of this.store.values('sessions'))
-        if (!s.endedAt && isIdle(this.withActivity(s), minutes, now.getTime())) out.push(this.end(tx, s, 'idle', null, now));
+        if (!s.endedAt && isIdle(this.lastActive(s), minutes, now.getTime())) out.push(this.end(tx, s, 'idle', null, now));
       return out;
     });
     this.emitEnded(ended);
@@ -393,9 +387,10 @@ export class SessionsService {
     return out;
   }
 
+  /** The session with its in-memory activity time applied (a copy only when that is newer). */
   private withActivity(s: Session): Session {
     const ms = this.activity.get(s.id);
-    return ms && ms > Date.parse(s.lastActivityAt) ? { ...s, lastActivityAt: new Date(ms).toISOString() } : s;
+    return ms !== undefined && ms > parsedActivity(s) ? { ...s, lastActivityAt: isoOf(ms) } : s;
   }
 
   private end(tx: Tx, s: Session, reason: NonNullable<Session['endReason']>, by: string | null, now: Date): Session {

@@ -10,6 +10,7 @@ import type {
   PublicSession,
   PublicUser,
   Settings,
+  SiteSettings,
   UserProfile,
   UserStatus,
 } from './domain/schemas.js';
@@ -120,7 +121,7 @@ export class ApiClient {
   // ---- license, settings, catalogues ----
   license = () => this.request<LicenseView>('GET', '/api/license');
   updateLicense = (body: { plan?: 'trial' | 'standard'; seats?: number; expiresAt?: string | null }) => this.request<LicenseView>('PUT', '/api/license', body);
-  settings = () => this.request<Settings & { mail?: { mode: 'sink' | 'relay' | 'off'; sinkPort: number | null } }>('GET', '/api/settings');
+  settings = () => this.request<SiteSettings>('GET', '/api/settings');
   updateSettings = (body: Partial<Settings>) => this.request<Settings>('PUT', '/api/settings', body);
   profiles = () => this.request<{ userProfiles: UserProfile[]; adminProfiles: AdminProfile[] }>('GET', '/api/profiles');
   projects = () => this.request<{ items: { id: string; name: string; members: number }[] }>('GET', '/api/projects');

@@ -157,7 +157,7 @@ function Main(props: AppProps & { tooSmall: ReactNode; me: PublicUser; sessionId
     },
     [props, status],
   );
-  const res = useResources(client, false, onError);
+  const res = useResources(client, onError);
   const conn = useLive(
     client,
     true,

@@ -27,8 +27,8 @@ export function header(c: Context, name: string): string | undefined {
 }
 
 export const requireAuth: MiddlewareHandler<AppEnv> = (c, next) => {
-  const header_ = header(c, 'authorization') ?? '';
-  const m = /^Bearer\s+(\S+)$/i.exec(header_);
+  const authorization = header(c, 'authorization') ?? '';
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!m) throw new AppError('unauthorized', 'Sign in first: send Authorization: Bearer <session or API token>.');
   const auth = c.env.services.sessions.authenticate(m[1], () => requestInfo(c));
   // Not an async function: the usual (synchronous) case adds no promise and no extra tick.

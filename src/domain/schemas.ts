@@ -212,6 +212,10 @@ export const SettingsBody = z
 export const TokenBody = z.object({ name: z.string().trim().min(1).max(100) });
 
 export type LicenseView = License & { held: number; available: number };
+/** How Seatdesk's mail leaves: to the built-in sink (on its port), an external relay, or nowhere. */
+export type MailMode = { mode: 'sink' | 'relay' | 'off'; sinkPort: number | null };
+/** GET /api/settings: the settings, plus the mail mode fixed at start. */
+export type SiteSettings = Settings & { mail?: MailMode };
 export type MailResult = { sent: boolean; messageId?: string; error?: string };
 
 // ---- response shapes shared by the server and the API client ---------------

@@ -3,8 +3,9 @@ import type { Session } from './schemas.js';
 
 export const SESSION_HISTORY_KEEP = 10_000;
 
-export function isIdle(s: Pick<Session, 'lastActivityAt'>, idleMinutes: number | null, nowMs: number): boolean {
-  return idleMinutes !== null && nowMs - Date.parse(s.lastActivityAt) >= idleMinutes * 60_000;
+/** Idle: a timeout is set and no request came for that long (times in epoch milliseconds). */
+export function isIdle(lastActiveMs: number, idleMinutes: number | null, nowMs: number): boolean {
+  return idleMinutes !== null && nowMs - lastActiveMs >= idleMinutes * 60_000;
 }
 
 /** The least recently active session. */

@@ -40,9 +40,9 @@ describe('seats', () => {
 describe('sessions', () => {
   it('idle only when a timeout is set and passed; the oldest by activity; messages per reason', () => {
     const at = '2026-01-01T00:00:00.000Z';
-    expect(isIdle({ lastActivityAt: at }, null, Date.parse(at) + 1e9)).toBe(false);
-    expect(isIdle({ lastActivityAt: at }, 5, Date.parse(at) + 5 * 60_000 - 1)).toBe(false);
-    expect(isIdle({ lastActivityAt: at }, 5, Date.parse(at) + 5 * 60_000)).toBe(true);
+    expect(isIdle(Date.parse(at), null, Date.parse(at) + 1e9)).toBe(false);
+    expect(isIdle(Date.parse(at), 5, Date.parse(at) + 5 * 60_000 - 1)).toBe(false);
+    expect(isIdle(Date.parse(at), 5, Date.parse(at) + 5 * 60_000)).toBe(true);
     expect(pickOldest([{ lastActivityAt: '2026-01-02' }, { lastActivityAt: '2026-01-01' }])).toEqual({ lastActivityAt: '2026-01-01' });
     expect(terminationMessage('admin')).toBe('Your session was terminated by the site administrator.');
   });

@@ -246,3 +246,23 @@ describe('activity', () => {
     }
   });
 });
+
+describe('background timers', () => {
+  it('the server sweeps idle sessions and writes activity on its own', async () => {
+    const h = await startTestServer({ start: { sweepMs: 50, activityFlushMs: 50 } });
+    try {
+      const c = h.client((await h.client().login({ ...ADMIN, clientId: 'timers' })).token);
+      h.clock.advance(60_000);
+      const { session } = await c.me();
+      // activity reaches the store without anyone calling flushActivity
+      await eventually(() => h.services.ctx.store.get('sessions', session.id)!.lastActivityAt === session.lastActivityAt);
+      await h.admin.updateSettings({ idleTimeoutMinutes: 1 });
+      h.clock.advance(2 * 60_000);
+      // ended by the sweep timer, not by a request on the session
+      await eventually(() => h.services.ctx.store.get('sessions', session.id)!.endReason === 'idle');
+    } finally {
+      await h.stop();
+      await removeDir(h.dir);
+    }
+  });
+});

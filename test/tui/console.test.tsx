@@ -5,6 +5,7 @@ import { osc52 } from '../../tui/clipboard.js';
 import { memoryPrefs, type PrefsStore } from '../../tui/prefs.js';
 import { KEY, renderTui } from '../helpers/ink.js';
 import { ADMIN, PASSWORD, activeUser, eventually, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
+import { freePort } from '../helpers/net.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -307,15 +308,6 @@ async function filterTo(ui: ReturnType<typeof renderTui>, text: string): Promise
   await ui.waitFor(/1\/1 of \d+ users/);
 }
 
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(p));
-    });
-  });
-}
 
 describe('terminal edge cases', () => {
   it('a 20×5 terminal gets a clear message, a resize storm does not crash, and the layout comes back', async () => {

@@ -2,11 +2,11 @@
 // background, shows setup, then the Users screen, and quitting restores the terminal.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeDir } from '../helpers/server.js';
+import { freePort } from '../helpers/net.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const socket = `seatdesk-test-${process.pid}`;
@@ -23,14 +23,6 @@ async function waitScreen(test: (s: string) => boolean, what: string, timeoutMs 
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (srv.address() as net.AddressInfo).port;
-      srv.close(() => res(p));
-    });
-  });
-}
 
 describe.skipIf(!hasTmux)('seatdesk in a terminal', () => {
   let dir = '';

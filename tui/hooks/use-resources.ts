@@ -2,8 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient, ServerEvent } from '../../src/api-client.js';
 
-export type SiteSettings = Settings & { mail?: { mode: 'sink' | 'relay' | 'off'; sinkPort: number | null } };
-import type { LicenseView, MailEntry, PublicSession, PublicUser, Settings } from '../../src/domain/schemas.js';
+import type { LicenseView, MailEntry, PublicSession, PublicUser, Settings, SiteSettings } from '../../src/domain/schemas.js';
 
 const PAGE = 10_000;
 
@@ -34,8 +33,8 @@ export interface Resources {
   setLicense(l: LicenseView): void;
 }
 
-/** `loadOnMount`: fetch at once; otherwise the caller calls reload() (the console does when its event stream opens). */
-export function useResources(client: ApiClient, loadOnMount: boolean, onError: (e: unknown) => void): Resources {
+/** Nothing loads until reload(): the console calls it when its event stream opens (and reopens). */
+export function useResources(client: ApiClient, onError: (e: unknown) => void): Resources {
   const [license, setLicense] = useState<LicenseView | null>(null);
   const [settings, setSettings] = useState<SiteSettings | null>(null);
   const [users, setUsers] = useState<PublicUser[]>([]);
@@ -74,10 +73,6 @@ export function useResources(client: ApiClient, loadOnMount: boolean, onError: (
       errorRef.current(e);
     }
   }, [client]);
-
-  useEffect(() => {
-    if (loadOnMount) void reload();
-  }, [loadOnMount, reload]);
 
   // Activity times are not events (every request would be one): refresh them now and then,
   // while the list is small enough for that to be cheap.
