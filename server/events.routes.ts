@@ -4,7 +4,7 @@ import { streamSSE } from 'hono/streaming';
 import { requirePerm } from './http/auth.js';
 import type { AppEnv } from './http/env.js';
 import type { MailEntry } from '../src/domain/schemas.js';
-import type { BusEvent } from './events.js';
+import { INTERNAL_EVENTS, type BusEvent } from './events.js';
 
 /** Events waiting for one slow client; past this it is dropped and must reconnect. */
 const MAX_QUEUE = 2000;
@@ -21,6 +21,7 @@ export const eventsRoutes = (heartbeatMs: number) =>
       const off = c.env.services.ctx.bus.subscribe((e) => {
         // The stream lives no longer than the session that opened it.
         if (e.type === 'session.ended' && (e.data as { session: { id: string } }).session.id === own) ownEnded = true;
+        if (INTERNAL_EVENTS.has(e.type)) return;
         if (e.type === 'mail.received' && !mailVisible((e.data as { mail: MailEntry }).mail)) return;
         if (queue.length >= MAX_QUEUE) overflow = true;
         else queue.push(e);

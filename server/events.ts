@@ -5,9 +5,14 @@ export const EVENT_TYPES = [
   'user.updated',
   'license.updated',
   'mail.received',
+  'mail.sent',
+  'mail.failed',
   'settings.updated',
+  'token.revoked',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+/** Server-internal events, never streamed to consoles (they invalidate caches). */
+export const INTERNAL_EVENTS: ReadonlySet<EventType> = new Set(['token.revoked']);
 export interface BusEvent {
   type: EventType;
   data: unknown;

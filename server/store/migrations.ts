@@ -14,6 +14,8 @@ const STEPS: Record<number, (d: Raw) => Raw> = {
     seq: typeof d.seq === 'number' ? d.seq : 0,
     users: ((d.users as Raw[] | undefined) ?? []).map((u) => ({ suspendedProjects: [], ...u })),
   }),
+  // Version 2 added the mail outbox.
+  1: (d) => ({ ...d, schemaVersion: 2, outbox: [] }),
 };
 
 export class NewerStoreError extends Error {}

@@ -133,12 +133,41 @@ export const AuditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
-export const SCHEMA_VERSION = 1;
+/** A message Seatdesk sends, written in the same transaction as the change that causes it. */
+export const OutboxMessage = z.object({
+  id: z.string(),
+  /** The RFC 5322 Message-ID, the same on every attempt (a retry after a crash is a duplicate, not a new message). */
+  messageId: z.string(),
+  kind: z.enum(['invitation', 'resend', 'reset', 'reactivation', 'notice']),
+  to: z.string(),
+  subject: z.string(),
+  text: z.string(),
+  html: z.string(),
+  userId: z.string().nullable(),
+  /** Who caused it (for the audit entry of its delivery). */
+  actorId: z.string().nullable(),
+  actorEmail: z.string().nullable(),
+  status: z.enum(['queued', 'sent', 'failed']),
+  attempts: z.number().int().min(0),
+  createdAt: iso,
+  nextAttemptAt: isoOrNull,
+  lastAttemptAt: isoOrNull,
+  lastError: z.string().nullable(),
+  sentAt: isoOrNull,
+});
+export type OutboxMessage = z.infer<typeof OutboxMessage>;
+/** What an action that sends mail answers: the message is queued, durably, and sent in the background. */
+export type MailQueued = { status: OutboxMessage['status']; id: string };
+
+export const Site = z.object({ name: z.string(), createdAt: iso });
+export type Site = z.infer<typeof Site>;
+
+export const SCHEMA_VERSION = 2;
 
 export const StoreData = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   seq: z.number().int().min(0),
-  site: z.object({ name: z.string(), createdAt: iso }),
+  site: Site,
   license: License,
   settings: Settings,
   users: z.array(User),
@@ -148,6 +177,7 @@ export const StoreData = z.object({
   actionTokens: z.array(ActionToken),
   mails: z.array(MailEntry),
   audit: z.array(AuditEntry),
+  outbox: z.array(OutboxMessage),
 });
 export type StoreData = z.infer<typeof StoreData>;
 
@@ -240,7 +270,7 @@ export interface LinkResult {
   user: PublicUser;
   activationLink?: string;
   resetLink?: string;
-  mail: MailResult;
+  mail: MailQueued;
 }
 export type UserProfile = z.infer<typeof UserProfile>;
 export type AdminProfile = z.infer<typeof AdminProfile>;

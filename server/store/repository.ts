@@ -1,0 +1,151 @@
+// The repository seam: every read and write the services make, named by intent. Engines (the
+// embedded lowdb journal, PostgreSQL) implement it; services depend on nothing else.
+import type {
+  ActionToken,
+  ApiToken,
+  AuditEntry,
+  License,
+  MailEntry,
+  OutboxMessage,
+  Project,
+  Session,
+  Settings,
+  Site,
+  User,
+  UserStatus,
+} from '../../src/domain/schemas.js';
+import type { BusEvent } from '../events.js';
+
+/** One window of a list, in a stable order (ties broken by id), and where the next one starts. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  /** Opaque; pass back as `cursor` for the next window; null at the end. */
+  nextCursor: string | null;
+}
+
+export interface PageQuery {
+  sort?: string;
+  order?: 'asc' | 'desc';
+  /** Keyset paging: from just after the row this cursor names. Wins over `offset`. */
+  cursor?: string;
+  /** For small offsets only; deep pages use cursors. */
+  offset?: number;
+  limit?: number;
+}
+
+export interface UserQuery extends PageQuery {
+  /** Substring of the login email or the name, case-insensitive. */
+  q?: string;
+  status?: UserStatus;
+}
+
+export interface SessionQuery extends PageQuery {
+  /** Substring of the login email, case-insensitive. */
+  q?: string;
+  /** Clients to show; by default every client but explorer. */
+  clients?: readonly Session['client'][];
+  state?: 'live' | 'ended';
+}
+
+export interface MailQuery extends PageQuery {
+  /** Substring of from, to (any recipient) or subject. */
+  q?: string;
+  /** Substring of any recipient. */
+  to?: string;
+  /** Leave out messages to any of these addresses (a User Administrator's view). */
+  hideTo?: ReadonlySet<string>;
+}
+
+export type AuditQuery = PageQuery;
+
+/** Reads: the same in and outside a transaction (inside, they see the transaction's own writes). */
+export interface Reads {
+  site(): Promise<Site>;
+  license(): Promise<License>;
+  settings(): Promise<Settings>;
+
+  user(id: string): Promise<User | undefined>;
+  userByEmail(email: string): Promise<User | undefined>;
+  pageUsers(q: UserQuery): Promise<Page<User>>;
+  /** Users holding a seat (pending or active). */
+  countHeldSeats(): Promise<number>;
+  /** Site Administrators, by status filter (default: any status). */
+  siteAdmins(status?: UserStatus): Promise<User[]>;
+
+  projects(): Promise<Project[]>;
+  /** Members per project id. */
+  projectMemberCounts(): Promise<Map<string, number>>;
+
+  session(id: string): Promise<Session | undefined>;
+  sessionByTokenHash(tokenHash: string): Promise<Session | undefined>;
+  liveSessionsOf(userId: string): Promise<Session[]>;
+  /** The live `api` session opened by an API token, if any. */
+  liveSessionOfApiToken(apiTokenId: string): Promise<Session | undefined>;
+  /** Live sessions whose stored activity time is before `beforeIso`. */
+  liveSessionsInactiveSince(beforeIso: string): Promise<Session[]>;
+  pageSessions(q: SessionQuery): Promise<Page<Session> & { activeCount: number }>;
+
+  apiToken(id: string): Promise<ApiToken | undefined>;
+  apiTokenByHash(tokenHash: string): Promise<ApiToken | undefined>;
+  /** A user's tokens that are not revoked. */
+  apiTokensOf(userId: string): Promise<ApiToken[]>;
+
+  actionTokenByHash(tokenHash: string): Promise<ActionToken | undefined>;
+
+  mail(id: string): Promise<MailEntry | undefined>;
+  pageMail(q: MailQuery): Promise<Page<MailEntry>>;
+  /** The newest message to `to` (exact or substring) with `subject` in its subject. */
+  latestMail(to: string, subject: string, hideTo?: ReadonlySet<string>): Promise<MailEntry | undefined>;
+  countMail(): Promise<number>;
+
+  pageAudit(q: AuditQuery): Promise<Page<AuditEntry>>;
+
+  outboxMessage(id: string): Promise<OutboxMessage | undefined>;
+  /** Messages waiting to be sent whose next attempt is due at or before `nowIso`, oldest first. */
+  dueOutbox(nowIso: string, limit: number): Promise<OutboxMessage[]>;
+  /** The earliest next attempt of any waiting message, or null when none waits. */
+  nextOutboxAttempt(): Promise<string | null>;
+}
+
+export interface Tx extends Reads {
+  putUser(user: User): void;
+  putSession(session: Session): void;
+  /** Writes batched activity times (cheap: only that field is journaled). */
+  touchSessions(activity: ReadonlyMap<string, string>): void;
+  putApiToken(token: ApiToken): void;
+  putActionToken(token: ActionToken): void;
+  /** Removes a user's links of one kind (a newer link replaces them). */
+  deleteActionTokensOf(userId: string, kind: ActionToken['kind']): void;
+  setLicense(license: License): void;
+  setSettings(settings: Settings): void;
+  appendAudit(entry: AuditEntry): void;
+  /** Indexes a captured message; returns the oldest ones dropped to stay within `retention`. */
+  putMail(entry: MailEntry, retention: number): MailEntry[];
+  deleteMail(id: string): void;
+  /** Writes a message to the outbox; it is sent once the transaction is durable. */
+  enqueueMail(message: OutboxMessage): void;
+  putOutbox(message: OutboxMessage): void;
+  /** Published to the event bus once the transaction is durable; dropped if it fails. */
+  emit(event: BusEvent): void;
+}
+
+export interface Repository extends Reads {
+  /**
+   * Runs `fn` atomically (check-then-change: two requests for the last seat, exactly one wins) and
+   * resolves once its writes are durable. A throw undoes everything `fn` wrote. Keep slow work
+   * (password hashing, network) outside: the transaction holds a lock while it runs.
+   */
+  transaction<R>(fn: (tx: Tx) => Promise<R> | R): Promise<R>;
+  /** Events committed by other servers sharing the database (PostgreSQL); never for the embedded one. */
+  onRemoteEvent?(listener: (event: BusEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface RepositoryOptions {
+  /** Ended sessions kept as history (the newest). */
+  sessionHistory: number;
+  /** Audit entries kept (the newest). */
+  auditKeep?: number;
+  now?: () => Date;
+}
