@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
+import { DEFAULT_DATA_DIR } from '../src/defaults.js';
 import { DEFAULT_SCRYPT, hashPassword } from '../src/domain/passwords.js';
 import { SAMPLE_PROJECT_ID } from '../src/domain/sample-project.js';
 import type { Session, User } from '../src/domain/schemas.js';
@@ -113,7 +114,7 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
   const { values } = parseArgs({
     options: { users: { type: 'string', default: '10000' }, sessions: { type: 'string', default: '50000' }, mails: { type: 'string', default: '5000' }, dir: { type: 'string' } },
   });
-  const dir = values.dir ?? process.env.SEATDESK_DATA_DIR ?? './data';
+  const dir = values.dir ?? process.env.SEATDESK_DATA_DIR ?? DEFAULT_DATA_DIR;
   seed(dir, { users: Number(values.users), sessions: Number(values.sessions), mails: Number(values.mails) }).catch((e) => {
     console.error(`seed: ${(e as Error).message}`);
     process.exit(1);

@@ -1,6 +1,7 @@
 // Server settings from the environment (flags override them in the CLI).
 import { resolve } from 'node:path';
 import type { ScryptParams } from '../src/domain/passwords.js';
+import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SMTP_PORT } from '../src/defaults.js';
 import { SESSION_HISTORY_KEEP } from '../src/domain/sessions.js';
 
 export interface ServerConfig {
@@ -42,15 +43,15 @@ function port(text: string | undefined, fallback: number, name: string): number 
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const p = port(env.SEATDESK_PORT, 4780, 'SEATDESK_PORT');
-  const smtp = env.SEATDESK_SMTP_PORT === 'off' ? null : port(env.SEATDESK_SMTP_PORT, 2525, 'SEATDESK_SMTP_PORT');
+  const p = port(env.SEATDESK_PORT, DEFAULT_PORT, 'SEATDESK_PORT');
+  const smtp = env.SEATDESK_SMTP_PORT === 'off' ? null : port(env.SEATDESK_SMTP_PORT, DEFAULT_SMTP_PORT, 'SEATDESK_SMTP_PORT');
   return {
-    host: env.SEATDESK_HOST || '127.0.0.1',
+    host: env.SEATDESK_HOST || DEFAULT_HOST,
     port: p,
     allowRemote: false,
     smtpPort: smtp,
     smtpHost: env.SEATDESK_SMTP_HOST || '127.0.0.1',
-    dataDir: resolve(env.SEATDESK_DATA_DIR || './data'),
+    dataDir: resolve(env.SEATDESK_DATA_DIR || DEFAULT_DATA_DIR),
     publicUrl: (env.SEATDESK_PUBLIC_URL || `http://localhost:${p}`).replace(/\/+$/, ''),
     smtpUrl: env.SEATDESK_SMTP_URL || null,
     adminEmail: env.SEATDESK_ADMIN_EMAIL || null,

@@ -4,14 +4,14 @@ import { Command, Option } from 'commander';
 // React's development build does heavy per-render bookkeeping (it profiles changed props), which
 // a 100k-row grid cannot afford. Set before the console's dynamic import loads React.
 process.env.NODE_ENV ??= 'production';
-import { VERSION } from './version.js';
+import { defaultUrl, VERSION } from './defaults.js';
 
 const program = new Command()
   .name('seatdesk')
   .description('Seatdesk: licensed seats, user accounts and login sessions, administered from the terminal.')
   .version(VERSION, '-v, --version')
   .option('--read-only', 'open the console with every changing key disabled')
-  .addOption(new Option('--url <url>', 'server to connect to').env('SEATDESK_URL').default(`http://127.0.0.1:${process.env.SEATDESK_PORT || 4780}`))
+  .addOption(new Option('--url <url>', 'server to connect to').env('SEATDESK_URL').default(defaultUrl()))
   .action(async (opts: { readOnly?: boolean; url: string }) => {
     // Ink draws only a final frame when CI is set; a full-screen console in a real terminal must
     // draw live whatever the shell exports. Decided before Ink is first imported.

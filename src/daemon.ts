@@ -2,12 +2,12 @@
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dataDir, defaultPort, defaultUrl } from './defaults.js';
 
-export const defaultPort = (): number => Number(process.env.SEATDESK_PORT || 4780);
-export const defaultUrl = (): string => `http://127.0.0.1:${defaultPort()}`;
-const dataDir = () => resolve(process.env.SEATDESK_DATA_DIR || './data');
+export { defaultPort, defaultUrl };
+
 const pidFile = () => join(dataDir(), 'server.pid');
 
 export async function health(url: string, timeoutMs = 1500): Promise<{ status: string; version: string } | null> {

@@ -1,2 +1,4 @@
-// The product version, shown by --version and /api/health.
-export const VERSION = '0.1.0';
+// The product version, shown by --version, /api/health and the OpenAPI document: package.json's.
+import { readFileSync } from 'node:fs';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;

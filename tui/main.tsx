@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { render } from 'ink';
 import { ApiClient } from '../src/api-client.js';
 import { health, isLocalDefault, startBackground } from '../src/daemon.js';
+import { dataDir } from '../src/defaults.js';
 import { forgetToken, loadToken, saveToken } from '../src/token-file.js';
 import { App } from './app.js';
 import { osc52 } from './clipboard.js';
@@ -23,7 +24,7 @@ export async function runConsole(opts: { url: string; readOnly: boolean }): Prom
       console.error(`seatdesk: no Seatdesk server answers at ${url}.`);
       return 1;
     }
-    process.stdout.write(`Starting the Seatdesk server in the background (data in ${process.env.SEATDESK_DATA_DIR || './data'})…\n`);
+    process.stdout.write(`Starting the Seatdesk server in the background (data in ${dataDir()})…\n`);
     try {
       await startBackground(url);
     } catch (e) {
