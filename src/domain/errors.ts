@@ -3,6 +3,7 @@ export type ErrorCode =
   | 'bad_request'
   | 'validation_failed'
   | 'invalid_json'
+  | 'invalid_cursor'
   | 'payload_too_large'
   | 'unauthorized'
   | 'session_terminated'
@@ -35,6 +36,7 @@ const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   validation_failed: 400,
   invalid_json: 400,
+  invalid_cursor: 400,
   payload_too_large: 413,
   unauthorized: 401,
   session_terminated: 401,
