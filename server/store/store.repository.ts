@@ -19,6 +19,7 @@ import {
   type User,
 } from '../../src/domain/schemas.js';
 import { DurableJSONFile, fsyncDir, StoreCorruptError, realFileOps, type FileOps } from './durable-file.js';
+import { parseJournalEntry } from './journal-entry.js';
 import { migrate, NewerStoreError } from './migrations.js';
 
 export interface Collections {
@@ -299,13 +300,8 @@ export class Store {
   private async appendJournal(ops: Op[]): Promise<void> {
     if (!this.journalOpen) await this.openJournal();
     const line = JSON.stringify({ seq: this.seq + 1, ops }) + '\n';
-    const before = this.journalBytes;
-    try {
-      await this.fileOps.appendDurable(this.journal, line);
-    } catch (e) {
-      await this.journal.truncate(before).catch(() => {});
-      throw e;
-    }
+    // On failure appendDurable leaves the journal as it was (no partial line): nothing to undo here.
+    await this.fileOps.appendDurable(this.journal, line);
     this.seq++;
     this.journalBytes += Buffer.byteLength(line);
   }
@@ -333,7 +329,6 @@ export class Store {
   // ---- loading ----
 
   private async load(now: Date): Promise<void> {
-    await this.removeTempFiles();
     const file = join(this.dir, SNAPSHOT_FILE);
     await this.low.read();
     const raw = this.low.data;
@@ -360,6 +355,8 @@ export class Store {
     }
     this.oldJournal = await this.replayJournal(OLD_JOURNAL_FILE);
     await this.replayJournal(JOURNAL_FILE);
+    // Only now that every file checked out is anything in the dir changed.
+    await this.removeTempFiles();
     await this.openJournal();
     if (isNew || upgraded || this.oldJournal || this.journalBytes > 0) await this.snapshot();
   }
@@ -386,14 +383,21 @@ export class Store {
     }
     const lines = text.split('\n');
     const complete = text.endsWith('\n') ? lines.length - 1 : lines.length - 1; // the last piece is '' or a torn write
+    let previous: number | null = null;
     for (let i = 0; i < complete; i++) {
       let entry: { seq: number; ops: Op[] };
       try {
-        entry = JSON.parse(lines[i]);
-      } catch {
-        throw new StoreCorruptError(file, `line ${i + 1} is not valid JSON`);
+        entry = parseJournalEntry(JSON.parse(lines[i])) as { seq: number; ops: Op[] };
+      } catch (e) {
+        throw new StoreCorruptError(file, `line ${i + 1}: ${e instanceof SyntaxError ? 'not valid JSON' : (e as Error).message}`);
       }
+      // Entries are numbered one by one: a gap or a step back means lines were lost or made up.
+      if (previous !== null && entry.seq !== previous + 1)
+        throw new StoreCorruptError(file, `line ${i + 1}: entry seq ${entry.seq} does not follow seq ${previous} on the line before`);
+      previous = entry.seq;
       if (entry.seq <= this.seq) continue;
+      if (entry.seq !== this.seq + 1)
+        throw new StoreCorruptError(file, `line ${i + 1}: entry seq ${entry.seq} leaves a gap after seq ${this.seq} (the state so far); entries are missing`);
       for (const op of entry.ops) {
         if ('s' in op) this.single = { ...this.single, [op.s]: op.set };
         else if ('put' in op) this.applyPut(op.c, Object.freeze(op.put) as never);

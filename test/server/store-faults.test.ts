@@ -1,0 +1,235 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, writeFile, appendFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { durableFileOps, realDisk } from '../../server/store/durable-file.js';
+import { JOURNAL_FILE, SNAPSHOT_FILE, Store } from '../../server/store/store.repository.js';
+import { ApiClient } from '../../src/api-client.js';
+import { fullDisk } from '../helpers/full-disk.js';
+import { userRecord } from '../helpers/records.js';
+import { ADMIN, removeDir, startTestServer } from '../helpers/server.js';
+
+const dirs: string[] = [];
+const tmp = async () => {
+  const d = await mkdtemp(join(tmpdir(), 'seatdesk-faults-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await removeDir(d);
+});
+
+const put = (store: Store, id: string) => store.transact((tx) => tx.put('users', userRecord(id, `${id}@example.com`, { firstName: 'n'.repeat(80) })));
+
+/** Every line of the journal is a whole JSON entry ending in a newline; no NUL bytes anywhere. */
+async function expectCleanJournal(dir: string) {
+  const text = await readFile(join(dir, JOURNAL_FILE), 'utf8');
+  expect(text).not.toContain('\u0000');
+  if (text) expect(text.endsWith('\n')).toBe(true);
+  for (const line of text.split('\n').slice(0, -1)) expect(() => JSON.parse(line)).not.toThrow();
+}
+
+/** The bytes of every file in the dir, to show that a refused start changed nothing. */
+async function filesOf(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of (await readdir(dir)).sort()) out[name] = (await readFile(join(dir, name))).toString('base64');
+  return out;
+}
+
+describe('full disk', () => {
+  it('a write that stores only part of a journal line fails its batch and leaves no torn line', async () => {
+    const dir = await tmp();
+    const disk = fullDisk();
+    const store = await Store.open(dir, { fileOps: disk.fileOps });
+    await put(store, 'u1');
+    for (const room of [0, 1, 37, 150]) {
+      disk.fill(room);
+      await expect(put(store, `lost${room}`)).rejects.toMatchObject({ code: 'storage_unavailable' });
+      expect(store.get('users', `lost${room}`)).toBeUndefined();
+      await expectCleanJournal(dir);
+    }
+    expect(disk.refused).toBeGreaterThan(0);
+    disk.free();
+    await put(store, 'u2');
+    await expectCleanJournal(dir);
+    // As after a crash: no clean close.
+    const again = await Store.open(dir);
+    expect(again.get('users', 'u1')).toBeDefined();
+    expect(again.get('users', 'u2')).toBeDefined();
+    for (const room of [0, 1, 37, 150]) expect(again.get('users', `lost${room}`)).toBeUndefined();
+  });
+
+  it('short writes on a disk with room are continued, not lost', async () => {
+    const dir = await tmp();
+    const disk = fullDisk();
+    const store = await Store.open(dir, { fileOps: disk.fileOps });
+    disk.shortWrites(7);
+    await Promise.all(['a', 'b', 'c'].map((id) => put(store, id)));
+    await store.snapshot(); // the snapshot goes through the same short writes
+    await put(store, 'd');
+    await expectCleanJournal(dir);
+    const again = await Store.open(dir);
+    expect(['a', 'b', 'c', 'd'].map((id) => again.get('users', id)?.id)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('a partial line that cannot be cut off at once is cut off before the next append', async () => {
+    const dir = await tmp();
+    let room = Infinity;
+    let truncateFails = false;
+    const store = await Store.open(dir, {
+      fileOps: durableFileOps({
+        ...realDisk,
+        write: async (fh, buf, off, len) => {
+          if (room <= 0) throw Object.assign(new Error('no space'), { code: 'ENOSPC' });
+          const n = await realDisk.write(fh, buf, off, Math.min(len, room));
+          room -= n;
+          return n;
+        },
+        truncate: (fh, size) => (truncateFails ? Promise.reject(Object.assign(new Error('I/O error'), { code: 'EIO' })) : realDisk.truncate(fh, size)),
+      }),
+    });
+    await put(store, 'u1');
+    room = 20;
+    truncateFails = true;
+    await expect(put(store, 'lost')).rejects.toMatchObject({ code: 'storage_unavailable' });
+    room = Infinity;
+    await expect(put(store, 'lost2')).rejects.toMatchObject({ code: 'storage_unavailable' }); // still cannot repair
+    truncateFails = false;
+    await put(store, 'u2');
+    await expectCleanJournal(dir);
+    const again = await Store.open(dir);
+    expect([again.get('users', 'u1')?.id, again.get('users', 'u2')?.id, again.get('users', 'lost'), again.get('users', 'lost2')]).toEqual(['u1', 'u2', undefined, undefined]);
+  });
+
+  it('a server on a full disk, killed after space returns, starts with every acknowledged write', async () => {
+    const dir = await tmp();
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve('test/helpers/full-disk-server.ts'), dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      let buf = '';
+      const waiters: ((line: string) => void)[] = [];
+      child.stdout.on('data', (d: Buffer) => {
+        buf += d.toString();
+        let i;
+        while ((i = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, i);
+          buf = buf.slice(i + 1);
+          waiters.shift()?.(line);
+        }
+      });
+      const next = () => new Promise<string>((r) => waiters.push(r));
+      const command = async (c: string) => {
+        const p = next();
+        child.stdin.write(c + '\n');
+        expect(await p).toBe('ok');
+      };
+      const url = (await next()).replace(/^ready /, '');
+      const admin = new ApiClient(url);
+      admin.token = (await admin.login({ ...ADMIN, client: 'tui' })).token;
+      await admin.updateLicense({ seats: 1000 });
+      const acked: string[] = [];
+      const refused: string[] = [];
+      let n = 0;
+      const burst = (count: number) =>
+        Promise.all(
+          Array.from({ length: count }, async () => {
+            const email = `full${n++}@example.com`;
+            try {
+              await admin.invite({ email });
+              acked.push(email);
+            } catch (e) {
+              expect(e).toMatchObject({ status: 503, code: 'storage_unavailable' });
+              refused.push(email);
+            }
+          }),
+        );
+      await burst(10);
+      // The disk fills at various points inside a line, with requests in flight, several times.
+      for (const room of [0, 3, 200, 700, 1500]) {
+        await command(`fill ${room}`);
+        await burst(8);
+        await command('free');
+        await burst(3);
+      }
+      expect(refused.length).toBeGreaterThan(0);
+      child.kill('SIGKILL');
+      await exited;
+      const s = await startTestServer({ dir });
+      try {
+        const emails = new Set((await s.admin.users({ limit: 1000 })).items.map((u) => u.email));
+        for (const e of acked) expect(emails.has(e), `acknowledged ${e} lost`).toBe(true);
+        for (const e of refused) expect(emails.has(e), `refused ${e} is there`).toBe(false);
+        expect((await s.admin.license()).seats).toBe(1000);
+      } finally {
+        await s.stop();
+      }
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    }
+  }, 60_000);
+});
+
+describe('bad store files refuse start-up, naming the file, and are never changed', () => {
+  it.each(['null', '[]', '{}', '0', '""', '{"schemaVersion":1,"seq":0,"users":"nobody"}'])('a snapshot holding %s', async (bad) => {
+    const dir = await tmp();
+    const file = join(dir, SNAPSHOT_FILE);
+    await writeFile(file, bad);
+    const before = await filesOf(dir);
+    await expect(Store.open(dir)).rejects.toThrow(file);
+    expect(await filesOf(dir)).toEqual(before);
+    await expect(startTestServer({ dir })).rejects.toThrow(file);
+    expect(await readFile(file, 'utf8')).toBe(bad);
+  });
+
+  it('a missing snapshot is a new store', async () => {
+    const dir = await tmp();
+    const store = await Store.open(dir);
+    expect(store.count('users')).toBe(0);
+    expect(JSON.parse(await readFile(join(dir, SNAPSHOT_FILE), 'utf8')).schemaVersion).toBe(1);
+  });
+
+  /** A store with three acknowledged users in its journal (not closed: the journal stays). */
+  async function journaled(): Promise<{ dir: string; file: string; seq: number }> {
+    const dir = await tmp();
+    const store = await Store.open(dir);
+    for (const id of ['u1', 'u2', 'u3']) await put(store, id);
+    const file = join(dir, JOURNAL_FILE);
+    const lines = (await readFile(file, 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(3);
+    return { dir, file, seq: JSON.parse(lines[2]).seq };
+  }
+
+  it.each([
+    ['a number', () => '42', /line 4: .*not a journal entry/],
+    ['an entry without ops', (seq: number) => JSON.stringify({ seq: seq + 1 }), /line 4: .*ops/],
+    ['a seq that jumps ahead', (seq: number) => JSON.stringify({ seq: seq + 50, ops: [] }), /line 4: .*seq/],
+    ['a seq that repeats', (seq: number) => JSON.stringify({ seq, ops: [] }), /line 4: .*seq/],
+    ['an unknown collection', (seq: number) => JSON.stringify({ seq: seq + 1, ops: [{ c: 'nope', put: { id: 'x' } }] }), /line 4: /],
+    ['an invalid user', (seq: number) => JSON.stringify({ seq: seq + 1, ops: [{ c: 'users', put: { id: 'x', email: 7 } }] }), /line 4: .*users.*email/],
+    ['a patch of a wrong type', (seq: number) => JSON.stringify({ seq: seq + 1, ops: [{ c: 'users', patch: { id: 'u1', status: 'sleeping' } }] }), /line 4: .*status/],
+    ['invalid settings', (seq: number) => JSON.stringify({ seq: seq + 1, ops: [{ s: 'settings', set: { maxSessionsPerUser: -1 } }] }), /line 4: .*settings/],
+  ])('a journal line holding %s', async (_what, line, message) => {
+    const { dir, file, seq } = await journaled();
+    // The bad line is followed by a good one, as when later changes were acknowledged after it.
+    await appendFile(file, `${line(seq)}\n${JSON.stringify({ seq: seq + 1, ops: [] })}\n`);
+    const before = await filesOf(dir);
+    const err = (await Store.open(dir).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(Error);
+    expect(err.message).toContain(file);
+    expect(err.message).toMatch(message);
+    expect(err.message).not.toMatch(/iterable/);
+    expect(await filesOf(dir)).toEqual(before);
+  });
+
+  it('entries already in the snapshot are skipped; the torn last line is still dropped', async () => {
+    const { dir, file, seq } = await journaled();
+    await appendFile(file, `${JSON.stringify({ seq: seq + 1, ops: [{ c: 'users', patch: { id: 'u1', lastName: 'Patched' } }] })}\n{"seq":${seq + 2},"ops":[{"c":"us`);
+    const store = await Store.open(dir);
+    expect(store.get('users', 'u1')).toMatchObject({ lastName: 'Patched' });
+    expect(store.count('users')).toBe(3);
+  });
+});
