@@ -1,12 +1,12 @@
 // createApp: the whole HTTP surface as a Hono app, built from services (no listening here).
 import type { IntervalHistogram } from 'node:perf_hooks';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../src/domain/errors.js';
 import { VERSION } from '../src/version.js';
 import { authRoutes } from './auth.routes.js';
 import { eventsRoutes } from './events.routes.js';
 import { requireAuth, requirePerm } from './http/auth.js';
+import { limitBody } from './http/body-limit.js';
 import type { AppEnv } from './http/env.js';
 import { errorBody, onError } from './http/errors.js';
 import { mailRoutes } from './mail.routes.js';
@@ -31,13 +31,7 @@ export interface AppOptions {
 export function createApp(services: Services, opts: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   const tracked: { peak: number; timer: NodeJS.Timeout | null } = { peak: 0, timer: null };
-  const limit = bodyLimit({
-    maxSize: 64 * 1024,
-    onError: (c) => c.json(errorBody('payload_too_large', 'The request body is too large (the limit is 64 KB).'), 413),
-  });
-  // Only where a body is expected: touching the body of a GET makes @hono/node-server build a
-  // full Request (with an AbortController), which cost a third of the throughput of reads.
-  app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next)));
+  app.use(limitBody(64 * 1024));
   app.onError(onError);
   app.notFound((c) => c.json(errorBody('not_found', `There is no ${c.req.method} ${c.req.path}. See the README for the API.`), 404));
 

@@ -1,0 +1,78 @@
+// Transport edges: oversized bodies on kept-alive connections, content types, raw query strings.
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeDir, startTestServer, type TestServer } from '../helpers/server.js';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(async () => {
+  await s.stop();
+  await removeDir(s.dir);
+});
+
+const auth = () => ({ authorization: `Bearer ${s.admin.token}` });
+const json = () => ({ ...auth(), 'content-type': 'application/json' });
+
+/** Writes raw bytes on one connection and collects everything the server sends until it closes. */
+function rawExchange(text: string | Buffer[], waitMs = 2000): Promise<string> {
+  return new Promise((resolve) => {
+    const sock = net.connect(s.port, '127.0.0.1');
+    let out = '';
+    sock.on('data', (d) => (out += d.toString('latin1')));
+    sock.on('error', () => {});
+    sock.on('close', () => resolve(out));
+    for (const part of Array.isArray(text) ? text : [text]) sock.write(part);
+    setTimeout(() => sock.destroy(), waitMs).unref();
+  });
+}
+
+describe('oversized bodies', () => {
+  it('a 413 on a kept-alive connection leaves it usable: Node fetch sends a 3 MB invite, then more requests', async () => {
+    const big = JSON.stringify({ email: `${'a'.repeat(3_000_000)}@example.com` });
+    for (let round = 0; round < 6; round++) {
+      const res = await fetch(`${s.url}/api/users/invite`, { method: 'POST', headers: json(), body: big });
+      expect(res.status).toBe(413);
+      expect((await res.json()).error.code).toBe('payload_too_large');
+      const next = await fetch(`${s.url}/api/me`, { headers: auth() });
+      expect(next.status).toBe(200);
+      await next.arrayBuffer();
+    }
+  });
+
+  it('the next request on the same connection is answered after the 413', async () => {
+    const body = 'x'.repeat(300_000);
+    const out = await rawExchange([
+      Buffer.from(`POST /api/users/invite HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer ${s.admin.token}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`),
+      Buffer.from(body),
+      Buffer.from(`GET /api/health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`),
+    ]);
+    expect(out).toMatch(/^HTTP\/1\.1 413 /);
+    expect(out).toContain('payload_too_large');
+    expect(out).toMatch(/HTTP\/1\.1 200 [^]*"status":"ok"/);
+  });
+
+  it('a chunked body over the limit gets its 413, and the connection goes on', async () => {
+    for (let round = 0; round < 6; round++) {
+      const chunk = new TextEncoder().encode('a'.repeat(64 * 1024));
+      let n = 0;
+      const body = new ReadableStream({ pull: (c) => (n++ < 40 ? c.enqueue(chunk) : c.close()) });
+      const res = await fetch(`${s.url}/api/users/invite`, { method: 'POST', headers: json(), body, duplex: 'half' } as RequestInit);
+      expect(res.status).toBe(413);
+      await res.arrayBuffer();
+      expect((await fetch(`${s.url}/api/me`, { headers: auth() })).status).toBe(200);
+    }
+  });
+
+  it('a deeply nested 120 KB body gets its 413, and a nested one under the limit a 400, both read by the client', async () => {
+    for (let round = 0; round < 6; round++) {
+      const res = await fetch(`${s.url}/api/users/invite`, { method: 'POST', headers: json(), body: '['.repeat(60_000) + ']'.repeat(60_000) });
+      expect(res.status).toBe(413);
+      expect((await res.json()).error.code).toBe('payload_too_large');
+    }
+    const res = await fetch(`${s.url}/api/users/invite`, { method: 'POST', headers: json(), body: '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000) });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe('validation_failed');
+  });
+});
