@@ -7,6 +7,7 @@ import { authRoutes } from './auth.routes.js';
 import { eventsRoutes } from './events.routes.js';
 import { requireAuth, requirePerm } from './http/auth.js';
 import { limitBody } from './http/body-limit.js';
+import { requireJson } from './http/content-type.js';
 import type { AppEnv } from './http/env.js';
 import { errorBody, onError } from './http/errors.js';
 import { mailRoutes } from './mail.routes.js';
@@ -35,7 +36,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.onError(onError);
   app.notFound((c) => c.json(errorBody('not_found', `There is no ${c.req.method} ${c.req.path}. See the README for the API.`), 404));
 
-  const api = new Hono<AppEnv>().get('/health', (c) => c.json({ status: 'ok', version: VERSION }));
+  const api = new Hono<AppEnv>().use(requireJson).get('/health', (c) => c.json({ status: 'ok', version: VERSION }));
   for (const prefix of ADMIN_PREFIXES) api.use(prefix, requireAuth).use(`${prefix}/*`, requireAuth);
   api
     .route('/', authRoutes)

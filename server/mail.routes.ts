@@ -11,7 +11,7 @@ const MailQuery = PageQuery.pick({ q: true, offset: true, limit: true }).extend(
 const LatestQuery = z.object({
   to: z.string().max(254).optional(),
   subject: z.string().max(200).optional(),
-  wait: z.coerce.number().min(0).max(30, 'wait: at most 30 seconds').optional(),
+  wait: z.coerce.number().min(0).max(30, 'at most 30 seconds').optional(),
 });
 
 export const mailRoutes = new Hono<AppEnv>()

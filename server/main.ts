@@ -9,6 +9,7 @@ import { createApp, withRequestLog } from './app.js';
 import { isLoopback, type ServerConfig } from './config.js';
 import type { Ctx } from './context.js';
 import { EventBus } from './events.js';
+import { answerClientErrors } from './http/client-error.js';
 import { Mailer } from './mail/mailer.js';
 import { RequestLog } from './request-log.js';
 import { startSink, type Sink } from './mail/sink.js';
@@ -82,6 +83,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       const s = serve({ fetch: fetch as typeof app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
       s.once('error', reject);
     });
+    answerClientErrors(server as unknown as import('node:http').Server);
     cleanups.push(
       () =>
         new Promise<void>((r) => {

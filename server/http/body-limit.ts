@@ -29,7 +29,7 @@ export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
       const size = Number(declared);
       if (size <= maxSize) return next();
       if (size > DRAIN_MAX) return tooLarge({ connection: 'close' });
-      discard(c.env.incoming as IncomingMessage | undefined);
+      discardBody(c.env.incoming as IncomingMessage | undefined);
       return tooLarge();
     }
     // Chunked: count as it arrives, keep what fits, and on overflow read the rest away.
@@ -60,7 +60,8 @@ export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
   };
 }
 
-function discard(incoming: IncomingMessage | undefined): void {
+/** Reads the rest of a body the answer does not need, so the connection stays in step. */
+export function discardBody(incoming: IncomingMessage | undefined): void {
   if (!incoming || incoming.readableEnded || incoming.destroyed) return;
   incoming.on('data', () => {});
   incoming.resume();

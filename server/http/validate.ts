@@ -3,10 +3,16 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../src/domain/errors.js';
 
+/** "field: problem" per issue; a message that already starts with its field's name is not prefixed again. */
 export function zodMessage(err: z.ZodError): string {
   return err.issues
     .slice(0, 3)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .map((i) => {
+      if (!i.path.length) return i.message;
+      const field = i.path.join('.');
+      const last = String(i.path[i.path.length - 1]);
+      return i.message.startsWith(`${field}:`) || i.message.startsWith(`${last} `) || i.message.startsWith(`${last}:`) ? i.message : `${field}: ${i.message}`;
+    })
     .join('; ');
 }
 
@@ -18,8 +24,8 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T
 
 export async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
   let value: unknown;
-  const type = c.req.header('content-type') ?? '';
-  if (!type.includes('json')) throw new AppError('bad_request', 'Send the body as JSON with Content-Type: application/json.');
+  // The content type was checked for every API route by requireJson; a missing one means no body.
+  if (c.req.header('content-type') === undefined) throw new AppError('invalid_json', 'Send a JSON body with Content-Type: application/json.');
   try {
     value = await c.req.json();
   } catch {

@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'invalid_json'
   | 'invalid_cursor'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'unauthorized'
   | 'session_terminated'
   | 'invalid_credentials'
@@ -38,6 +39,7 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_json: 400,
   invalid_cursor: 400,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   unauthorized: 401,
   session_terminated: 401,
   invalid_credentials: 401,

@@ -76,3 +76,41 @@ describe('oversized bodies', () => {
     expect((await res.json()).error.code).toBe('validation_failed');
   });
 });
+
+describe('content types', () => {
+  it('JSON routes refuse any other Content-Type with 415, before anything happens', async () => {
+    const body = JSON.stringify({ email: 'admin@example.com', password: 'admin-password-123' });
+    for (const type of ['text/plain;charset=json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp', 'application/json-patch+json']) {
+      const res = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': type }, body });
+      expect(res.status, type).toBe(415);
+      expect((await res.json()).error).toMatchObject({ code: 'unsupported_media_type', message: expect.stringContaining('application/json') });
+    }
+    const invite = await fetch(`${s.url}/api/users/invite`, { method: 'POST', headers: { ...auth(), 'content-type': 'text/plain' }, body: '{"email":"forged@example.com"}' });
+    expect(invite.status).toBe(415);
+    expect((await s.admin.users({ q: 'forged' })).total).toBe(0);
+    const setup = await fetch(`${s.url}/api/setup`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+    expect(setup.status).toBe(415);
+    // JSON with a charset parameter is JSON; a body-less action needs no type.
+    expect((await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'Application/JSON; charset=utf-8' }, body })).status).toBe(200);
+    const u = (await s.admin.invite({ email: 'typed@example.com' })).user;
+    expect((await fetch(`${s.url}/api/users/${u.id}/deactivate`, { method: 'POST', headers: auth() })).status).toBe(200);
+  });
+});
+
+describe('error text', () => {
+  it('names a field once', async () => {
+    const wait = await fetch(`${s.url}/api/mail/latest?wait=99`, { headers: auth() });
+    expect((await wait.json()).error.message).toBe('wait: at most 30 seconds');
+    const pw = await fetch(`${s.url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'x@example.com', password: 'short' }) });
+    const msg = (await pw.json()).error.message as string;
+    expect(msg).toBe('password must be at least 12 characters');
+  });
+
+  it('a raw non-ASCII query string gets the JSON error shape', async () => {
+    const out = await rawExchange(Buffer.from(`GET /api/users?q=\xe9t\xe9 HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer ${s.admin.token}\r\n\r\n`, 'latin1'));
+    const [head, body] = out.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 400 /);
+    expect(head.toLowerCase()).toContain('content-type: application/json');
+    expect(JSON.parse(body).error).toMatchObject({ code: 'bad_request', message: expect.stringContaining('Percent-encode') });
+  });
+});
