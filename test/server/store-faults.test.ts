@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { durableFileOps, realDisk } from '../../server/store/durable-file.js';
 import { JOURNAL_FILE, SNAPSHOT_FILE, Store } from '../../server/store/store.repository.js';
 import { ApiClient } from '../../src/api-client.js';
+import { SCHEMA_VERSION } from '../../src/domain/schemas.js';
 import { fullDisk } from '../helpers/full-disk.js';
 import { userRecord } from '../helpers/records.js';
 import { ADMIN, removeDir, startTestServer } from '../helpers/server.js';
@@ -189,7 +190,7 @@ describe('bad store files refuse start-up, naming the file, and are never change
     const dir = await tmp();
     const store = await Store.open(dir);
     expect(store.count('users')).toBe(0);
-    expect(JSON.parse(await readFile(join(dir, SNAPSHOT_FILE), 'utf8')).schemaVersion).toBe(1);
+    expect(JSON.parse(await readFile(join(dir, SNAPSHOT_FILE), 'utf8')).schemaVersion).toBe(SCHEMA_VERSION);
   });
 
   /** A store with three acknowledged users in its journal (not closed: the journal stays). */
