@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { convert } from 'html-to-text';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { AppError } from '../../src/domain/errors.js';
+import { blindRecipients, recipientsOf, sentTo } from '../../src/domain/mail.js';
 import { contains } from '../../src/domain/query.js';
 import type { MailEntry, MailLink, MailMessage, User } from '../../src/domain/schemas.js';
 import { newId } from '../../src/domain/tokens.js';
@@ -58,12 +59,16 @@ export class MailService {
       // The index needs headers and a snippet: the first 256 KB give both, and a 25 MB message is
       // then not parsed whole (which would hold the event loop) until someone opens it.
       const parsed = await simpleParser(await readHead(join(this.dir, file)), { skipHtmlToText: true, skipTextLinks: true, skipTextToHtml: true, skipImageLinks: true });
-      const to = addresses(parsed.to);
+      const named = addresses(parsed.to);
+      const to = named.length ? named : envelope.to;
+      const cc = addresses(parsed.cc);
       entry = {
         id,
         messageId: parsed.messageId ?? null,
         from: addresses(parsed.from)[0] ?? envelope.from,
-        to: to.length ? to : envelope.to,
+        to,
+        cc,
+        bcc: blindRecipients(envelope.to, [...to, ...cc]),
         subject: (parsed.subject ?? '').slice(0, 500),
         date: (parsed.date && !isNaN(parsed.date.getTime()) ? parsed.date : now).toISOString(),
         receivedAt: now.toISOString(),
@@ -72,7 +77,7 @@ export class MailService {
         snippet: (parsed.text ?? '').replace(/\s+/g, ' ').trim().slice(0, 160),
       };
     } catch {
-      entry = { id, messageId: null, from: envelope.from, to: envelope.to, subject: '(unreadable message)', date: now.toISOString(), receivedAt: now.toISOString(), size, file, snippet: '' };
+      entry = { id, messageId: null, from: envelope.from, to: envelope.to, cc: [], bcc: [], subject: '(unreadable message)', date: now.toISOString(), receivedAt: now.toISOString(), size, file, snippet: '' };
     }
     const dropped = await this.ctx.store.transact((tx) => {
       tx.put('mails', entry);
@@ -100,7 +105,7 @@ export class MailService {
     if (!viewer || viewer.adminProfile === 'Site Administrator') return () => true;
     const guarded = new Set<string>();
     for (const u of this.ctx.store.values('users')) if (u.adminProfile === 'Site Administrator') guarded.add(u.email);
-    return (m) => !m.to.some((t) => guarded.has(t));
+    return (m) => !recipientsOf(m).some((t) => guarded.has(t));
   }
 
   list(q: { q?: string; to?: string; offset?: number; limit?: number }, viewer?: Viewer): { items: MailEntry[]; total: number } {
@@ -110,8 +115,8 @@ export class MailService {
     const rows = [...this.ctx.store.values('mails')].filter(
       (m) =>
         visible(m) &&
-        (!to || m.to.some((t) => t.includes(to))) &&
-        (!needle || contains(m.from, needle) || contains(m.subject, needle) || m.to.some((t) => t.includes(needle))),
+        (!to || sentTo(m, to)) &&
+        (!needle || contains(m.from, needle) || contains(m.subject, needle) || sentTo(m, needle)),
     );
     rows.reverse(); // newest first
     const offset = Math.max(0, q.offset ?? 0);
@@ -123,7 +128,7 @@ export class MailService {
     const all = [...this.ctx.store.values('mails')];
     for (let i = all.length - 1; i >= 0; i--) {
       const m = all[i];
-      if (visible(m) && (!to || m.to.some((t) => t === to || t.includes(to))) && (!subject || contains(m.subject, subject))) return m;
+      if (visible(m) && (!to || sentTo(m, to)) && (!subject || contains(m.subject, subject))) return m;
     }
     return undefined;
   }
@@ -173,7 +178,6 @@ export class MailService {
     const inText = [...(p.text ?? '').matchAll(/https?:\/\/[^\s<>"')\]]+/g)].map((x) => x[0]);
     return {
       ...m,
-      cc: addresses(p.cc),
       headers: [...p.headerLines].map((h) => ({ key: h.key, value: h.line.slice(h.key.length + 1).trim() })).slice(0, 200),
       text: p.text ?? '',
       htmlText,

@@ -112,6 +112,10 @@ export const MailEntry = z.object({
   messageId: z.string().nullable(),
   from: z.string(),
   to: z.array(z.string()),
+  /** Added in 0.2; stores written before have none. */
+  cc: z.array(z.string()).default([]),
+  /** Envelope recipients that To and Cc do not name (blind copies). */
+  bcc: z.array(z.string()).default([]),
   subject: z.string(),
   date: iso,
   receivedAt: iso,
@@ -257,7 +261,6 @@ export interface MailLink {
 
 /** A captured message as the reader shows it. */
 export interface MailMessage extends MailEntry {
-  cc: string[];
   headers: { key: string; value: string }[];
   text: string;
   htmlText: string | null;

@@ -2,6 +2,7 @@
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useState } from 'react';
 import type { MailMessage } from '../../src/api-client.js';
+import { recipientsOf } from '../../src/domain/mail.js';
 import type { MailEntry } from '../../src/domain/schemas.js';
 import { GridFooter, GridView } from '../components/grid.js';
 import { bytes, shortTime } from '../format.js';
@@ -33,7 +34,7 @@ export function MailScreen(p: ScreenProps) {
     height: Math.max(1, p.height - 3),
     prefs: p.prefs ?? { sort: 'receivedAt', order: 'desc' },
     onPrefs: p.savePrefs,
-    filterText: (m) => `${m.from} ${m.to.join(' ')} ${m.subject}`,
+    filterText: (m) => `${m.from} ${recipientsOf(m).join(' ')} ${m.subject}`,
     defaultSort: 'receivedAt',
   });
   const [open, setOpen] = useState<MailMessage | null>(null);
@@ -115,7 +116,7 @@ export function MailScreen(p: ScreenProps) {
     return (
       <Box flexDirection="column">
         <Text wrap="truncate" bold>{`Subject: ${open.subject}`}</Text>
-        <Text wrap="truncate">{`From: ${open.from}  ·  To: ${open.to.join(', ')}  ·  ${shortTime(open.date)}  ·  ${bytes(open.size)}`}</Text>
+        <Text wrap="truncate">{`From: ${open.from}  ·  To: ${open.to.join(', ')}${open.cc.length ? `  ·  Cc: ${open.cc.join(', ')}` : ''}${open.bcc.length ? `  ·  Bcc: ${open.bcc.join(', ')}` : ''}  ·  ${shortTime(open.date)}  ·  ${bytes(open.size)}`}</Text>
         {open.links.slice(0, 2).map((l, i) => (
           <Text key={l.url} wrap="truncate" color={l.kind === 'other' ? undefined : t.accent} bold={l.kind !== 'other'}>
             {`[${i + 1}] ${l.kind === 'other' ? '' : `${l.kind} link: `}${l.url}`}

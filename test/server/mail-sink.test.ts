@@ -1,0 +1,71 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SNAPSHOT_FILE, Store } from '../../server/store/store.repository.js';
+import { ADMIN, PASSWORD, activeUser, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
+
+let s: TestServer;
+let smtp: Transporter;
+beforeAll(async () => {
+  s = await startTestServer();
+  smtp = nodemailer.createTransport({ host: '127.0.0.1', port: s.smtpPort!, secure: false, ignoreTLS: true });
+});
+afterAll(async () => {
+  smtp.close();
+  await s.stop();
+  await removeDir(s.dir);
+});
+
+describe('recipients: To, Cc and the envelope (Bcc)', () => {
+  it('indexes Cc and blind copies, and finds a message by any of them', async () => {
+    await smtp.sendMail({ from: 'a@example.org', to: 'to-one@example.com', cc: 'Copy <cc-one@example.com>', bcc: ['hidden-one@example.com', 'hidden-two@example.com'], subject: 'Copies', text: 'x' });
+    const { mail } = await s.admin.latestMail({ to: 'hidden-two@example.com', wait: 5 });
+    expect(mail).toMatchObject({ subject: 'Copies', to: ['to-one@example.com'], cc: ['cc-one@example.com'], bcc: ['hidden-one@example.com', 'hidden-two@example.com'] });
+    expect((await s.admin.latestMail({ to: 'cc-one@example.com' })).mail.id).toBe(mail.id);
+    expect((await s.admin.mails({ to: 'hidden-one@example.com' })).items.map((m) => m.id)).toEqual([mail.id]);
+    expect((await s.admin.mails({ q: 'cc-one' })).items.map((m) => m.id)).toEqual([mail.id]);
+    const full = (await s.admin.mail(mail.id)).mail;
+    expect(full.cc).toEqual(['cc-one@example.com']);
+    // The blind copies are not in the message itself, only in the envelope.
+    expect(await s.admin.rawMail(mail.id)).not.toContain('hidden-one');
+  });
+
+  it('a latest wait is answered by a message that arrives as a blind copy', async () => {
+    const waiting = s.admin.latestMail({ to: 'late-bcc@example.com', wait: 10 });
+    await smtp.sendMail({ from: 'a@example.org', to: 'someone-else@example.com', bcc: 'late-bcc@example.com', subject: 'Blind', text: 'x' });
+    expect((await waiting).mail.subject).toBe('Blind');
+  });
+
+  it('a User Administrator does not see mail copied or blind-copied to a Site Administrator', async () => {
+    await activeUser(s, 'ua@example.com', { adminProfile: 'User Administrator' });
+    const ua = s.client((await s.client().login({ email: 'ua@example.com', password: PASSWORD })).token);
+    await smtp.sendMail({ from: 'a@example.org', to: 'plain@example.com', cc: ADMIN.email, subject: 'cc to the site admin', text: 'x' });
+    await smtp.sendMail({ from: 'a@example.org', to: 'plain@example.com', bcc: ADMIN.email, subject: 'bcc to the site admin', text: 'x' });
+    await smtp.sendMail({ from: 'a@example.org', to: 'plain@example.com', subject: 'to plain only', text: 'x' });
+    await s.admin.latestMail({ subject: 'to plain only', wait: 5 });
+    expect((await ua.mails({ to: 'plain@example.com' })).items.map((m) => m.subject)).toEqual(['to plain only']);
+    expect((await s.admin.mails({ to: 'plain@example.com' })).total).toBe(3);
+  });
+});
+
+describe('an index written before Cc and Bcc were kept', () => {
+  it('loads, with no copies recorded', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'seatdesk-oldmail-'));
+    try {
+      await (await Store.open(dir)).close();
+      const file = join(dir, SNAPSHOT_FILE);
+      const data = JSON.parse(await readFile(file, 'utf8'));
+      const old = { id: 'm1', messageId: null, from: 'a@example.org', to: ['b@example.com'], subject: 'old', date: data.site.createdAt, receivedAt: data.site.createdAt, size: 10, file: 'm1.eml', snippet: '' };
+      await writeFile(file, JSON.stringify({ ...data, mails: [old] }));
+      await writeFile(join(dir, 'journal.ndjson'), JSON.stringify({ seq: data.seq + 1, ops: [{ c: 'mails', put: { ...old, id: 'm2', file: 'm2.eml' } }] }) + '\n');
+      const store = await Store.open(dir);
+      expect(store.get('mails', 'm1')).toMatchObject({ to: ['b@example.com'], cc: [], bcc: [] });
+      expect(store.get('mails', 'm2')).toMatchObject({ cc: [], bcc: [] });
+      await store.close();
+    } finally {
+      await removeDir(dir);
+    }
+  });
+});
