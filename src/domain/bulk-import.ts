@@ -203,3 +203,34 @@ export function previewImport(raw: readonly RawRow[], ctx: PreviewContext, invit
   else if (wanted < valid.length) note = `Only the first ${wanted} of ${valid.length} valid rows will be invited.`;
   return { rows: raw.length, valid, invalid, duplicates, seats: { available, needed: valid.length, enough: valid.length <= available, missing }, toInvite, note };
 }
+
+/**
+ * A list pasted on one line ("a@x.org, b@y.org c@z.org") becomes one address per line; lines
+ * that hold anything but addresses (names, profiles) are left as CSV rows.
+ */
+export function pastedToCsv(text: string): string {
+  return text
+    .split(/\r\n|\n|\r/)
+    .flatMap((line) => {
+      const tokens = line.split(/[\s,;]+/).filter(Boolean);
+      return tokens.length > 1 && tokens.every((t) => t.includes('@')) ? tokens : [line];
+    })
+    .join('\n');
+}
+
+/** One row's answer when an import is applied: invited (with the user's id and link), or why not. */
+export interface ImportItemResult {
+  line: number;
+  email: string;
+  ok: boolean;
+  id?: string;
+  activationLink?: string;
+  error?: { code: string; message: string };
+}
+
+/** POST /api/users/import: the preview, and with `dryRun` false the result of each row invited. */
+export interface ImportResponse {
+  dryRun: boolean;
+  preview: ImportPreview;
+  results: ImportItemResult[];
+}

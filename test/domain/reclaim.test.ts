@@ -232,3 +232,10 @@ describe('seat history series', () => {
     expect(seatSeries([], NOW, 2, { held: 2, seats: 5 }).map((p) => p.held)).toEqual([0, 2]);
   });
 });
+
+describe('pasted lists', () => {
+  it('a line of addresses becomes one per line; CSV rows stay', async () => {
+    const { pastedToCsv } = await import('../../src/domain/bulk-import.js');
+    expect(pastedToCsv('a@x.org, b@y.org c@z.org;d@w.org\ne@v.org,Eve,Ng')).toBe('a@x.org\nb@y.org\nc@z.org\nd@w.org\ne@v.org,Eve,Ng');
+  });
+});
