@@ -5,10 +5,10 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { actorOf, requirePerm } from './http/auth.js';
 import type { AppEnv } from './http/env.js';
-import { PageQuery, query } from './http/validate.js';
+import { PageQuery, parse, query } from './http/validate.js';
 
-const MailQuery = PageQuery.pick({ q: true, offset: true, limit: true }).extend({ to: z.string().max(254).optional() });
-const LatestQuery = z.object({
+export const MailQuery = PageQuery.pick({ q: true, offset: true, limit: true }).extend({ to: z.string().max(254).optional() });
+export const LatestQuery = z.object({
   to: z.string().max(254).optional(),
   subject: z.string().max(200).optional(),
   wait: z.coerce.number().min(0).max(30, 'at most 30 seconds').optional(),
@@ -23,6 +23,15 @@ export const mailRoutes = new Hono<AppEnv>()
     return c.json({ mail });
   })
   .get('/:id', async (c) => c.json({ mail: await c.env.services.mail.read(c.req.param('id'), actorOf(c)) }))
+  .get('/:id/attachments/:n', async (c) => {
+    const n = parse(z.coerce.number().int().min(0).max(10_000), c.req.param('n'));
+    const a = await c.env.services.mail.attachment(c.req.param('id'), n, actorOf(c));
+    // Never rendered by the browser as a page of ours: always a download.
+    c.header('Content-Type', a.contentType);
+    c.header('Content-Disposition', `attachment; filename="${a.filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
+    c.header('X-Content-Type-Options', 'nosniff');
+    return c.body(new Uint8Array(a.content));
+  })
   .get('/:id/raw', (c) => {
     const path = c.env.services.mail.rawPath(c.req.param('id'), actorOf(c));
     c.header('Content-Type', 'message/rfc822');

@@ -103,6 +103,23 @@ export class ApiClient {
     return data as T;
   }
 
+  /** A GET whose answer is not JSON (a download): the Response, or the API's error thrown. */
+  private async fetchRaw(path: string): Promise<Response> {
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let res: Response;
+    try {
+      res = await fetch(this.baseUrl + path, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (e) {
+      throw new ApiError(0, 'unreachable', `Cannot reach the server at ${this.baseUrl} (${(e as Error).message}).`);
+    }
+    if (!res.ok) {
+      const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+      throw new ApiError(res.status, body?.error?.code ?? 'http_' + res.status, body?.error?.message ?? res.statusText);
+    }
+    return res;
+  }
+
   // ---- auth and setup ----
   health = () => this.request<{ status: string; version: string }>('GET', '/api/health');
   setupStatus = () => this.request<{ needsSetup: boolean; local: boolean }>('GET', '/api/setup');
@@ -150,6 +167,11 @@ export class ApiClient {
     this.request<{ mail: MailEntry }>('GET', `/api/mail/latest${qs(q)}`, undefined, AbortSignal.timeout(((q.wait ?? 0) + 10) * 1000));
   mail = (id: string) => this.request<{ mail: MailMessage }>('GET', `/api/mail/${encodeURIComponent(id)}`);
   rawMail = (id: string) => this.request<string>('GET', `/api/mail/${encodeURIComponent(id)}/raw`);
+  /** The n-th attachment (0-based) of a message, decoded. */
+  attachment = async (id: string, n: number): Promise<{ content: Buffer; contentType: string }> => {
+    const res = await this.fetchRaw(`/api/mail/${encodeURIComponent(id)}/attachments/${n}`);
+    return { content: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
+  };
   deleteMail = (id: string) => this.request<{ ok: true }>('DELETE', `/api/mail/${encodeURIComponent(id)}`);
   deleteAllMail = () => this.request<{ deleted: number }>('DELETE', '/api/mail');
 

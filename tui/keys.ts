@@ -43,6 +43,7 @@ export const SCREEN_KEYS: Record<string, Binding[]> = {
     { keys: 'c', does: 'copy activation link' },
     { keys: 'R', does: 'raw source' },
     { keys: 'D', does: 'delete (confirm)', changes: true },
+    { keys: 'a S', does: 'reader: next attachment, save it to a file' },
     { keys: 'Esc', does: 'back to the list' },
   ],
   settings: [

@@ -2,7 +2,7 @@
 import { mkdir, open, readFile, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { convert } from 'html-to-text';
-import { simpleParser, type AddressObject } from 'mailparser';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { AppError } from '../../src/domain/errors.js';
 import { blindRecipients, recipientsOf, sentTo } from '../../src/domain/mail.js';
 import { contains } from '../../src/domain/query.js';
@@ -62,6 +62,8 @@ export class MailService {
       const named = addresses(parsed.to);
       const to = named.length ? named : envelope.to;
       const cc = addresses(parsed.cc);
+      // An HTML-only message still gets a text snippet (the index parse skips html-to-text).
+      const text = parsed.text?.trim() ? parsed.text : typeof parsed.html === 'string' ? htmlToText(parsed.html) : '';
       entry = {
         id,
         messageId: parsed.messageId ?? null,
@@ -74,7 +76,7 @@ export class MailService {
         receivedAt: now.toISOString(),
         size,
         file,
-        snippet: (parsed.text ?? '').replace(/\s+/g, ' ').trim().slice(0, 160),
+        snippet: text.replace(/\s+/g, ' ').trim().slice(0, 160),
       };
     } catch {
       entry = { id, messageId: null, from: envelope.from, to: envelope.to, cc: [], bcc: [], subject: '(unreadable message)', date: now.toISOString(), receivedAt: now.toISOString(), size, file, snippet: '' };
@@ -169,11 +171,14 @@ export class MailService {
     return m;
   }
 
+  private async parse(m: MailEntry): Promise<ParsedMail> {
+    return simpleParser(await readFile(join(this.dir, m.file)), { skipTextLinks: true });
+  }
+
   async read(id: string, viewer?: Viewer): Promise<MailMessage> {
     const m = this.entry(id, viewer);
-    const raw = await readFile(join(this.dir, m.file));
-    const p = await simpleParser(raw, { skipTextLinks: true });
-    const htmlText = typeof p.html === 'string' ? convert(p.html, { wordwrap: false, selectors: [{ selector: 'a', options: { hideLinkHrefIfSameAsText: true } }] }) : null;
+    const p = await this.parse(m);
+    const htmlText = typeof p.html === 'string' ? htmlToText(p.html) : null;
     const hrefs = typeof p.html === 'string' ? [...p.html.matchAll(/href\s*=\s*["']([^"']+)["']/gi)].map((x) => decodeEntities(x[1])) : [];
     const inText = [...(p.text ?? '').matchAll(/https?:\/\/[^\s<>"')\]]+/g)].map((x) => x[0]);
     return {
@@ -181,9 +186,17 @@ export class MailService {
       headers: [...p.headerLines].map((h) => ({ key: h.key, value: h.line.slice(h.key.length + 1).trim() })).slice(0, 200),
       text: p.text ?? '',
       htmlText,
-      links: orderLinks([...hrefs, ...inText]),
+      links: orderLinks([...hrefs, ...inText], this.ctx.config.publicUrl),
       attachments: p.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size })),
     };
+  }
+
+  /** The n-th attachment (0-based), decoded. */
+  async attachment(id: string, n: number, viewer?: Viewer): Promise<{ filename: string; contentType: string; content: Buffer }> {
+    const m = this.entry(id, viewer);
+    const a = (await this.parse(m)).attachments[n];
+    if (!a) throw new AppError('not_found', `The message "${id}" has no attachment ${n} (attachments are numbered from 0).`);
+    return { filename: a.filename || `attachment-${n}`, contentType: a.contentType || 'application/octet-stream', content: a.content };
   }
 
   rawPath(id: string, viewer?: Viewer): string {
@@ -213,14 +226,27 @@ export class MailService {
 
 const decodeEntities = (s: string) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
 
+const htmlToText = (html: string) => convert(html, { wordwrap: false, selectors: [{ selector: 'a', options: { hideLinkHrefIfSameAsText: true } }] });
+
+/**
+ * What a link is: an activation or reset link only when it points at this Seatdesk's own public
+ * URL (a look-alike path on another host is just a link).
+ */
+export function linkKind(url: string, publicUrl: string): MailLink['kind'] {
+  const base = publicUrl.replace(/\/+$/, '');
+  if (url.startsWith(`${base}/activate/`)) return 'activation';
+  if (url.startsWith(`${base}/reset-password/`)) return 'reset';
+  return 'other';
+}
+
 /** Unique links, activation and reset links first. */
-export function orderLinks(urls: string[]): MailLink[] {
+export function orderLinks(urls: string[], publicUrl: string): MailLink[] {
   const seen = new Set<string>();
   const links: MailLink[] = [];
   for (const url of urls) {
     if (seen.has(url)) continue;
     seen.add(url);
-    links.push({ url, kind: /\/activate\//.test(url) ? 'activation' : /\/reset-password\//.test(url) ? 'reset' : 'other' });
+    links.push({ url, kind: linkKind(url, publicUrl) });
   }
   const rank = { activation: 0, reset: 1, other: 2 };
   return links.sort((a, b) => rank[a.kind] - rank[b.kind]);

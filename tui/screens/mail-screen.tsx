@@ -1,4 +1,6 @@
 // Captured mail: the list, and a reader with headers, text, numbered links (activation first), raw.
+import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useState } from 'react';
 import type { MailMessage } from '../../src/api-client.js';
@@ -40,6 +42,8 @@ export function MailScreen(p: ScreenProps) {
   const [open, setOpen] = useState<MailMessage | null>(null);
   const [raw, setRaw] = useState<string | null>(null);
   const [scroll, setScroll] = useState(0);
+  /** The attachment `S` saves; `a` moves it. */
+  const [att, setAtt] = useState(0);
   useEffect(() => dispatch({ type: 'capture', on: grid.filtering }), [grid.filtering, dispatch]);
   useEffect(() => {
     if (p.ui.mailTo !== null) {
@@ -57,10 +61,12 @@ export function MailScreen(p: ScreenProps) {
       setOpen(r.mail);
       setRaw(null);
       setScroll(0);
+      setAtt(0);
     }
   };
 
-  const bodyHeight = Math.max(1, p.height - 6);
+  const attachments = open?.attachments ?? [];
+  const bodyHeight = Math.max(1, p.height - 6 - (attachments.length ? 1 : 0));
   const text = open ? (raw ?? (open.text || open.htmlText || '')) : '';
   const lines = open ? wrapLines(text, Math.max(10, p.width)) : [];
 
@@ -84,6 +90,8 @@ export function MailScreen(p: ScreenProps) {
           if (raw !== null) setRaw(null);
           else void p.act.run(() => p.client.rawMail(open.id), () => 'Raw source.').then((r) => r !== undefined && (setRaw(r), setScroll(0)));
         } else if (input === 'D' && p.act.mayChange()) confirmDelete(open);
+        else if (input === 'a' && attachments.length) setAtt((i) => (i + 1) % attachments.length);
+        else if (input === 'S' && attachments[att]) saveAttachment(open, att);
         return;
       }
       if (grid.handleKey(input, key)) return;
@@ -95,6 +103,26 @@ export function MailScreen(p: ScreenProps) {
     },
     { isActive: p.active },
   );
+
+  function saveAttachment(m: MailMessage, n: number) {
+    const a = m.attachments[n];
+    p.act.open({
+      kind: 'input',
+      title: 'Save attachment',
+      label: 'Save to',
+      initial: `./${basename(a.filename || `attachment-${n + 1}`)}`,
+      hint: `${a.filename ?? 'unnamed'} · ${a.contentType} · ${bytes(a.size)} · an existing file is not overwritten`,
+      submit: async (path) => {
+        await p.act.run(
+          async () => {
+            const { content } = await p.client.attachment(m.id, n);
+            await writeFile(path, content, { flag: 'wx' });
+          },
+          () => `Saved ${bytes(a.size)} to ${path}.`,
+        );
+      },
+    });
+  }
 
   function confirmDelete(m: MailEntry) {
     p.act.open({
@@ -117,6 +145,12 @@ export function MailScreen(p: ScreenProps) {
       <Box flexDirection="column">
         <Text wrap="truncate" bold>{`Subject: ${open.subject}`}</Text>
         <Text wrap="truncate">{`From: ${open.from}  ·  To: ${open.to.join(', ')}${open.cc.length ? `  ·  Cc: ${open.cc.join(', ')}` : ''}${open.bcc.length ? `  ·  Bcc: ${open.bcc.join(', ')}` : ''}  ·  ${shortTime(open.date)}  ·  ${bytes(open.size)}`}</Text>
+        {attachments.length ? (
+          <Text wrap="truncate">
+            {'Attachments: ' +
+              attachments.map((a, i) => `${i === att ? '▸' : ' '}${a.filename ?? `attachment-${i + 1}`} (${a.contentType}, ${bytes(a.size)})`).join('  ')}
+          </Text>
+        ) : null}
         {open.links.slice(0, 2).map((l, i) => (
           <Text key={l.url} wrap="truncate" color={l.kind === 'other' ? undefined : t.accent} bold={l.kind !== 'other'}>
             {`[${i + 1}] ${l.kind === 'other' ? '' : `${l.kind} link: `}${l.url}`}
@@ -132,7 +166,7 @@ export function MailScreen(p: ScreenProps) {
           </Text>
         ))}
         <Text color={t.muted} wrap="truncate">
-          {`${Math.min(lines.length, scroll + 1)}-${Math.min(lines.length, scroll + bodyHeight)}/${lines.length}  ·  c copy link  ·  R raw  ·  D delete  ·  Esc back`}
+          {`${Math.min(lines.length, scroll + 1)}-${Math.min(lines.length, scroll + bodyHeight)}/${lines.length}  ·  c copy link  ·  R raw  ·  D delete${attachments.length ? '  ·  a next attachment  ·  S save it' : ''}  ·  Esc back`}
         </Text>
       </Box>
     );
