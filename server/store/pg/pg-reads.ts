@@ -1,0 +1,286 @@
+// The repository's reads as SQL: over the pool outside a transaction, over the transaction's own
+// connection inside one (where the checks that guard a rule also take that rule's row lock).
+import { cursorOf, decodeCursor, encodeCursor, type Order } from '../../../src/domain/keyset.js';
+import type { ActionToken, ApiToken, AuditEntry, License, MailEntry, OutboxMessage, Project, Session, Settings, Site, User, UserStatus } from '../../../src/domain/schemas.js';
+import type { AuditQuery, MailQuery, Page, PageQuery, Reads, SessionQuery, UserQuery } from '../repository.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Query = (text: string, params?: unknown[]) => Promise<any[]>;
+
+export const USER_SORTS = ['email', 'firstName', 'lastName', 'status', 'userProfile', 'adminProfile', 'createdAt', 'activatedAt', 'lastLoginAt', 'deactivatedAt'] as const;
+export const SESSION_SORTS = ['email', 'client', 'address', 'userAgent', 'startedAt', 'lastActivityAt', 'endedAt', 'endReason'] as const;
+/** Columns never empty: their order needs no "empty last" term, so an index on (key, id) serves both directions. */
+const NEVER_EMPTY = new Set(['email', 'status', 'userProfile', 'createdAt', 'client', 'startedAt', 'lastActivityAt']);
+
+const MAX_LIMIT = 10_000;
+const limitOf = (q: PageQuery) => Math.min(MAX_LIMIT, Math.max(1, q.limit ?? 100));
+const like = (s: string) => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const docs = <T>(rows: { doc: T }[]): T[] => rows.map((r) => r.doc);
+
+/** The SQL of one keyset page over `table` sorted by a whitelisted column of its documents. */
+function keyset(table: string, where: string[], params: unknown[], column: string, order: Order, q: PageQuery): { list: string; count: string; params: unknown[]; limit: number } {
+  const neverEmpty = NEVER_EMPTY.has(column);
+  const key = neverEmpty ? `(lower(doc->>'${column}') COLLATE "C")` : `(nullif(lower(doc->>'${column}'), '') COLLATE "C")`;
+  const dir = order === 'desc' ? 'DESC' : 'ASC';
+  const cmp = order === 'desc' ? '<' : '>';
+  const count = `SELECT count(*)::int AS n FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  const p = [...params];
+  const conds = [...where];
+  let offset = 0;
+  if (q.cursor !== undefined) {
+    const at = decodeCursor(q.cursor, column);
+    p.push(at.value, at.id);
+    const v = `$${p.length - 1}`;
+    const id = `$${p.length}`;
+    if (at.value === null) conds.push(`${key} IS NULL AND id ${cmp} ${id}`);
+    else if (neverEmpty) conds.push(`(${key}, id) ${cmp} (${v}, ${id})`);
+    else conds.push(`(${key} IS NULL OR (${key}, id) ${cmp} (${v}, ${id}))`);
+  } else offset = Math.max(0, Math.floor(q.offset ?? 0));
+  const limit = limitOf(q);
+  const orderBy = neverEmpty ? `${key} ${dir}, id ${dir}` : `${key} IS NULL, ${key} ${dir}, id ${dir}`;
+  const list = `SELECT doc FROM ${table}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''} ORDER BY ${orderBy} LIMIT ${limit + 1} OFFSET ${offset}`;
+  return { list, count, params: p, limit };
+}
+
+/** Newest first by insertion order (mail, audit): the cursor names the row's sequence number. */
+function bySeq(table: string, where: string[], params: unknown[], q: PageQuery) {
+  const p = [...params];
+  const conds = [...where];
+  let offset = 0;
+  if (q.cursor !== undefined) {
+    const at = decodeCursor(q.cursor, 'seq');
+    if (at.value === null || !/^\d{1,19}$/.test(at.value)) decodeCursor('!', 'seq'); // throws invalid_cursor
+    p.push(at.value);
+    conds.push(`seq < $${p.length}::bigint`);
+  } else offset = Math.max(0, Math.floor(q.offset ?? 0));
+  const limit = limitOf(q);
+  const w = (c: string[]) => (c.length ? ` WHERE ${c.join(' AND ')}` : '');
+  return {
+    list: `SELECT doc, seq::text AS seq FROM ${table}${w(conds)} ORDER BY seq DESC LIMIT ${limit + 1} OFFSET ${offset}`,
+    count: `SELECT count(*)::int AS n FROM ${table}${w(where)}`,
+    params: p,
+    countParams: params,
+    limit,
+  };
+}
+
+export class PgReads implements Reads {
+  /**
+   * @param q runs one statement
+   * @param inTx inside a transaction: the reads that guard a rule lock its row until commit
+   * @param parallel a second statement may run at the same time (the pool), for page + count
+   */
+  constructor(
+    protected readonly q: Query,
+    protected readonly inTx: boolean,
+    private readonly parallel: boolean,
+  ) {}
+
+  private async both<A, B>(a: () => Promise<A>, b: () => Promise<B>): Promise<[A, B]> {
+    if (this.parallel) return Promise.all([a(), b()]);
+    const x = await a();
+    return [x, await b()];
+  }
+
+  private async one<T>(sql: string, params: unknown[]): Promise<T | undefined> {
+    const rows = await this.q(sql, params);
+    return rows[0]?.doc as T | undefined;
+  }
+
+  private async meta<T>(key: string, lock = false): Promise<T> {
+    const rows = await this.q(`SELECT value FROM meta WHERE key = $1${lock ? ' FOR UPDATE' : ''}`, [key]);
+    if (!rows[0]) throw new Error(`the database has no ${key} row; was it created by Seatdesk?`);
+    return rows[0].value as T;
+  }
+
+  site(): Promise<Site> {
+    return this.meta('site');
+  }
+  license(): Promise<License> {
+    return this.meta('license');
+  }
+  settings(): Promise<Settings> {
+    return this.meta('settings');
+  }
+
+  user(id: string): Promise<User | undefined> {
+    return this.one('SELECT doc FROM users WHERE id = $1', [id]);
+  }
+  userByEmail(email: string): Promise<User | undefined> {
+    return this.one(`SELECT doc FROM users WHERE doc->>'email' = $1`, [email]);
+  }
+  async pageUsers(q: UserQuery): Promise<Page<User>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const needle = q.q?.trim();
+    if (needle) {
+      params.push(like(needle));
+      where.push(`lower(doc->>'email' || ' ' || (doc->>'firstName') || ' ' || (doc->>'lastName')) LIKE $${params.length}`);
+    }
+    if (q.status) {
+      params.push(q.status);
+      where.push(`doc->>'status' = $${params.length}`);
+    }
+    const column = q.sort && (USER_SORTS as readonly string[]).includes(q.sort) ? q.sort : 'email';
+    return this.page<User>(keyset('users', where, params, column, q.order ?? 'asc', q), params, column);
+  }
+
+  private async page<T extends { id: string }>(s: { list: string; count: string; params: unknown[]; limit: number }, countParams: unknown[], column: string): Promise<Page<T>> {
+    const [rows, count] = await this.both(
+      () => this.q(s.list, s.params),
+      () => this.q(s.count, countParams),
+    );
+    const items = docs<T>(rows).slice(0, s.limit);
+    const more = rows.length > s.limit;
+    return { items, total: count[0].n, nextCursor: more && items.length ? cursorOf(items[items.length - 1], column) : null };
+  }
+
+  private async pageSeq<T>(s: ReturnType<typeof bySeq>): Promise<Page<T>> {
+    const [rows, count] = await this.both(
+      () => this.q(s.list, s.params),
+      () => this.q(s.count, s.countParams),
+    );
+    const items = rows.slice(0, s.limit);
+    const more = rows.length > s.limit;
+    const last = items[items.length - 1];
+    return { items: docs<T>(items), total: count[0].n, nextCursor: more && last ? encodeCursor('seq', { value: last.seq, id: last.doc.id }) : null };
+  }
+
+  async countHeldSeats(): Promise<number> {
+    // The seat check: whoever counts inside a transaction holds the license row until commit, so
+    // two servers inviting for the last seat take turns and the second sees the first's user.
+    if (this.inTx) await this.meta('license', true);
+    const rows = await this.q(`SELECT count(*)::int AS n FROM users WHERE doc->>'status' IN ('pending', 'active')`);
+    return rows[0].n;
+  }
+  async siteAdmins(status?: UserStatus): Promise<User[]> {
+    const params: unknown[] = [];
+    let sql = `SELECT doc FROM users WHERE doc->>'adminProfile' = 'Site Administrator'`;
+    if (status) {
+      params.push(status);
+      sql += ` AND doc->>'status' = $1`;
+    }
+    return docs(await this.q(`${sql} ORDER BY id`, params));
+  }
+
+  async projects(): Promise<Project[]> {
+    return docs(await this.q('SELECT doc FROM projects ORDER BY seq'));
+  }
+  async projectMemberCounts(): Promise<Map<string, number>> {
+    const rows = await this.q(`SELECT m->>'projectId' AS id, count(*)::int AS n FROM users, jsonb_array_elements(doc->'projects') AS m GROUP BY 1`);
+    return new Map(rows.map((r) => [r.id as string, r.n as number]));
+  }
+
+  session(id: string): Promise<Session | undefined> {
+    return this.one('SELECT doc FROM sessions WHERE id = $1', [id]);
+  }
+  sessionByTokenHash(tokenHash: string): Promise<Session | undefined> {
+    return this.one(`SELECT doc FROM sessions WHERE doc->>'tokenHash' = $1`, [tokenHash]);
+  }
+  async liveSessionsOf(userId: string): Promise<Session[]> {
+    // The session limit: logins of one user at different servers take turns on the user's row.
+    if (this.inTx) await this.q('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [userId]);
+    return docs(await this.q(`SELECT doc FROM sessions WHERE doc->>'userId' = $1 AND doc->>'endedAt' IS NULL ORDER BY doc->>'startedAt' COLLATE "C", id`, [userId]));
+  }
+  liveSessionOfApiToken(apiTokenId: string): Promise<Session | undefined> {
+    return this.one(`SELECT doc FROM sessions WHERE doc->>'apiTokenId' = $1 AND doc->>'apiTokenId' IS NOT NULL AND doc->>'endedAt' IS NULL LIMIT 1`, [apiTokenId]);
+  }
+  async liveSessionsInactiveSince(beforeIso: string): Promise<Session[]> {
+    return docs(await this.q(`SELECT doc FROM sessions WHERE doc->>'endedAt' IS NULL AND (lower(doc->>'lastActivityAt') COLLATE "C") < $1`, [beforeIso.toLowerCase()]));
+  }
+  async pageSessions(q: SessionQuery): Promise<Page<Session> & { activeCount: number }> {
+    const ended = q.state === 'ended';
+    const where = [ended ? `doc->>'endedAt' IS NOT NULL` : `doc->>'endedAt' IS NULL`];
+    const params: unknown[] = [];
+    if (q.clients) {
+      params.push(q.clients);
+      where.push(`doc->>'client' = ANY($${params.length}::text[])`);
+    } else where.push(`doc->>'client' <> 'explorer'`);
+    const needle = q.q?.trim();
+    if (needle) {
+      params.push(like(needle));
+      where.push(`lower(doc->>'email') LIKE $${params.length}`);
+    }
+    const column = q.sort && (SESSION_SORTS as readonly string[]).includes(q.sort) ? q.sort : ended ? 'endedAt' : 'startedAt';
+    const [page, active] = await this.both(
+      () => this.page<Session>(keyset('sessions', where, params, column, q.order ?? 'asc', q), params, column),
+      () => this.q(`SELECT count(*)::int AS n FROM sessions WHERE doc->>'endedAt' IS NULL`),
+    );
+    return { ...page, activeCount: active[0].n };
+  }
+
+  apiToken(id: string): Promise<ApiToken | undefined> {
+    return this.one('SELECT doc FROM api_tokens WHERE id = $1', [id]);
+  }
+  apiTokenByHash(tokenHash: string): Promise<ApiToken | undefined> {
+    return this.one(`SELECT doc FROM api_tokens WHERE doc->>'tokenHash' = $1`, [tokenHash]);
+  }
+  async apiTokensOf(userId: string): Promise<ApiToken[]> {
+    return docs(await this.q(`SELECT doc FROM api_tokens WHERE doc->>'userId' = $1 AND doc->>'revokedAt' IS NULL ORDER BY doc->>'createdAt' COLLATE "C", id`, [userId]));
+  }
+
+  actionTokenByHash(tokenHash: string): Promise<ActionToken | undefined> {
+    // Single use: the transaction that spends a link holds its row, so a second one waits and then sees it used.
+    return this.one(`SELECT doc FROM action_tokens WHERE doc->>'tokenHash' = $1${this.inTx ? ' FOR UPDATE' : ''}`, [tokenHash]);
+  }
+
+  mail(id: string): Promise<MailEntry | undefined> {
+    return this.one('SELECT doc FROM mails WHERE id = $1', [id]);
+  }
+  private mailFilter(q: { q?: string; to?: string; hideTo?: ReadonlySet<string> }): { where: string[]; params: unknown[] } {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const needle = q.q?.trim();
+    if (needle) {
+      params.push(like(needle));
+      where.push(`lower((doc->>'from') || ' ' || (doc->>'subject') || ' ' || (doc->'to')::text) LIKE $${params.length}`);
+    }
+    const to = q.to?.trim();
+    if (to) {
+      params.push(like(to));
+      where.push(`lower((doc->'to')::text) LIKE $${params.length}`);
+    }
+    if (q.hideTo?.size) {
+      params.push([...q.hideTo]);
+      where.push(`NOT (doc->'to' ?| $${params.length}::text[])`);
+    }
+    return { where, params };
+  }
+  pageMail(q: MailQuery): Promise<Page<MailEntry>> {
+    const f = this.mailFilter(q);
+    return this.pageSeq(bySeq('mails', f.where, f.params, q));
+  }
+  async latestMail(to: string, subject: string, hideTo?: ReadonlySet<string>): Promise<MailEntry | undefined> {
+    const f = this.mailFilter({ to, hideTo });
+    const s = subject.trim();
+    if (s) {
+      f.params.push(like(s));
+      f.where.push(`lower(doc->>'subject') LIKE $${f.params.length}`);
+    }
+    return this.one(`SELECT doc FROM mails${f.where.length ? ` WHERE ${f.where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT 1`, f.params);
+  }
+  async countMail(): Promise<number> {
+    return (await this.q('SELECT count(*)::int AS n FROM mails'))[0].n;
+  }
+
+  pageAudit(q: AuditQuery): Promise<Page<AuditEntry>> {
+    return this.pageSeq(bySeq('audit', [], [], q));
+  }
+
+  outboxMessage(id: string): Promise<OutboxMessage | undefined> {
+    return this.one('SELECT doc FROM outbox WHERE id = $1', [id]);
+  }
+  async dueOutbox(nowIso: string, limit: number): Promise<OutboxMessage[]> {
+    // Inside a transaction a sender claims what it reads; another server's sender skips those rows.
+    return docs(
+      await this.q(
+        `SELECT doc FROM outbox WHERE doc->>'status' = 'queued' AND ((doc->>'nextAttemptAt') COLLATE "C") <= $1 ORDER BY ((doc->>'nextAttemptAt') COLLATE "C"), seq LIMIT $2${this.inTx ? ' FOR UPDATE SKIP LOCKED' : ''}`,
+        [nowIso, Math.max(1, limit)],
+      ),
+    );
+  }
+  async nextOutboxAttempt(): Promise<string | null> {
+    const rows = await this.q(`SELECT min(doc->>'nextAttemptAt' COLLATE "C") AS at FROM outbox WHERE doc->>'status' = 'queued'`);
+    return rows[0]?.at ?? null;
+  }
+}
