@@ -35,6 +35,8 @@ program
     await runServer(opts);
   });
 
+program.addCommand((await import('./db-command.js')).dbCommand());
+
 program
   .command('status')
   .description('show whether a background server is running')

@@ -3,7 +3,7 @@
 // loopback only. As root it runs as an unprivileged system user, as PostgreSQL insists.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, chown, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -107,7 +107,7 @@ async function init(o: LocalPostgres, bin: Binaries, ids: { uid: number; gid: nu
     // C.UTF-8 from the builtin provider: bytewise order (the domain's "C" order) with Unicode lower().
     await spawnAs(bin.initdb, ['-D', p.data, '-U', SUPERUSER, '--pwfile', pwfile, '-A', 'scram-sha-256', '-E', 'UTF8', '--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--locale=C', ...(o.durable === false ? ['--no-sync'] : [])], ids);
   } finally {
-    await writeFile(pwfile, '').catch(() => {});
+    await unlink(pwfile).catch(() => {});
   }
   const url = `postgres://${SUPERUSER}:${password}@127.0.0.1:${o.port}/${DB_NAME}`;
   await writeFile(p.url, url + '\n', { mode: 0o600 });

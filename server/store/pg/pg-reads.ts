@@ -15,6 +15,8 @@ const NEVER_EMPTY = new Set(['email', 'status', 'userProfile', 'createdAt', 'cli
 const MAX_LIMIT = 10_000;
 const limitOf = (q: PageQuery) => Math.min(MAX_LIMIT, Math.max(1, q.limit ?? 100));
 const like = (s: string) => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** Every recipient of a message (To, Cc, Bcc) as one jsonb array. */
+const RCPT = `((doc->'to') || coalesce(doc->'cc', '[]'::jsonb) || coalesce(doc->'bcc', '[]'::jsonb))`;
 const docs = <T>(rows: { doc: T }[]): T[] => rows.map((r) => r.doc);
 
 /** The SQL of one keyset page over `table` sorted by a whitelisted column of its documents. */
@@ -233,16 +235,16 @@ export class PgReads implements Reads {
     const needle = q.q?.trim();
     if (needle) {
       params.push(like(needle));
-      where.push(`lower((doc->>'from') || ' ' || (doc->>'subject') || ' ' || (doc->'to')::text) LIKE $${params.length}`);
+      where.push(`lower((doc->>'from') || ' ' || (doc->>'subject') || ' ' || ${RCPT}::text) LIKE $${params.length}`);
     }
     const to = q.to?.trim();
     if (to) {
       params.push(like(to));
-      where.push(`lower((doc->'to')::text) LIKE $${params.length}`);
+      where.push(`lower(${RCPT}::text) LIKE $${params.length}`);
     }
     if (q.hideTo?.size) {
       params.push([...q.hideTo]);
-      where.push(`NOT (doc->'to' ?| $${params.length}::text[])`);
+      where.push(`NOT (${RCPT} ?| $${params.length}::text[])`);
     }
     return { where, params };
   }
