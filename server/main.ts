@@ -25,6 +25,8 @@ export interface StartOptions {
   /** How often idle sessions are swept and activity is written. */
   sweepMs?: number;
   activityFlushMs?: number;
+  /** Idle SMTP clients of the sink are disconnected after this long. */
+  smtpIdleTimeoutMs?: number;
   /** Print where it listens. */
   quiet?: boolean;
 }
@@ -58,10 +60,10 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
 
     let sink: Sink | null = null;
     if (config.smtpPort !== null) {
-      sink = await startSink(services.mail, config.smtpHost, config.smtpPort);
+      sink = await startSink(services.mail, config.smtpHost, config.smtpPort, { idleTimeoutMs: opts.smtpIdleTimeoutMs });
       cleanups.push(() => sink!.close());
     }
-    const smtpUrl = config.smtpUrl ?? (sink ? `smtp://127.0.0.1:${sink.port}` : null);
+    const smtpUrl = config.smtpUrl ?? sink?.ownUrl ?? null;
     ctx.mailer = new Mailer(smtpUrl, config.mailFrom);
     ctx.mailMode = { mode: config.smtpUrl ? 'relay' : sink ? 'sink' : 'off', sinkPort: sink?.port ?? null };
     cleanups.push(() => ctx.mailer.close());

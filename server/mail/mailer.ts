@@ -20,6 +20,8 @@ export class Mailer {
           connectionTimeout: 10_000,
           greetingTimeout: 10_000,
           socketTimeout: 20_000,
+          // Close idle pooled connections before a server's idle timeout (the sink's is 30 s) does.
+          idleTimeout: 10_000,
         })
       : null;
   }

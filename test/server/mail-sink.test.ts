@@ -1,8 +1,10 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import net from 'node:net';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_CLIENTS, startSink } from '../../server/mail/sink.js';
 import { SNAPSHOT_FILE, Store } from '../../server/store/store.repository.js';
 import { ADMIN, PASSWORD, activeUser, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -66,6 +68,60 @@ describe('an index written before Cc and Bcc were kept', () => {
       await store.close();
     } finally {
       await removeDir(dir);
+    }
+  });
+});
+
+describe('slow and idle clients', () => {
+  const greeting = (sock: net.Socket) => new Promise<string>((r) => sock.once('data', (d) => r(d.toString())));
+
+  it('clients holding every slot of the sink port do not stop Seatdesk’s own mail', async () => {
+    const held: net.Socket[] = [];
+    try {
+      for (let i = 0; i < MAX_CLIENTS; i++) held.push(net.connect(s.smtpPort!, '127.0.0.1'));
+      for (const g of await Promise.all(held.map(greeting))) expect(g).toMatch(/^220 /);
+      const extra = net.connect(s.smtpPort!, '127.0.0.1');
+      held.push(extra);
+      expect(await greeting(extra)).toMatch(/^421 /);
+      const inv = await s.admin.invite({ email: 'starved@example.com' });
+      const { mail } = await s.admin.latestMail({ to: 'starved@example.com', wait: 10 });
+      expect(mail.subject).toMatch(/invited/i);
+      expect(inv.activationLink).toBeTruthy();
+    } finally {
+      for (const sock of held) sock.destroy();
+    }
+  });
+
+  it('an idle client is disconnected with 421 and its slot is free again', async () => {
+    const t = await startTestServer({ start: { smtpIdleTimeoutMs: 200 } });
+    try {
+      const sock = net.connect(t.smtpPort!, '127.0.0.1');
+      let text = '';
+      sock.on('data', (d) => (text += d.toString()));
+      await new Promise((r) => sock.once('close', r));
+      expect(text).toMatch(/^220 /);
+      expect(text).toMatch(/\r\n421 /);
+    } finally {
+      await t.stop();
+      await removeDir(t.dir);
+    }
+  });
+
+  it('the reserved listener takes mail only with this process’s secret', async () => {
+    const sink = await startSink(s.services.mail, '127.0.0.1', 0);
+    const own = new URL(sink.ownUrl);
+    const send = (auth?: { user: string; pass: string }) => {
+      const t = nodemailer.createTransport({ host: own.hostname, port: Number(own.port), secure: false, ignoreTLS: true, auth });
+      return t.sendMail({ from: 'x@example.org', to: 'reserved@example.com', subject: 'reserved', text: 'x' }).finally(() => t.close());
+    };
+    try {
+      expect(sink.ownUrl).not.toContain(String(sink.port));
+      await expect(send()).rejects.toMatchObject({ responseCode: 530 });
+      await expect(send({ user: 'seatdesk', pass: 'guess' })).rejects.toMatchObject({ responseCode: 535 });
+      await send({ user: decodeURIComponent(own.username), pass: decodeURIComponent(own.password) });
+      expect((await s.admin.latestMail({ to: 'reserved@example.com', wait: 5 })).mail.subject).toBe('reserved');
+    } finally {
+      await sink.close();
     }
   });
 });
