@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { AppError } from '../src/domain/errors.js';
 import { VERSION } from '../src/version.js';
 import { authRoutes } from './auth.routes.js';
+import { docsRoutes } from './docs.routes.js';
 import { eventsRoutes } from './events.routes.js';
 import { requireAuth, requirePerm } from './http/auth.js';
 import { limitBody } from './http/body-limit.js';
@@ -36,7 +37,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.onError(onError);
   app.notFound((c) => c.json(errorBody('not_found', `There is no ${c.req.method} ${c.req.path}. See the README for the API.`), 404));
 
-  const api = new Hono<AppEnv>().use(requireJson).get('/health', (c) => c.json({ status: 'ok', version: VERSION }));
+  const api = new Hono<AppEnv>().use(requireJson).get('/health', (c) => c.json({ status: 'ok', version: VERSION })).route('/', docsRoutes);
   for (const prefix of ADMIN_PREFIXES) api.use(prefix, requireAuth).use(`${prefix}/*`, requireAuth);
   api
     .route('/', authRoutes)

@@ -5,7 +5,7 @@ import { actorOf, requirePerm } from './http/auth.js';
 import type { AppEnv } from './http/env.js';
 import { PageQuery, query } from './http/validate.js';
 
-const SessionQuery = PageQuery.extend({
+export const SessionQuery = PageQuery.extend({
   client: z.string().regex(/^(all|(web|tui|explorer|api)(,(web|tui|explorer|api))*)$/, 'client: use all, or a comma list of web, tui, explorer, api').optional(),
   state: z.enum(['live', 'ended']).optional(),
 });

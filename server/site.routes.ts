@@ -6,6 +6,8 @@ import { actorOf, requirePerm } from './http/auth.js';
 import type { AppEnv } from './http/env.js';
 import { jsonBody, query } from './http/validate.js';
 
+export const AuditQuery = z.object({ offset: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() });
+
 export const siteRoutes = new Hono<AppEnv>()
   .get('/license', requirePerm('license:read'), (c) => c.json(c.env.services.site.license()))
   .put('/license', requirePerm('license:write'), async (c) => {
@@ -35,6 +37,6 @@ export const siteRoutes = new Hono<AppEnv>()
     });
   })
   .get('/audit', requirePerm('audit'), (c) => {
-    const q = query(c, z.object({ offset: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }));
+    const q = query(c, AuditQuery);
     return c.json(c.env.services.site.audit(q.offset, q.limit));
   });

@@ -6,7 +6,7 @@ import type { AppEnv } from './http/env.js';
 import { jsonBody, PageQuery, query } from './http/validate.js';
 import { toPublicUser } from './users.service.js';
 
-const UserQuery = PageQuery.extend({ status: UserStatus.optional() });
+export const UserQuery = PageQuery.extend({ status: UserStatus.optional() });
 
 export const usersRoutes = new Hono<AppEnv>()
   .use(requirePerm('users'))

@@ -1,0 +1,88 @@
+// Zod schemas of what the API answers: the OpenAPI document is built from them, and a test checks
+// real responses against that document. Stored shapes come from schemas.ts; only views live here.
+import { z } from 'zod';
+import { ApiToken, AuditEntry, License, MailEntry, Session, Settings, User } from './schemas.js';
+
+export const ErrorResponse = z.object({
+  error: z
+    .object({
+      code: z.string().describe('Stable machine-readable code, e.g. `no_available_licenses`.'),
+      message: z.string().describe('What happened and what to do about it, for a person.'),
+    })
+    .catchall(z.unknown())
+    .describe('Some codes carry more fields: `session_limit_reached` lists `sessions`, `session_terminated` gives `reason`.'),
+});
+
+export const PublicUserView = User.omit({ passwordHash: true });
+export const PublicSessionView = Session.omit({ tokenHash: true });
+export const LicenseView = License.extend({
+  held: z.number().int().describe('Seats held by pending and active users.'),
+  available: z.number().int().describe('seats - held, never negative.'),
+});
+export const MailModeView = z.object({ mode: z.enum(['sink', 'relay', 'off']), sinkPort: z.number().int().nullable() });
+export const SettingsView = Settings;
+export const SiteSettingsView = Settings.extend({ mail: MailModeView.optional() });
+
+/**
+ * Whether the mail an action caused went out. Accepts both the delivery report of the first
+ * round and the outbox's queued answer, while the outbox lands.
+ */
+export const MailOutcome = z.union([
+  z.object({ sent: z.boolean(), messageId: z.string().optional(), error: z.string().optional() }),
+  z.object({ status: z.enum(['queued', 'sent', 'failed']), id: z.string() }),
+]);
+
+export const LinkResultView = z.object({
+  user: PublicUserView,
+  activationLink: z.string().optional(),
+  resetLink: z.string().optional(),
+  mail: MailOutcome,
+});
+
+const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int(), nextCursor: z.string().nullable().optional() });
+
+export const UserPage = page(PublicUserView);
+export const SessionPage = page(PublicSessionView).extend({ activeCount: z.number().int() });
+export const MailPage = page(MailEntry);
+export const AuditPage = page(AuditEntry);
+
+export const MailLinkView = z.object({ url: z.string(), kind: z.enum(['activation', 'reset', 'other']) });
+export const AttachmentView = z.object({
+  filename: z.string().nullable(),
+  contentType: z.string(),
+  size: z.number().int().describe('Decoded size in bytes.'),
+});
+export const MailMessageView = MailEntry.extend({
+  cc: z.array(z.string()),
+  bcc: z.array(z.string()).optional().describe('Envelope recipients named in neither To nor Cc.'),
+  headers: z.array(z.object({ key: z.string(), value: z.string() })),
+  text: z.string(),
+  htmlText: z.string().nullable(),
+  links: z.array(MailLinkView),
+  attachments: z.array(AttachmentView),
+});
+
+export const TokenView = ApiToken.omit({ tokenHash: true, userId: true, revokedAt: true }).partial({ lastUsedAt: true }).catchall(z.unknown());
+export const CreatedToken = z.object({ id: z.string(), name: z.string(), token: z.string().describe('Shown once.'), createdAt: z.string() });
+
+export const ProjectSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  members: z.number().int(),
+  requirements: z.number().int(),
+  testPlans: z.number().int(),
+  testCases: z.number().int(),
+});
+
+export const Diag = z.object({
+  rss: z.number(),
+  maxRss: z.number(),
+  heapUsed: z.number(),
+  loop: z.object({ p50: z.number(), p99: z.number(), max: z.number(), mean: z.number() }).nullable(),
+  sseClients: z.number().int(),
+  trackedPeak: z.number().nullable(),
+});
+
+export const Ok = z.object({ ok: z.literal(true) });
