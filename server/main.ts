@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
+import { Email } from '../src/domain/schemas.js';
 import { DEFAULT_SCRYPT, type ScryptParams } from '../src/domain/passwords.js';
 import { createApp, withRequestLog } from './app.js';
 import { isLoopback, type ServerConfig } from './config.js';
@@ -68,7 +69,11 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     ctx.mailMode = { mode: config.smtpUrl ? 'relay' : sink ? 'sink' : 'off', sinkPort: sink?.port ?? null };
     cleanups.push(() => ctx.mailer.close());
 
-    if (config.adminEmail && config.adminPassword) await services.users.seedAdmin(config.adminEmail, config.adminPassword);
+    if (config.adminEmail && config.adminPassword) {
+      const email = Email.safeParse(config.adminEmail);
+      if (!email.success) throw new ServerStartError(`SEATDESK_ADMIN_EMAIL ${JSON.stringify(config.adminEmail)}: ${email.error.issues[0].message}.`);
+      await services.users.seedAdmin(email.data, config.adminPassword);
+    }
 
     let log: RequestLog | null = null;
     if (config.requestLog) {

@@ -1,14 +1,18 @@
 // Sends Seatdesk's messages with nodemailer; never throws: a failure is reported in the result.
 import nodemailer, { type Transporter } from 'nodemailer';
+import { emailProblem } from '../../src/domain/email.js';
 import type { MailResult } from '../../src/domain/schemas.js';
 import type { Message } from './templates.js';
 
 export class Mailer {
   private transport: Transporter | null;
+  /** The bare address of the From header ("Seatdesk <no-reply@x>" → no-reply@x), the SMTP MAIL FROM. */
+  private readonly envelopeFrom: string;
   constructor(
     smtpUrl: string | null,
     private readonly from: string,
   ) {
+    this.envelopeFrom = /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
     // The URL's own settings win; these fill in what it leaves out. A small pool keeps bursts
     // of invitations from opening one connection each, and enough of them that a
     // burst is not queued behind a few.
@@ -28,8 +32,17 @@ export class Mailer {
 
   async send(msg: Message): Promise<MailResult> {
     if (!this.transport) return { sent: false, error: 'Mail is off: no SMTP relay is configured and the built-in sink is disabled.' };
+    // Defence in depth: only ever one plain address, and the SMTP envelope names exactly that
+    // address (nodemailer would otherwise derive it by parsing the header, lists and all).
+    const problem = emailProblem(msg.to);
+    if (problem) return { sent: false, error: `Mail not sent: the recipient is not one plain address (${problem}).` };
     try {
-      const info = await this.transport.sendMail({ from: this.from, ...msg });
+      const info = await this.transport.sendMail({
+        ...msg,
+        from: this.from,
+        to: { name: '', address: msg.to },
+        envelope: { from: this.envelopeFrom, to: [msg.to] },
+      });
       return { sent: true, messageId: info.messageId };
     } catch (e) {
       return { sent: false, error: `Mail could not be sent: ${(e as Error).message}` };

@@ -1,5 +1,6 @@
 // Zod schemas for every stored and exchanged resource: the one place their shape is defined.
 import { z } from 'zod';
+import { emailProblem } from './email.js';
 
 export const USER_PROFILES = ['Default', 'Tester', 'Developer', 'Viewer', 'Project Admin'] as const;
 export const ADMIN_PROFILES = ['Site Administrator', 'User Administrator'] as const;
@@ -187,12 +188,16 @@ export type StoreData = z.infer<typeof StoreData>;
 
 // ---- request bodies -------------------------------------------------------
 
+/** A login email: one plain address (see email.ts), trimmed and lower-cased. Every route that takes one uses this. */
 export const Email = z
   .string()
+  .max(1024, 'is too long (at most 254 characters)')
   .trim()
   .toLowerCase()
-  .max(254, 'email is too long')
-  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'not a valid email address');
+  .superRefine((value, ctx) => {
+    const problem = emailProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** Counted in characters (code points), so any Unicode password of 12 to 128 characters fits. */
 export const Password = z

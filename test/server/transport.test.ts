@@ -107,7 +107,7 @@ describe('error text', () => {
   });
 
   it('a raw non-ASCII query string gets the JSON error shape', async () => {
-    const out = await rawExchange(Buffer.from(`GET /api/users?q=\xe9t\xe9 HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer ${s.admin.token}\r\n\r\n`, 'latin1'));
+    const out = await rawExchange([Buffer.from(`GET /api/users?q=\xe9t\xe9 HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer ${s.admin.token}\r\n\r\n`, "latin1")]);
     const [head, body] = out.split('\r\n\r\n');
     expect(head).toMatch(/^HTTP\/1\.1 400 /);
     expect(head.toLowerCase()).toContain('content-type: application/json');
