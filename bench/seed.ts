@@ -47,6 +47,7 @@ export async function seed(dir: string, n: { users: number; sessions: number; ma
       activatedAt: status === 'pending' ? null : iso(now - (n.users - i) * 30_000),
       lastLoginAt: status === 'active' ? iso(now - i * 1000) : null,
       deactivatedAt: status === 'inactive' ? iso(now - 3600_000) : null,
+      passwordResetPendingAt: null,
     });
   }
   const held = users.filter((u) => u.status !== 'inactive').length;

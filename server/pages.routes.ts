@@ -83,6 +83,8 @@ const routesFor = (kind: Kind) =>
         const pw = Password.safeParse(str('password'));
         if (!pw.success) throw new AppError('validation_failed', pw.error.issues[0].message);
         if (str('password') !== str('password2')) throw new AppError('validation_failed', 'The two passwords are not the same.');
+        // The API leaves names optional; the page asks for one, as the invitation promised.
+        if (kind === 'activation' && !values.firstName.trim()) throw new AppError('validation_failed', 'Enter your first name.');
         await users.completeToken(kind, { token: c.req.param('token'), password: str('password'), ...values });
       } catch (e) {
         if (!isAppError(e)) throw e;

@@ -6,6 +6,7 @@ import { contains, sortAndPage, type Page, type PageQuery } from '../src/domain/
 import type { ApiToken, PublicSession, Session, User } from '../src/domain/schemas.js';
 import { hashSecret, newId, newSecret, sameHash } from '../src/domain/tokens.js';
 import { isIdle, pickOldest, terminationMessage } from '../src/domain/sessions.js';
+import { mayManage } from '../src/domain/permissions.js';
 import { addAudit } from './audit.js';
 import type { Actor, Ctx } from './context.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -87,6 +88,7 @@ export class SessionsService {
     }
     this.throttle.succeed(input.email, req.address);
     if (found.status === 'inactive') throw new AppError('account_inactive', 'This account is deactivated. Ask your administrator to reactivate it.');
+    if (found.passwordResetPendingAt) throw resetPending();
     const rehash = needsRehash(found.passwordHash!, this.ctx.scrypt) ? await hashPassword(input.password, this.ctx.scrypt) : null;
 
     const client = input.client ?? 'web';
@@ -96,6 +98,7 @@ export class SessionsService {
     const { session, user, ended } = await this.store.transact((tx) => {
       const user = this.store.get('users', found.id)!;
       if (user.status === 'inactive') throw new AppError('account_inactive', 'This account is deactivated. Ask your administrator to reactivate it.');
+      if (user.passwordResetPendingAt) throw resetPending();
       const live = this.liveSessionsOf(user.id).filter((s) => s.client !== 'api');
       const ended: Session[] = [];
       const same = live.find((s) => s.client === client && s.clientId === clientId);
@@ -276,6 +279,8 @@ export class SessionsService {
       const s = this.store.get('sessions', id);
       if (!s) throw new AppError('session_not_found', `No session has the id "${id}".`);
       if (s.endedAt) throw new AppError('invalid_state', `That session already ended (${s.endReason}).`);
+      const owner = this.store.get('users', s.userId);
+      if (owner && !mayManage(actor, owner)) throw notYours();
       const e = this.end(tx, s, 'admin', actor.id, now);
       addAudit(this.store, tx, now, actor, 'session.terminate', { id: s.userId, email: s.email }, { sessionId: s.id, client: s.client });
       return e;
@@ -289,6 +294,7 @@ export class SessionsService {
     const ended = await this.store.transact((tx) => {
       const u = this.store.get('users', userId);
       if (!u) throw new AppError('user_not_found', `No user has the id "${userId}".`);
+      if (!mayManage(actor, u)) throw notYours();
       const ended = this.endAllForUser(tx, userId, 'admin', actor.id, now);
       addAudit(this.store, tx, now, actor, 'session.terminate_all', u, { count: ended.length });
       return ended;
@@ -421,6 +427,12 @@ export class SessionsService {
   }
 }
 
+const resetPending = () =>
+  new AppError(
+    'password_reset_pending',
+    'An administrator reset your password, so the old one no longer works. Open the link in the email you were sent to choose a new password.',
+  );
+const notYours = () => new AppError('forbidden', "Only a Site Administrator can end a Site Administrator's sessions.");
 const unauthorized = () => new AppError('unauthorized', 'Sign in first: the request has no valid session or API token.');
 
 function terminated(s: Session): AppError {

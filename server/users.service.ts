@@ -1,7 +1,7 @@
 // User lifecycle: setup, invite, activation, resend, reset, deactivate, reactivate, profiles.
 import { AppError } from '../src/domain/errors.js';
 import { hashPassword, weakPasswordReason } from '../src/domain/passwords.js';
-import { can } from '../src/domain/permissions.js';
+import { can, mayManage } from '../src/domain/permissions.js';
 import { contains, sortAndPage, type Page, type PageQuery } from '../src/domain/query.js';
 import { SAMPLE_PROJECT_ID } from '../src/domain/sample-project.js';
 import { assertSeatFree, countHeld } from '../src/domain/seats.js';
@@ -158,6 +158,7 @@ export class UsersService {
       if (user.status !== 'active')
         throw new AppError('invalid_state', `${user.email} is ${user.status}; only active users can have their password reset.`);
       const link = this.issueToken(tx, 'reset', user.id, this.ctx.config.resetTtlMs, now);
+      tx.put('users', { ...user, passwordResetPendingAt: now.toISOString() }); // the old password stops working now
       const ended = this.sessions.endAllForUser(tx, user.id, 'password_reset', actor.id, now);
       const revoked = this.sessions.revokeAllTokens(tx, user.id, now);
       addAudit(this.store, tx, now, actor, 'user.reset_password', user, { sessionsEnded: ended.length, tokensRevoked: revoked });
@@ -175,26 +176,30 @@ export class UsersService {
     this.assertStrong(body.password, pre.email);
     const passwordHash = await hashPassword(body.password, this.ctx.scrypt);
     const now = this.ctx.now();
-    const user = await this.store.transact((tx) => {
+    const { user, ended } = await this.store.transact((tx) => {
       const rec = this.checkToken(kind, body.token); // again: another request may have used it meanwhile
       const user = this.get(rec.userId);
       if (user.status === 'inactive') throw new AppError('account_inactive', 'This account is deactivated. Ask your administrator to reactivate it.');
       if (kind === 'activation' && user.status !== 'pending') throw new AppError('token_used', 'This account is already active. Sign in instead.');
       const firstName = body.firstName?.trim() || user.firstName;
       const lastName = body.lastName?.trim() || user.lastName;
-      if (kind === 'activation' && !firstName) throw new AppError('validation_failed', 'Enter your first name.');
       const next: User = {
         ...user,
         firstName,
         lastName,
         passwordHash,
+        passwordResetPendingAt: null,
         ...(kind === 'activation' ? { status: 'active' as const, activatedAt: now.toISOString() } : {}),
       };
       tx.put('users', next);
       tx.put('actionTokens', { ...rec, usedAt: now.toISOString() });
+      // A new password ends whatever the old one opened: every session and API token.
+      const ended = kind === 'reset' ? this.sessions.endAllForUser(tx, user.id, 'password_reset', user.id, now) : [];
+      if (kind === 'reset') this.sessions.revokeAllTokens(tx, user.id, now);
       addAudit(this.store, tx, now, { id: user.id, email: user.email, adminProfile: user.adminProfile }, kind === 'activation' ? 'user.activate' : 'user.password_changed', user);
-      return next;
+      return { user: next, ended };
     });
+    this.sessions.emitEnded(ended);
     this.emitUser(user);
     return toPublicUser(user);
   }
@@ -314,6 +319,7 @@ export class UsersService {
       activatedAt: null,
       lastLoginAt: null,
       deactivatedAt: null,
+      passwordResetPendingAt: null,
     };
   }
 
@@ -350,7 +356,7 @@ export class UsersService {
   }
 
   private assertMayManage(actor: Actor, target: User): void {
-    if (target.adminProfile === 'Site Administrator' && actor.adminProfile !== 'Site Administrator')
+    if (!mayManage(actor, target))
       throw new AppError('forbidden', 'Only a Site Administrator can change a Site Administrator account.');
   }
 

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'invalid_credentials'
   | 'account_inactive'
   | 'account_pending'
+  | 'password_reset_pending'
   | 'forbidden'
   | 'not_found'
   | 'user_not_found'
@@ -45,6 +46,7 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_credentials: 401,
   account_inactive: 403,
   account_pending: 403,
+  password_reset_pending: 403,
   forbidden: 403,
   not_found: 404,
   user_not_found: 404,

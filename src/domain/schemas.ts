@@ -36,6 +36,8 @@ export const User = z.object({
   activatedAt: isoOrNull,
   lastLoginAt: isoOrNull,
   deactivatedAt: isoOrNull,
+  /** Set when an administrator issues a password reset: the old password no longer signs in until the reset is completed. */
+  passwordResetPendingAt: isoOrNull.default(null),
 });
 export type User = z.infer<typeof User>;
 /** A user as the API shows it: never the password hash. */

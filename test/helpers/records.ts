@@ -18,6 +18,7 @@ export function userRecord(id: string, email: string, extra: Partial<User> = {})
     activatedAt: null,
     lastLoginAt: null,
     deactivatedAt: null,
+    passwordResetPendingAt: null,
     ...extra,
   };
 }

@@ -3,9 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, PASSWORD, activeUser, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
 
 type Who = 'none' | 'malformed' | 'ended' | 'revoked' | 'user' | 'userAdmin' | 'siteAdmin';
-type Access = 'public' | 'session' | 'users' | 'site';
+/** notSA: admin routes that change a user, which a User Administrator may not use on a Site Administrator. */
+type Access = 'public' | 'session' | 'users' | 'notSA' | 'site';
 
-/** [method, path, body, who may call it] */
+/**
+ * [method, path, body, who may call it]. SA stands for a Site Administrator's user id and
+ * SA_SESSION for one of their live sessions (a fresh Site Administrator per route).
+ */
 const ROUTES: [string, string, unknown, Access][] = [
   ['GET', '/api/health', undefined, 'public'],
   ['GET', '/api/setup', undefined, 'public'],
@@ -32,6 +36,16 @@ const ROUTES: [string, string, unknown, Access][] = [
   ['GET', '/api/sessions', undefined, 'users'],
   ['GET', '/api/sessions?state=ended', undefined, 'users'],
   ['DELETE', '/api/sessions/nope', undefined, 'users'],
+  // User Administrator × Site Administrator targets: every user and session route.
+  ['GET', '/api/users/SA', undefined, 'users'],
+  ['GET', '/api/sessions?q=matrix-sa', undefined, 'users'],
+  ['PATCH', '/api/users/SA', { firstName: 'x' }, 'notSA'],
+  ['POST', '/api/users/SA/deactivate', undefined, 'notSA'],
+  ['POST', '/api/users/SA/reactivate', undefined, 'notSA'],
+  ['POST', '/api/users/SA/reset-password', undefined, 'notSA'],
+  ['POST', '/api/users/SA/resend-activation', undefined, 'site'],
+  ['POST', '/api/users/SA/terminate-sessions', undefined, 'notSA'],
+  ['DELETE', '/api/sessions/SA_SESSION', undefined, 'notSA'],
   ['GET', '/api/mail', undefined, 'users'],
   ['GET', '/api/mail/latest', undefined, 'users'],
   ['GET', '/api/mail/nope', undefined, 'users'],
@@ -94,18 +108,24 @@ function expected(access: Access, who: Who): { status: number; code: string } | 
   if (who === 'ended') return { status: 401, code: 'session_terminated' };
   if (access === 'session') return 'allowed';
   if (who === 'user') return { status: 403, code: 'forbidden' };
-  if (who === 'userAdmin' && access === 'site') return { status: 403, code: 'forbidden' };
+  if (who === 'userAdmin' && (access === 'site' || access === 'notSA')) return { status: 403, code: 'forbidden' };
   return 'allowed';
 }
 
 describe('authorization matrix', () => {
   for (const [method, path, body, access] of ROUTES) {
     it(`${method} ${path}`, async () => {
+      const target = /\bSA\b|SA_SESSION/.test(path) ? await activeUser(s, `matrix-sa-${n++}@example.com`, { adminProfile: 'Site Administrator' }) : null;
+      const targetSession = async () => {
+        const login = await s.client().login({ email: target!.email, password: PASSWORD, clientId: `m${n++}` });
+        return login.session.id;
+      };
       for (const who of WHO) {
         const t = await token(who);
+        const url = target ? path.replace('SA_SESSION', await targetSession()).replace(/\bSA\b/, target.id) : path;
         const ac = new AbortController();
         const payload = body ? JSON.stringify(body).replace('RANDOM', `matrix-${n++}@example.com`) : undefined;
-        const res = await fetch(s.url + path, {
+        const res = await fetch(s.url + url, {
           method,
           signal: ac.signal,
           headers: { ...(t ? { authorization: `Bearer ${t}` } : {}), ...(payload ? { 'content-type': 'application/json' } : {}) },
