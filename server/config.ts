@@ -25,6 +25,8 @@ export interface ServerConfig {
   requestLog: boolean;
   /** Ended sessions kept as history (the newest). */
   sessionHistory: number;
+  /** postgres://… selects the PostgreSQL engine (several servers may share it); null: the embedded store in dataDir. */
+  databaseUrl: string | null;
 }
 
 /** Parses "7d", "12h", "30m", "45s" or a number of seconds. */
@@ -61,6 +63,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     mailFrom: env.SEATDESK_MAIL_FROM || 'Seatdesk <no-reply@seatdesk.local>',
     requestLog: true,
     sessionHistory: Number(env.SEATDESK_SESSION_HISTORY || SESSION_HISTORY_KEEP),
+    databaseUrl: env.SEATDESK_DATABASE_URL || null,
   };
 }
 

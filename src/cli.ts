@@ -29,6 +29,7 @@ program
   .addOption(new Option('--data-dir <dir>', 'data directory').env('SEATDESK_DATA_DIR'))
   .addOption(new Option('--public-url <url>', 'base URL used in mailed links').env('SEATDESK_PUBLIC_URL'))
   .addOption(new Option('--smtp-url <url>', 'send mail through this relay instead of the sink').env('SEATDESK_SMTP_URL'))
+  .addOption(new Option('--database-url <url>', 'use this PostgreSQL database (postgres://…) instead of the embedded store').env('SEATDESK_DATABASE_URL'))
   .option('--allow-remote', 'allow binding a non-loopback address')
   .action(async (opts: Record<string, string | boolean | undefined>) => {
     const { runServer } = await import('./server-command.js');

@@ -13,6 +13,7 @@ export async function runServer(opts: Record<string, string | boolean | undefine
   set('SEATDESK_DATA_DIR', opts.dataDir);
   set('SEATDESK_PUBLIC_URL', opts.publicUrl);
   set('SEATDESK_SMTP_URL', opts.smtpUrl);
+  set('SEATDESK_DATABASE_URL', opts.databaseUrl);
   let server;
   try {
     const config = { ...configFromEnv(env), allowRemote: !!opts.allowRemote };

@@ -69,7 +69,7 @@ export class EventFeed {
         this.again = false;
         for (;;) {
           const { rows } = await this.pool.query<{ id: string; origin: string; type: string; data: unknown }>(
-            'SELECT id::text AS id, origin, type, data FROM events WHERE id > $1 ORDER BY id LIMIT 500',
+            'SELECT id::text AS id, origin, type, data FROM events WHERE events.id > $1::bigint ORDER BY events.id LIMIT 500',
             [this.lastId.toString()],
           );
           for (const r of rows) {

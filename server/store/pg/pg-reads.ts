@@ -31,12 +31,15 @@ function keyset(table: string, where: string[], params: unknown[], column: strin
   let offset = 0;
   if (q.cursor !== undefined) {
     const at = decodeCursor(q.cursor, column);
-    p.push(at.value, at.id);
-    const v = `$${p.length - 1}`;
-    const id = `$${p.length}`;
+    p.push(at.id);
+    const id = `$${p.length}::text`;
     if (at.value === null) conds.push(`${key} IS NULL AND id ${cmp} ${id}`);
-    else if (neverEmpty) conds.push(`(${key}, id) ${cmp} (${v}, ${id})`);
-    else conds.push(`(${key} IS NULL OR (${key}, id) ${cmp} (${v}, ${id}))`);
+    else {
+      p.push(at.value);
+      const v = `$${p.length}::text`;
+      if (neverEmpty) conds.push(`(${key}, id) ${cmp} (${v}, ${id})`);
+      else conds.push(`(${key} IS NULL OR (${key}, id) ${cmp} (${v}, ${id}))`);
+    }
   } else offset = Math.max(0, Math.floor(q.offset ?? 0));
   const limit = limitOf(q);
   const orderBy = neverEmpty ? `${key} ${dir}, id ${dir}` : `${key} IS NULL, ${key} ${dir}, id ${dir}`;
