@@ -23,7 +23,9 @@ export interface Position {
 /** The compared form of a field: lower-cased text, or null for an empty value. */
 export function sortValue(v: unknown): string | null {
   if (v === null || v === undefined || v === '') return null;
-  return (typeof v === 'string' ? v : String(v)).toLowerCase();
+  const s = typeof v === 'string' ? v : String(v);
+  const lower = s.toLowerCase();
+  return lower === s ? s : lower; // the original when it is already lower case: no copy kept
 }
 
 export const positionOf = (row: { id: string }, column: string): Position => ({
