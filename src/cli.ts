@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 // React's development build does heavy per-render bookkeeping (it profiles changed props), which
 // a 100k-row grid cannot afford. Set before the console's dynamic import loads React.
 process.env.NODE_ENV ??= 'production';
+import { registerScriptCommands } from './commands/index.js';
 import { defaultUrl, VERSION } from './defaults.js';
 
 const program = new Command()
@@ -67,5 +68,7 @@ program
     await forgetToken();
     console.log(remembered ? `Signed out ${remembered.email}: the session is ended and the remembered token deleted.` : 'No remembered sign-in.');
   });
+
+registerScriptCommands(program);
 
 await program.parseAsync(process.argv);
