@@ -20,7 +20,7 @@ export const authRoutes = new Hono<AppEnv>()
     if (!isLoopback(requestInfo(c).address))
       throw new AppError('setup_local_only', 'Setup is only accepted from this machine (a loopback address). Run it on the server host.');
     const body = await jsonBody(c, SetupBody);
-    const user = await c.env.services.users.setup(body.email, body.password);
+    const user = await c.env.services.users.setup(body.email, body.password, { firstName: body.firstName, lastName: body.lastName });
     return c.json({ user }, 201);
   })
   .post('/auth/login', async (c) => {

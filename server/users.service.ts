@@ -72,7 +72,7 @@ export class UsersService {
 
   // ---- setup ----
 
-  async setup(email: string, password: string): Promise<PublicUser> {
+  async setup(email: string, password: string, names: { firstName?: string; lastName?: string } = {}): Promise<PublicUser> {
     if (!this.needsSetup()) throw new AppError('setup_done', 'Seatdesk is already set up: a Site Administrator exists. Sign in instead.');
     this.assertStrong(password, email);
     const passwordHash = await hashPassword(password, this.ctx.scrypt);
@@ -82,6 +82,8 @@ export class UsersService {
       const existing = this.store.findBy('users', email);
       const user: User = {
         ...(existing ?? this.blankUser(email, now, null, 'Project Admin')),
+        ...(names.firstName ? { firstName: names.firstName } : {}),
+        ...(names.lastName ? { lastName: names.lastName } : {}),
         status: 'active',
         adminProfile: 'Site Administrator',
         passwordHash,

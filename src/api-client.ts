@@ -123,7 +123,8 @@ export class ApiClient {
   // ---- auth and setup ----
   health = () => this.request<{ status: string; version: string }>('GET', '/api/health');
   setupStatus = () => this.request<{ needsSetup: boolean; local: boolean }>('GET', '/api/setup');
-  setup = (email: string, password: string) => this.request<{ user: PublicUser }>('POST', '/api/setup', { email, password });
+  setup = (email: string, password: string, names: { firstName?: string; lastName?: string } = {}) =>
+    this.request<{ user: PublicUser }>('POST', '/api/setup', { email, password, ...names });
   login = (body: { email: string; password: string; client?: 'web' | 'tui' | 'explorer'; clientId?: string; replaceSessionId?: string; terminateOldest?: boolean }) =>
     this.request<LoginResult>('POST', '/api/auth/login', body);
   logout = () => this.request<{ ok: true }>('POST', '/api/auth/logout');

@@ -92,7 +92,7 @@ export const API_ROUTES: ApiRoute[] = [
     description:
       'One login per client id reuses its live session. Past the session limit the answer is 409 `session_limit_reached` listing the live sessions; name one in `replaceSessionId`, or send `terminateOldest`.',
     ok: { status: 200, schema: z.object({ token: z.string(), session: R.PublicSessionView, user: R.PublicUserView }), description: 'The session and its bearer token.' },
-    errors: ['invalid_credentials', 'account_inactive', 'session_limit_reached', 'too_many_attempts'],
+    errors: ['invalid_credentials', 'account_inactive', 'password_reset_pending', 'session_limit_reached', 'too_many_attempts'],
   },
   { method: 'post', path: '/api/auth/logout', tag: 'Setup and sign-in', summary: 'End this session (reason `logout`)', caller: 'session', ok: { status: 200, schema: R.Ok, description: 'Ended.' }, errors: ['bad_request'] },
   {

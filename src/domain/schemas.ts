@@ -208,7 +208,12 @@ export const Password = z
   .refine((p) => [...p].length >= 12, 'password must be at least 12 characters')
   .refine((p) => [...p].length <= 128, 'password must be at most 128 characters');
 
-export const SetupBody = z.object({ email: Email, password: Password });
+export const SetupBody = z.object({
+  email: Email,
+  password: Password,
+  firstName: z.string().trim().max(100).optional(),
+  lastName: z.string().trim().max(100).optional(),
+});
 export const InviteBody = z.object({
   email: Email,
   userProfile: UserProfile.optional(),

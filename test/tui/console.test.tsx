@@ -70,12 +70,17 @@ describe('signing in', () => {
       await ui.waitFor('create the Site Administrator');
       ui.type('first@example.com');
       ui.press(KEY.tab);
+      ui.type('Fran');
+      ui.press(KEY.tab);
+      ui.type('Admin');
+      ui.press(KEY.tab);
       ui.type('first-admin-password');
       ui.press(KEY.tab);
       ui.type('first-admin-password');
       ui.press(KEY.enter);
       await ui.waitFor(/Seats 1\/5 ▰▱▱▱▱ 4 available/);
       expect(ui.frame()).toContain('first@example.com');
+      expect(ui.frame()).toContain('Fran Admin');
       ui.unmount();
     } finally {
       await fresh.stop();

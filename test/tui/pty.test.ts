@@ -47,7 +47,7 @@ describe.skipIf(!hasTmux)('seatdesk in a terminal', () => {
     const cmd = `env ${envArgs.join(' ')} ${process.execPath} ${resolve('bin/seatdesk.js')}; echo "EXITED $?"; sleep 60`;
     tmux('new-session', '-d', '-s', 'c', '-x', '80', '-y', '24', cmd);
     await waitScreen((s) => s.includes('create the Site Administrator'), 'the setup screen', 30_000);
-    tmux('send-keys', '-t', 'c', 'pty@example.com', 'Tab', 'pty-admin-password', 'Tab', 'pty-admin-password', 'Enter');
+    tmux('send-keys', '-t', 'c', 'pty@example.com', 'Tab', 'Pat', 'Tab', 'Tab', 'pty-admin-password', 'Tab', 'pty-admin-password', 'Enter');
     const users = await waitScreen((s) => s.includes('Licenses:') && s.includes('pty@example.com'), 'the Users screen');
     expect(users).toMatch(/Seats 1\/5 ▰▱▱▱▱ 4 available/);
     expect(users).toContain('● live');

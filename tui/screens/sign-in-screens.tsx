@@ -15,16 +15,23 @@ export function SetupForm(p: { client: ApiClient; width: number; clientId: strin
     <Form
       title="Welcome to Seatdesk: create the Site Administrator"
       intro="No administrator exists yet. The account you create here manages seats, users, sessions and mail."
-      fields={[{ label: 'Email', placeholder: 'you@example.com' }, { label: 'Password', mask: true }, { label: 'Password again', mask: true }]}
+      fields={[
+        { label: 'Email', placeholder: 'you@example.com' },
+        { label: 'First name' },
+        { label: 'Last name', placeholder: 'optional' },
+        { label: 'Password', mask: true },
+        { label: 'Password again', mask: true },
+      ]}
       busy={busy}
       error={error}
       width={p.width}
-      onSubmit={async ([email, pw, pw2]) => {
+      onSubmit={async ([email, firstName, lastName, pw, pw2]) => {
+        if (!firstName.trim()) return setError('Enter your first name (it is shown in the Users list).');
         if (pw !== pw2) return setError('The two passwords are not the same.');
         setBusy(true);
         setError(null);
         try {
-          await p.client.setup(email, pw);
+          await p.client.setup(email, pw, { firstName, lastName });
           const r = await p.client.login({ email, password: pw, client: 'tui', clientId: p.clientId });
           p.onDone(r.token, r.user, r.session.id);
         } catch (e) {
