@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ApiClient } from '../../src/api-client.js';
 import { configFromEnv, type ServerConfig } from '../../server/config.js';
 import { startServer, type RunningServer, type StartOptions } from '../../server/main.js';
+import { databaseFor, dropDatabaseOf, TEST_ENGINE } from './postgres.js';
 
 /** Cheap scrypt for tests: the same code path, a lower cost. */
 export const TEST_SCRYPT = { N: 2 ** 12, r: 8, p: 1 };
@@ -44,6 +45,8 @@ export async function startTestServer(
     publicUrl: 'http://localhost:4780',
     requestLog: false,
     ...(opts.seedAdmin === false ? {} : { adminEmail: ADMIN.email, adminPassword: ADMIN.password }),
+    // The whole suite runs on either engine: SEATDESK_TEST_ENGINE=postgres gives each data dir its own database.
+    databaseUrl: TEST_ENGINE === 'postgres' ? await databaseFor(dir) : null,
     ...opts.config,
   };
   const running = await startServer(config, { now: clock.now, scrypt: TEST_SCRYPT, quiet: true, heartbeatMs: 1000, ...opts.start });
@@ -67,6 +70,7 @@ export async function startTestServer(
 }
 
 export async function removeDir(dir: string): Promise<void> {
+  await dropDatabaseOf(dir);
   await rm(dir, { recursive: true, force: true });
 }
 

@@ -152,9 +152,8 @@ export class PgReads implements Reads {
   }
 
   async countHeldSeats(): Promise<number> {
-    // The seat check: whoever counts inside a transaction holds the license row until commit, so
-    // two servers inviting for the last seat take turns and the second sees the first's user.
-    if (this.inTx) await this.meta('license', true);
+    // A count only: the seat itself is taken by the user's row (a slot, see the schema), so the
+    // last seat goes to one transaction even when two counted the same.
     const rows = await this.q(`SELECT count(*)::int AS n FROM users WHERE doc->>'status' IN ('pending', 'active')`);
     return rows[0].n;
   }

@@ -41,7 +41,53 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX outbox_due ON outbox (((doc->>'nextAttemptAt') COLLATE "C"), seq) WHERE doc->>'status' = 'queued';
   -- Events committed by any server, in commit order (ids are taken under a lock at commit), so a
   -- server that reconnects reads on from the last id it saw: no gaps.
-  CREATE TABLE events (id bigserial PRIMARY KEY, origin text NOT NULL, at timestamptz NOT NULL DEFAULT now(), type text NOT NULL, data jsonb);
+  CREATE TABLE events (id bigserial PRIMARY KEY, origin text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp(), type text NOT NULL, data jsonb);
+  CREATE INDEX events_at ON events (at);
+
+  -- Seats as rows: a user who comes to hold a seat (pending or active) takes a free slot, skipping
+  -- slots other transactions are taking, so invitations at several servers run side by side and
+  -- the last seat still goes to exactly one of them; none free raises SD001.
+  CREATE TABLE seat_slots (slot int PRIMARY KEY, user_id text COLLATE "C" UNIQUE);
+  CREATE INDEX seat_slots_free ON seat_slots (slot) WHERE user_id IS NULL;
+  CREATE FUNCTION users_seat() RETURNS trigger LANGUAGE plpgsql AS $$
+  DECLARE
+    was boolean := TG_OP <> 'INSERT' AND OLD.doc->>'status' IN ('pending', 'active');
+    holds boolean := TG_OP <> 'DELETE' AND NEW.doc->>'status' IN ('pending', 'active');
+    seats int;
+  BEGIN
+    IF was AND NOT holds THEN
+      UPDATE seat_slots SET user_id = NULL WHERE user_id = OLD.id;
+    ELSIF holds AND NOT was THEN
+      UPDATE seat_slots SET user_id = NEW.id
+        WHERE slot = (SELECT slot FROM seat_slots WHERE user_id IS NULL ORDER BY slot LIMIT 1 FOR UPDATE SKIP LOCKED);
+      IF NOT FOUND THEN
+        SELECT count(*) INTO seats FROM seat_slots;
+        RAISE EXCEPTION 'no free seat for %', NEW.doc->>'email' USING ERRCODE = 'SD001', DETAIL = seats::text;
+      END IF;
+    END IF;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER users_seat AFTER INSERT OR UPDATE OR DELETE ON users FOR EACH ROW EXECUTE FUNCTION users_seat();
+
+  -- The license's seat count is the number of slots; lowering it below the seats held raises SD002.
+  CREATE FUNCTION license_slots() RETURNS trigger LANGUAGE plpgsql AS $$
+  DECLARE
+    want int := (NEW.value->>'seats')::int;
+    held int;
+  BEGIN
+    IF NEW.key <> 'license' OR (TG_OP = 'UPDATE' AND (OLD.value->>'seats') = (NEW.value->>'seats')) THEN RETURN NULL; END IF;
+    LOCK TABLE seat_slots IN EXCLUSIVE MODE; -- waits for transactions taking or freeing a seat
+    SELECT count(*) INTO held FROM users WHERE doc->>'status' IN ('pending', 'active');
+    IF held > want THEN
+      RAISE EXCEPTION 'seats below held' USING ERRCODE = 'SD002', DETAIL = held::text;
+    END IF;
+    DELETE FROM seat_slots;
+    INSERT INTO seat_slots (slot, user_id)
+      SELECT g, h.id FROM generate_series(1, want) AS g
+      LEFT JOIN (SELECT id, row_number() OVER (ORDER BY id) AS n FROM users WHERE doc->>'status' IN ('pending', 'active')) AS h ON h.n = g;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER license_slots AFTER INSERT OR UPDATE ON meta FOR EACH ROW EXECUTE FUNCTION license_slots();
   `,
 ];
 

@@ -1,90 +1,89 @@
-// One transaction's writes: sent on its connection at once, in order (the client queues them), so
-// the reads after them see them; the first failure is raised at the next read or at commit.
+// One transaction's writes: collected as SQL and sent in one round trip before the next read (so
+// reads see them) and with COMMIT at the end; a failure is raised there and undoes everything.
+import pg from 'pg';
 import type { ActionToken, ApiToken, AuditEntry, License, MailEntry, OutboxMessage, Session, Settings, User } from '../../../src/domain/schemas.js';
 import type { BusEvent } from '../../events.js';
 import type { Tx } from '../repository.js';
 import { PgReads, type Query } from './pg-reads.js';
 
-const upsert = (table: string) => `INSERT INTO ${table} (id, doc) VALUES ($1, $2::jsonb) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc`;
+const lit = (v: string) => pg.escapeLiteral(v);
+const json = (v: unknown) => `${lit(JSON.stringify(v))}::jsonb`;
+const upsert = (table: string, r: { id: string }) => `INSERT INTO ${table} (id, doc) VALUES (${lit(r.id)}, ${json(r)}) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc`;
+const textArray = (xs: Iterable<string>) => `ARRAY[${[...xs].map(lit).join(',')}]::text[]`;
 
 export class PgTx extends PgReads implements Tx {
   readonly events: BusEvent[] = [];
-  private pending: Promise<unknown>[] = [];
-  private failure: unknown = null;
+  private batch: string[] = [];
 
   constructor(private readonly run: Query) {
-    // Reads wait for the writes before them, so a failed write is reported instead of "transaction aborted".
     const read: Query = async (text, params) => {
-      await this.settle();
+      await this.flush();
       return run(text, params);
     };
     super(read, true, false);
   }
 
-  private write(text: string, params: unknown[]): void {
-    const p = this.run(text, params).catch((e) => {
-      this.failure ??= e;
-    });
-    this.pending.push(p);
+  /** Sends the writes collected so far (one round trip). */
+  async flush(): Promise<void> {
+    if (!this.batch.length) return;
+    const sql = this.batch.join(';\n');
+    this.batch = [];
+    await this.run(sql);
   }
 
-  /** Waits for every write so far; throws the first one that failed. */
-  async settle(): Promise<void> {
-    if (this.pending.length) {
-      const all = this.pending;
-      this.pending = [];
-      await Promise.all(all);
-    }
-    if (this.failure) throw this.failure;
+  /** The writes not yet sent, for the commit's round trip. */
+  takeBatch(): string[] {
+    const b = this.batch;
+    this.batch = [];
+    return b;
   }
 
   putUser(user: User): void {
-    this.write(upsert('users'), [user.id, JSON.stringify(user)]);
+    this.batch.push(upsert('users', user));
   }
   putSession(session: Session): void {
-    this.write(upsert('sessions'), [session.id, JSON.stringify(session)]);
+    this.batch.push(upsert('sessions', session));
   }
   touchSessions(activity: ReadonlyMap<string, string>): void {
     if (activity.size === 0) return;
     // Never backwards: another server may have written a later time for the same session.
-    this.write(
-      `UPDATE sessions s SET doc = jsonb_set(s.doc, '{lastActivityAt}', to_jsonb(v.at)) FROM unnest($1::text[], $2::text[]) AS v(id, at)
+    this.batch.push(
+      `UPDATE sessions s SET doc = jsonb_set(s.doc, '{lastActivityAt}', to_jsonb(v.at)) FROM unnest(${textArray(activity.keys())}, ${textArray(activity.values())}) AS v(id, at)
        WHERE s.id = v.id AND (s.doc->>'lastActivityAt' COLLATE "C") < v.at`,
-      [[...activity.keys()], [...activity.values()]],
     );
   }
   putApiToken(token: ApiToken): void {
-    this.write(upsert('api_tokens'), [token.id, JSON.stringify(token)]);
+    this.batch.push(upsert('api_tokens', token));
   }
   putActionToken(token: ActionToken): void {
-    this.write(upsert('action_tokens'), [token.id, JSON.stringify(token)]);
+    this.batch.push(upsert('action_tokens', token));
   }
   deleteActionTokensOf(userId: string, kind: ActionToken['kind']): void {
-    this.write(`DELETE FROM action_tokens WHERE doc->>'userId' = $1 AND doc->>'kind' = $2`, [userId, kind]);
+    this.batch.push(`DELETE FROM action_tokens WHERE doc->>'userId' = ${lit(userId)} AND doc->>'kind' = ${lit(kind)}`);
   }
   setLicense(license: License): void {
-    this.write(`UPDATE meta SET value = $1::jsonb WHERE key = 'license'`, [JSON.stringify(license)]);
+    this.batch.push(`UPDATE meta SET value = ${json(license)} WHERE key = 'license'`);
   }
   setSettings(settings: Settings): void {
-    this.write(`UPDATE meta SET value = $1::jsonb WHERE key = 'settings'`, [JSON.stringify(settings)]);
+    this.batch.push(`UPDATE meta SET value = ${json(settings)} WHERE key = 'settings'`);
   }
   appendAudit(entry: AuditEntry): void {
-    this.write('INSERT INTO audit (id, doc) VALUES ($1, $2::jsonb)', [entry.id, JSON.stringify(entry)]);
+    this.batch.push(`INSERT INTO audit (id, doc) VALUES (${lit(entry.id)}, ${json(entry)})`);
   }
   putMail(entry: MailEntry, retention: number): MailEntry[] {
-    this.write(upsert('mails'), [entry.id, JSON.stringify(entry)]);
+    this.batch.push(upsert('mails', entry));
     // The raw source lives in the same row, so dropping old messages leaves nothing behind to delete.
-    this.write('DELETE FROM mails WHERE seq <= (SELECT seq FROM mails ORDER BY seq DESC OFFSET $1 LIMIT 1)', [Math.max(1, retention)]);
+    this.batch.push(`DELETE FROM mails WHERE seq <= (SELECT seq FROM mails ORDER BY seq DESC OFFSET ${Math.max(1, Math.floor(retention))} LIMIT 1)`);
     return [];
   }
   deleteMail(id: string): void {
-    this.write('DELETE FROM mails WHERE id = $1', [id]);
+    this.batch.push(`DELETE FROM mails WHERE id = ${lit(id)}`);
   }
   enqueueMail(message: OutboxMessage): void {
-    this.write('INSERT INTO outbox (id, doc) VALUES ($1, $2::jsonb)', [message.id, JSON.stringify(message)]);
+    this.batch.push(`INSERT INTO outbox (id, doc) VALUES (${lit(message.id)}, ${json(message)})`);
   }
   putOutbox(message: OutboxMessage): void {
-    this.write(upsert('outbox'), [message.id, JSON.stringify(message)]);
+    this.batch.push(upsert('outbox', message));
   }
   emit(event: BusEvent): void {
     this.events.push(event);

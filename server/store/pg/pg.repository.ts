@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { AppError } from '../../../src/domain/errors.js';
+import { assertSeatFree, assertSeatsCover } from '../../../src/domain/seats.js';
 import { sampleProject } from '../../../src/domain/sample-project.js';
 import type { BusEvent } from '../../events.js';
 import type { Repository, RepositoryOptions, Tx } from '../repository.js';
@@ -21,8 +22,6 @@ export interface PgRepositoryOptions extends RepositoryOptions {
   maintenanceMs?: number;
 }
 
-/** Serialises the events of concurrent commits, so their ids are in commit order (no gaps for readers). */
-const EVENTS_LOCK = 0x5ea7de5d;
 /** Deadlock, serialization failure, a unique key raced by another server: the transaction is run again. */
 const RETRY = new Set(['40P01', '40001', '23505']);
 const ATTEMPTS = 5;
@@ -76,16 +75,11 @@ export class PgRepository extends PgReads implements Repository {
       try {
         await client.query('BEGIN');
         const result = await fn(tx);
-        await tx.settle();
-        if (tx.events.length) {
-          await client.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_LOCK]);
-          await client.query(
-            `WITH e AS (INSERT INTO events (origin, type, data) SELECT $1, t, d FROM unnest($2::text[], $3::jsonb[]) AS x(t, d) RETURNING id)
-             SELECT pg_notify('${EVENTS_CHANNEL}', max(id)::text) FROM e`,
-            [this.origin, tx.events.map((e) => e.type), tx.events.map((e) => JSON.stringify(e.data ?? null))],
-          );
-        }
-        await client.query('COMMIT');
+        // The rest of the writes, the events and COMMIT in one round trip.
+        const tail = tx.takeBatch();
+        if (tx.events.length) tail.push(eventsSql(this.origin, tx.events));
+        tail.push('COMMIT');
+        await client.query(tail.join(';\n'));
         client.release();
         for (const e of tx.events) this.publish(e);
         return result;
@@ -94,7 +88,7 @@ export class PgRepository extends PgReads implements Repository {
         client.release(broken);
         const code = (e as { code?: string }).code;
         if (code && RETRY.has(code) && attempt < ATTEMPTS) continue;
-        throw isConnectionError(e) ? unavailable(e) : e;
+        throw isConnectionError(e) ? unavailable(e) : ruleError(e) ?? e;
       }
     }
   }
@@ -157,6 +151,26 @@ async function seed(pool: pg.Pool, at: string): Promise<void> {
   } finally {
     client.release();
   }
+}
+
+/** The events table row of each event, and a NOTIFY naming them (delivered at commit, in commit order). */
+function eventsSql(origin: string, events: BusEvent[]): string {
+  const values = events.map((e) => `(${pg.escapeLiteral(origin)}, ${pg.escapeLiteral(e.type)}, ${pg.escapeLiteral(JSON.stringify(e.data ?? null))}::jsonb)`).join(', ');
+  return `WITH e AS (INSERT INTO events (origin, type, data) VALUES ${values} RETURNING id)
+    SELECT pg_notify('${EVENTS_CHANNEL}', json_build_object('o', ${pg.escapeLiteral(origin)}::text, 'ids', (SELECT json_agg(id ORDER BY id) FROM e))::text)`;
+}
+
+/** The schema's own rule checks (seats), as the domain's errors. */
+function ruleError(e: unknown): AppError | null {
+  const { code, detail, message } = e as { code?: string; detail?: string; message?: string };
+  const n = Number(detail);
+  try {
+    if (code === 'SD001') assertSeatFree({ plan: 'standard', seats: n, expiresAt: null }, n, `give ${message?.replace('no free seat for ', '') ?? 'the user'} a seat`);
+    if (code === 'SD002') assertSeatsCover(0, n);
+  } catch (err) {
+    return err as AppError;
+  }
+  return null;
 }
 
 function isConnectionError(e: unknown): boolean {
