@@ -13,6 +13,8 @@ export interface ServerConfig {
   smtpHost: string;
   dataDir: string;
   publicUrl: string;
+  /** Where people sign in to the product whose seats Seatdesk manages; the pages point there. */
+  productUrl: string | null;
   /** External relay; null sends to the built-in sink. */
   smtpUrl: string | null;
   adminEmail: string | null;
@@ -55,6 +57,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     smtpHost: env.SEATDESK_SMTP_HOST || '127.0.0.1',
     dataDir: resolve(env.SEATDESK_DATA_DIR || DEFAULT_DATA_DIR),
     publicUrl: (env.SEATDESK_PUBLIC_URL || `http://localhost:${p}`).replace(/\/+$/, ''),
+    productUrl: env.SEATDESK_PRODUCT_URL || null,
     smtpUrl: env.SEATDESK_SMTP_URL || null,
     adminEmail: env.SEATDESK_ADMIN_EMAIL || null,
     adminPassword: env.SEATDESK_ADMIN_PASSWORD || null,

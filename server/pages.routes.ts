@@ -18,8 +18,9 @@ function page(c: Context, title: string, body: string, status = 200) {
   return c.html(
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
       `<title>${esc(title)} · Seatdesk</title><style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}` +
-      `label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.4rem;box-sizing:border-box}button{margin-top:1rem;padding:.5rem 1rem}` +
-      `.err{color:#a00;border:1px solid #a00;padding:.5rem}</style></head><body><h1>${esc(title)}</h1>${body}</body></html>`,
+      // 16 px inputs: phones zoom into anything smaller when it takes focus.
+      `label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.4rem;box-sizing:border-box;font-size:16px}button{margin-top:1rem;padding:.5rem 1rem;font-size:16px}` +
+      `code{background:#f0f0f0;padding:0 .2rem}.err{color:#a00;border:1px solid #a00;padding:.5rem}</style></head><body><h1>${esc(title)}</h1>${body}</body></html>`,
     status as 200,
   );
 }
@@ -32,7 +33,7 @@ function form(kind: Kind, email: string, error: string | null, values: { firstNa
       : '';
   return (
     `<p>Account: <strong>${esc(email)}</strong></p>` +
-    (error ? `<p class="err" role="alert">${esc(error)}</p>` : '') +
+    (error ? errorBox(error) : '') +
     `<form method="post">${names}` +
     `<label for="password">Password (at least 12 characters)</label><input id="password" name="password" type="password" required minlength="12" maxlength="128" autocomplete="new-password">` +
     `<label for="password2">Password again</label><input id="password2" name="password2" type="password" required minlength="12" maxlength="128" autocomplete="new-password">` +
@@ -41,6 +42,19 @@ function form(kind: Kind, email: string, error: string | null, values: { firstNa
 }
 
 const TITLE: Record<Kind, string> = { activation: 'Activate your account', reset: 'Choose a new password' };
+
+/** Every error box is announced by screen readers as it appears. */
+const errorBox = (message: string) => `<p class="err" role="alert">${esc(message)}</p>`;
+
+/** Where to go next: the product's sign-in page when configured, else how administrators open the console. */
+function whereToSignIn(c: Context<AppEnv>, email: string, admin: boolean): string {
+  const url = c.env.services.ctx.config.productUrl;
+  if (url) return `<p>Sign in at <a href="${esc(url)}">${esc(url)}</a> as <strong>${esc(email)}</strong>.</p>`;
+  const viaConsole =
+    `<p>Seatdesk is administered from its terminal console: on the server, run <code>npx seatdesk</code> in the Seatdesk folder ` +
+    `(or <code>seatdesk</code> where it is installed) and sign in as <strong>${esc(email)}</strong>.</p>`;
+  return admin ? viaConsole : `<p>You can now sign in as <strong>${esc(email)}</strong>; whoever invited you can tell you where.</p>${viaConsole}`;
+}
 
 function sameOrigin(c: Context<AppEnv>): boolean {
   const origin = c.req.header('origin');
@@ -62,30 +76,31 @@ const routesFor = (kind: Kind) =>
         return page(c, TITLE[kind], form(kind, users.get(rec.userId).email, null));
       } catch (e) {
         if (!isAppError(e)) throw e;
-        return page(c, 'This link cannot be used', `<p class="err">${esc(e.message)}</p>`, e.status);
+        return page(c, 'This link cannot be used', errorBox(e.message), e.status);
       }
     })
     .post('/:token', async (c) => {
       const users = c.env.services.users;
-      if (!sameOrigin(c)) return page(c, 'Request refused', '<p class="err">This form was posted from another site.</p>', 403);
+      if (!sameOrigin(c)) return page(c, 'Request refused', errorBox('This form was posted from another site.'), 403);
       let rec;
       try {
         rec = users.checkToken(kind, c.req.param('token'));
       } catch (e) {
         if (!isAppError(e)) throw e;
-        return page(c, 'This link cannot be used', `<p class="err">${esc(e.message)}</p>`, e.status);
+        return page(c, 'This link cannot be used', errorBox(e.message), e.status);
       }
       const email = users.get(rec.userId).email;
       const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
       const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
       const values = { firstName: str('firstName'), lastName: str('lastName') };
+      let admin = false;
       try {
         const pw = Password.safeParse(str('password'));
         if (!pw.success) throw new AppError('validation_failed', pw.error.issues[0].message);
         if (str('password') !== str('password2')) throw new AppError('validation_failed', 'The two passwords are not the same.');
         // The API leaves names optional; the page asks for one, as the invitation promised.
         if (kind === 'activation' && !values.firstName.trim()) throw new AppError('validation_failed', 'Enter your first name.');
-        await users.completeToken(kind, { token: c.req.param('token'), password: str('password'), ...values });
+        admin = (await users.completeToken(kind, { token: c.req.param('token'), password: str('password'), ...values })).adminProfile !== null;
       } catch (e) {
         if (!isAppError(e)) throw e;
         return page(c, TITLE[kind], form(kind, email, e.message, values), e.status);
@@ -93,7 +108,7 @@ const routesFor = (kind: Kind) =>
       return page(
         c,
         kind === 'activation' ? 'Your account is active' : 'Your password is changed',
-        `<p>You can now sign in as <strong>${esc(email)}</strong>.</p>`,
+        whereToSignIn(c, email, admin),
       );
     });
 

@@ -1,4 +1,5 @@
 // User lifecycle: setup, invite, activation, resend, reset, deactivate, reactivate, profiles.
+import { humanDate } from '../src/domain/dates.js';
 import { AppError } from '../src/domain/errors.js';
 import { hashPassword, weakPasswordReason } from '../src/domain/passwords.js';
 import { can, mayManage } from '../src/domain/permissions.js';
@@ -212,9 +213,13 @@ export class UsersService {
     const what = kind === 'activation' ? 'activation' : 'password reset';
     if (!rec || rec.kind !== kind)
       throw new AppError('token_invalid', `This ${what} link is not valid. It may have been replaced by a newer one; ask your administrator for a new link.`);
-    if (rec.usedAt) throw new AppError('token_used', `This ${what} link has already been used. Ask your administrator for a new one if you need it.`);
+    if (rec.usedAt) {
+      const owner = kind === 'activation' ? this.store.get('users', rec.userId) : undefined;
+      if (owner?.status === 'active') throw new AppError('token_used', `This account (${owner.email}) is already active: sign in instead.`);
+      throw new AppError('token_used', `This ${what} link has already been used. Ask your administrator for a new one if you need it.`);
+    }
     if (Date.parse(rec.expiresAt) <= this.ctx.now().getTime())
-      throw new AppError('token_expired', `This ${what} link expired on ${rec.expiresAt}. Ask your administrator for a new one.`);
+      throw new AppError('token_expired', `This ${what} link expired on ${humanDate(rec.expiresAt)}. Ask your administrator for a new one.`);
     return rec;
   }
 

@@ -166,7 +166,7 @@ describe('activation and reset pages', () => {
     expect((await s.client().login({ email: 'page@example.com', password: 'page-password-1' })).user.firstName).toBe('Pat');
     const again = await fetch(s.url + path);
     expect(again.status).toBe(410);
-    expect(await again.text()).toContain('already been used');
+    expect(await again.text()).toContain('is already active: sign in instead');
   });
 
   it('an unknown link gets a clear page', async () => {
