@@ -1,7 +1,7 @@
 // The repository's reads as SQL: over the pool outside a transaction, over the transaction's own
 // connection inside one (where the checks that guard a rule also take that rule's row lock).
 import { cursorOf, decodeCursor, encodeCursor, type Order } from '../../../src/domain/keyset.js';
-import type { ActionToken, ApiToken, AuditEntry, License, MailEntry, OutboxMessage, Project, Session, Settings, Site, User, UserStatus } from '../../../src/domain/schemas.js';
+import { CLIENTS, type ActionToken, type ApiToken, type AuditEntry, type License, type MailEntry, type OutboxMessage, type Project, type Session, type Settings, type Site, type User, type UserStatus } from '../../../src/domain/schemas.js';
 import type { AuditQuery, MailQuery, Page, PageQuery, Reads, SessionQuery, UserQuery } from '../repository.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -206,11 +206,19 @@ export class PgReads implements Reads {
       where.push(`lower(doc->>'email') LIKE $${params.length}`);
     }
     const column = q.sort && (SESSION_SORTS as readonly string[]).includes(q.sort) ? q.sort : ended ? 'endedAt' : 'startedAt';
-    const [page, active] = await this.both(
-      () => this.page<Session>(keyset('sessions', where, params, column, q.order ?? 'asc', q), params, column),
-      () => this.q(`SELECT count(*)::int AS n FROM sessions WHERE doc->>'endedAt' IS NULL`),
+    const s = keyset('sessions', where, params, column, q.order ?? 'asc', q);
+    // Unfiltered totals come from the per-client counts, not from counting the rows.
+    const clients = q.clients ?? CLIENTS.filter((c) => c !== 'explorer');
+    if (!needle) s.count = `SELECT coalesce(sum(n) FILTER (WHERE live = ${!ended} AND client = ANY($1::text[])), 0)::int AS n, coalesce(sum(n) FILTER (WHERE live), 0)::int AS active FROM session_counts`;
+    const countParams = needle ? params : [clients];
+    const [rows, count] = await this.both(
+      () => this.q(s.list, s.params),
+      () => this.q(s.count, countParams),
     );
-    return { ...page, activeCount: active[0].n };
+    const active = needle ? (await this.q(`SELECT coalesce(sum(n), 0)::int AS n FROM session_counts WHERE live`))[0].n : count[0].active;
+    const items = docs<Session>(rows).slice(0, s.limit);
+    const more = rows.length > s.limit;
+    return { items, total: count[0].n, nextCursor: more && items.length ? cursorOf(items[items.length - 1], column) : null, activeCount: active };
   }
 
   apiToken(id: string): Promise<ApiToken | undefined> {
