@@ -50,10 +50,12 @@ const errorBox = (message: string) => `<p class="err" role="alert">${esc(message
 function whereToSignIn(c: Context<AppEnv>, email: string, admin: boolean): string {
   const url = c.env.services.ctx.config.productUrl;
   if (url) return `<p>Sign in at <a href="${esc(url)}">${esc(url)}</a> as <strong>${esc(email)}</strong>.</p>`;
-  const viaConsole =
-    `<p>Seatdesk is administered from its terminal console: on the server, run <code>npx seatdesk</code> in the Seatdesk folder ` +
-    `(or <code>seatdesk</code> where it is installed) and sign in as <strong>${esc(email)}</strong>.</p>`;
-  return admin ? viaConsole : `<p>You can now sign in as <strong>${esc(email)}</strong>; whoever invited you can tell you where.</p>${viaConsole}`;
+  const viaConsole = (who: string) =>
+    `<p>${who} Seatdesk from its terminal console: on the server, run <code>npx seatdesk</code> in the Seatdesk folder ` +
+    `(or <code>seatdesk</code> where it is installed) and sign in there.</p>`;
+  return admin
+    ? `<p>Sign in as <strong>${esc(email)}</strong>.</p>${viaConsole('You administer')}`
+    : `<p>You can now sign in as <strong>${esc(email)}</strong>; whoever invited you can tell you where.</p>${viaConsole('Administrators manage')}`;
 }
 
 function sameOrigin(c: Context<AppEnv>): boolean {
