@@ -44,7 +44,7 @@ export interface BenchServer {
 }
 
 /** Runs `seatdesk server` in its own process on a copy of `baseDir`. */
-export async function startBenchServer(baseDir: string | null, opts: { login?: boolean } = {}): Promise<BenchServer> {
+export async function startBenchServer(baseDir: string | null, opts: { login?: boolean; env?: Record<string, string> } = {}): Promise<BenchServer> {
   const dir = await mkdtemp(join(tmpdir(), 'seatdesk-bench-run-'));
   if (baseDir) await cp(baseDir, dir, { recursive: true });
   const port = await freePort();
@@ -59,6 +59,7 @@ export async function startBenchServer(baseDir: string | null, opts: { login?: b
       SEATDESK_SMTP_PORT: String(smtpPort),
       SEATDESK_ADMIN_EMAIL: BENCH_ADMIN.email,
       SEATDESK_ADMIN_PASSWORD: BENCH_ADMIN.password,
+      ...opts.env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import nodemailer from 'nodemailer';
+import { PG_BENCHES } from './pg.js';
 import { bigSite, cleanupBase, diag, freePort, median, percentile, ROOT, startBenchServer } from './lib.js';
 
 interface Row {
@@ -219,6 +220,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
     }
   },
 };
+
+for (const [name, bench] of Object.entries(PG_BENCHES)) BENCHES[name] = () => bench(add);
 
 async function waitHealthyPeer(url: string) {
   const deadline = Date.now() + 15_000;

@@ -282,6 +282,9 @@ export class PgReads implements Reads {
   outboxMessage(id: string): Promise<OutboxMessage | undefined> {
     return this.one('SELECT doc FROM outbox WHERE id = $1', [id]);
   }
+  async outboxOf(userId: string, limit: number): Promise<OutboxMessage[]> {
+    return docs(await this.q(`SELECT doc FROM outbox WHERE doc->>'userId' = $1 ORDER BY seq DESC LIMIT $2`, [userId, Math.max(1, limit)]));
+  }
   async dueOutbox(nowIso: string, limit: number): Promise<OutboxMessage[]> {
     // Inside a transaction a sender claims what it reads; another server's sender skips those rows.
     return docs(

@@ -38,6 +38,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE audit (id text COLLATE "C" PRIMARY KEY, seq bigserial, doc jsonb NOT NULL);
   CREATE INDEX audit_seq ON audit (seq);
   CREATE TABLE outbox (id text COLLATE "C" PRIMARY KEY, seq bigserial, doc jsonb NOT NULL);
+  CREATE INDEX outbox_user ON outbox ((doc->>'userId'), seq);
   CREATE INDEX outbox_due ON outbox (((doc->>'nextAttemptAt') COLLATE "C"), seq) WHERE doc->>'status' = 'queued';
   -- Events committed by any server, in commit order (ids are taken under a lock at commit), so a
   -- server that reconnects reads on from the last id it saw: no gaps.
