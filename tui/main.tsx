@@ -74,5 +74,6 @@ export async function runConsole(opts: { url: string; readOnly: boolean }): Prom
   process.stdin.once('end', onSignal); // the terminal went away (an SSH connection dropped)
   await instance.waitUntilExit();
   restore();
+  process.stdout.write(`The Seatdesk server at ${url} keeps running. Stop it with: npx seatdesk stop (or Ctrl+C where it runs in the foreground).\n`);
   return 0;
 }
