@@ -1,11 +1,13 @@
-// The scripting commands (users, sessions, mail, tokens), registered on the seatdesk program.
+// The scripting commands (login, users, sessions, mail, tokens), registered on the seatdesk program.
 import type { Command } from 'commander';
+import { registerLogin } from './login.js';
 import { registerMail } from './mail.js';
 import { registerSessions } from './sessions.js';
 import { registerTokens } from './tokens.js';
 import { registerUsers } from './users.js';
 
 export function registerScriptCommands(program: Command): void {
+  registerLogin(program);
   registerUsers(program);
   registerSessions(program);
   registerMail(program);

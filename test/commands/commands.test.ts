@@ -20,7 +20,7 @@ interface Run {
   stdout: string;
   stderr: string;
 }
-function seatdesk(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+function seatdesk(args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<Run> {
   return new Promise((done) => {
     const fullEnv: Record<string, string | undefined> = {
       ...process.env,
@@ -33,9 +33,10 @@ function seatdesk(args: string[], env: Record<string, string | undefined> = {}):
       ...env,
     };
     for (const k of Object.keys(fullEnv)) if (fullEnv[k] === undefined) delete fullEnv[k];
-    execFile(process.execPath, [BIN, ...args], { env: fullEnv as NodeJS.ProcessEnv, timeout: 60_000 }, (err, stdout, stderr) =>
+    const child = execFile(process.execPath, [BIN, ...args], { env: fullEnv as NodeJS.ProcessEnv, timeout: 60_000 }, (err, stdout, stderr) =>
       done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
+    child.stdin?.end(input ?? '');
   });
 }
 
@@ -188,6 +189,27 @@ describe('seatdesk tokens and signing in', () => {
     const r = await seatdesk(['sessions', 'list', '--json'], { SEATDESK_TOKEN: undefined });
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as PublicSession[]).some((x) => x.clientId === 'cli-remembered')).toBe(true);
+  });
+
+  it('login --password-stdin remembers the sign-in; signing in again reuses the same session', async () => {
+    const env = { SEATDESK_TOKEN: undefined, SEATDESK_TOKEN_FILE: join(home, 'login.json') };
+    const wrong = await seatdesk(['login', '--email', ADMIN.email, '--password-stdin'], env, 'not-the-password\n');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toBe('seatdesk: The email or password is not correct.\n');
+
+    const first = await seatdesk(['login', '--email', ADMIN.email, '--password-stdin'], env, `${ADMIN.password}\n`);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toBe(`Signed in to ${s.url} as ${ADMIN.email} (Site Administrator).\n`);
+    const live = async () => (await s.admin.sessions({ client: 'all' })).items.filter((x) => x.clientId?.startsWith('cli-')).length;
+    expect(await live()).toBe(1);
+    await seatdesk(['login', '--email', ADMIN.email, '--password-stdin'], env, `${ADMIN.password}\n`);
+    expect(await live()).toBe(1);
+
+    const list = await seatdesk(['users', 'list', '--json'], env);
+    expect(list.code).toBe(0);
+    const out = await seatdesk(['logout'], env);
+    expect(out.stdout).toContain(`Signed out ${ADMIN.email}`);
+    expect(await live()).toBe(0);
   });
 
   it('says when not signed in (exit 1) and when no server answers (exit 3)', async () => {
