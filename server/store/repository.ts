@@ -14,6 +14,7 @@ import type {
   User,
   UserStatus,
 } from '../../src/domain/schemas.js';
+import type { SeatHistoryEntry } from '../../src/domain/seat-history.js';
 import type { BusEvent } from '../events.js';
 
 /** One window of a list, in a stable order (ties broken by id), and where the next one starts. */
@@ -38,6 +39,25 @@ export interface UserQuery extends PageQuery {
   /** Substring of the login email or the name, case-insensitive. */
   q?: string;
   status?: UserStatus;
+  /** Dormant users only: active, and last active (login, session activity, else activation) before this time. */
+  dormantBefore?: string;
+  /** Stale invitations only: pending, newest activation link sent before this time and never used. */
+  invitedBefore?: string;
+}
+
+/** What the seat-reclamation rules need to know of a user beyond the record. */
+export interface UserActivity {
+  /** The latest activity on any of the user's sessions, live or ended. */
+  lastSessionActivity: string | null;
+  /** When the newest activation link was issued. */
+  lastInvitedAt: string | null;
+  /** Whether an activation link of the user's was used. */
+  linkUsed: boolean;
+}
+
+export interface SeatHistoryQuery extends PageQuery {
+  /** Entries at or after this time. */
+  since?: string;
 }
 
 export interface SessionQuery extends PageQuery {
@@ -101,6 +121,11 @@ export interface Reads {
 
   pageAudit(q: AuditQuery): Promise<Page<AuditEntry>>;
 
+  /** Per user id asked for (unknown ids left out): session activity and activation links. */
+  activityOf(userIds: readonly string[]): Promise<Map<string, UserActivity>>;
+  /** Seat history, newest first. */
+  pageSeatHistory(q: SeatHistoryQuery): Promise<Page<SeatHistoryEntry>>;
+
   outboxMessage(id: string): Promise<OutboxMessage | undefined>;
   /** Messages waiting to be sent whose next attempt is due at or before `nowIso`, oldest first. */
   dueOutbox(nowIso: string, limit: number): Promise<OutboxMessage[]>;
@@ -120,6 +145,8 @@ export interface Tx extends Reads {
   setLicense(license: License): void;
   setSettings(settings: Settings): void;
   appendAudit(entry: AuditEntry): void;
+  /** Records a change of the seats held or bought; the oldest are dropped past SEAT_HISTORY_KEEP. */
+  appendSeatHistory(entry: SeatHistoryEntry): void;
   /** Indexes a captured message; returns the oldest ones dropped to stay within `retention`. */
   putMail(entry: MailEntry, retention: number): MailEntry[];
   deleteMail(id: string): void;

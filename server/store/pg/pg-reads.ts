@@ -2,7 +2,8 @@
 // connection inside one (where the checks that guard a rule also take that rule's row lock).
 import { cursorOf, decodeCursor, encodeCursor, type Order } from '../../../src/domain/keyset.js';
 import { CLIENTS, type ActionToken, type ApiToken, type AuditEntry, type License, type MailEntry, type OutboxMessage, type Project, type Session, type Settings, type Site, type User, type UserStatus } from '../../../src/domain/schemas.js';
-import type { AuditQuery, MailQuery, Page, PageQuery, Reads, SessionQuery, UserQuery } from '../repository.js';
+import type { SeatHistoryEntry } from '../../../src/domain/seat-history.js';
+import type { AuditQuery, MailQuery, Page, PageQuery, Reads, SeatHistoryQuery, SessionQuery, UserActivity, UserQuery } from '../repository.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Query = (text: string, params?: unknown[]) => Promise<any[]>;
@@ -125,6 +126,25 @@ export class PgReads implements Reads {
     if (q.status) {
       params.push(q.status);
       where.push(`doc->>'status' = $${params.length}`);
+    }
+    if (q.dormantBefore) {
+      // The domain's rule (isDormant): last login, session activity, activation and creation all before the cutoff.
+      params.push(q.dormantBefore);
+      const at = `$${params.length}::text`;
+      where.push(
+        `doc->>'status' = 'active' AND greatest(doc->>'lastLoginAt', doc->>'activatedAt', doc->>'createdAt') COLLATE "C" < ${at}` +
+          ` AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.doc->>'userId' = users.id AND (lower(s.doc->>'lastActivityAt') COLLATE "C") >= lower(${at}))`,
+      );
+    }
+    if (q.invitedBefore) {
+      // isStaleInvitation: pending, invited before the cutoff, no newer link and none used.
+      params.push(q.invitedBefore);
+      const at = `$${params.length}::text`;
+      where.push(
+        `doc->>'status' = 'pending' AND (doc->>'createdAt') COLLATE "C" < ${at}` +
+          ` AND NOT EXISTS (SELECT 1 FROM action_tokens t WHERE t.doc->>'userId' = users.id AND t.doc->>'kind' = 'activation'` +
+          ` AND ((t.doc->>'createdAt') COLLATE "C" >= ${at} OR t.doc->>'usedAt' IS NOT NULL))`,
+      );
     }
     const column = q.sort && (USER_SORTS as readonly string[]).includes(q.sort) ? q.sort : 'email';
     return this.page<User>(keyset('users', where, params, column, q.order ?? 'asc', q), params, column);
@@ -277,6 +297,32 @@ export class PgReads implements Reads {
 
   pageAudit(q: AuditQuery): Promise<Page<AuditEntry>> {
     return this.pageSeq(bySeq('audit', [], [], q));
+  }
+
+  async usersByEmails(emails: readonly string[]): Promise<User[]> {
+    if (!emails.length) return [];
+    return docs(await this.q(`SELECT doc FROM users WHERE doc->>'email' = ANY($1::text[])`, [emails]));
+  }
+  async activityOf(userIds: readonly string[]): Promise<Map<string, UserActivity>> {
+    if (!userIds.length) return new Map();
+    const rows = await this.q(
+      `SELECT u.id,
+         (SELECT max(s.doc->>'lastActivityAt' COLLATE "C") FROM sessions s WHERE s.doc->>'userId' = u.id) AS act,
+         (SELECT max(t.doc->>'createdAt' COLLATE "C") FROM action_tokens t WHERE t.doc->>'userId' = u.id AND t.doc->>'kind' = 'activation') AS inv,
+         EXISTS (SELECT 1 FROM action_tokens t WHERE t.doc->>'userId' = u.id AND t.doc->>'kind' = 'activation' AND t.doc->>'usedAt' IS NOT NULL) AS used
+       FROM users u WHERE u.id = ANY($1::text[])`,
+      [userIds],
+    );
+    return new Map(rows.map((r) => [r.id as string, { lastSessionActivity: r.act ?? null, lastInvitedAt: r.inv ?? null, linkUsed: !!r.used }]));
+  }
+  pageSeatHistory(q: SeatHistoryQuery): Promise<Page<SeatHistoryEntry>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.since) {
+      params.push(q.since);
+      where.push(`(doc->>'at') COLLATE "C" >= $1::text`);
+    }
+    return this.pageSeq(bySeq('seat_history', where, params, q));
   }
 
   outboxMessage(id: string): Promise<OutboxMessage | undefined> {

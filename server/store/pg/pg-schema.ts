@@ -111,6 +111,12 @@ export const MIGRATIONS: readonly string[] = [
     WHEN (OLD.doc->>'client' IS DISTINCT FROM NEW.doc->>'client' OR (OLD.doc->>'endedAt' IS NULL) <> (NEW.doc->>'endedAt' IS NULL))
     EXECUTE FUNCTION session_count();
   `,
+  // 2: seat history, and what dormancy asks of sessions (every session of a user, live or ended)
+  `
+  CREATE TABLE seat_history (id text COLLATE "C" PRIMARY KEY, seq bigserial, doc jsonb NOT NULL);
+  CREATE INDEX seat_history_seq ON seat_history (seq);
+  CREATE INDEX sessions_user_activity ON sessions ((doc->>'userId'), (lower(doc->>'lastActivityAt') COLLATE "C"));
+  `,
 ];
 
 /** The advisory lock key that serialises migrations ("seatdesk" as a number). */

@@ -2,6 +2,7 @@
 // reads see them) and with COMMIT at the end; a failure is raised there and undoes everything.
 import pg from 'pg';
 import type { ActionToken, ApiToken, AuditEntry, License, MailEntry, OutboxMessage, Session, Settings, User } from '../../../src/domain/schemas.js';
+import { SEAT_HISTORY_KEEP, type SeatHistoryEntry } from '../../../src/domain/seat-history.js';
 import type { BusEvent } from '../../events.js';
 import type { Tx } from '../repository.js';
 import { PgReads, type Query } from './pg-reads.js';
@@ -69,6 +70,11 @@ export class PgTx extends PgReads implements Tx {
   }
   appendAudit(entry: AuditEntry): void {
     this.batch.push(`INSERT INTO audit (id, doc) VALUES (${lit(entry.id)}, ${json(entry)})`);
+  }
+  appendSeatHistory(entry: SeatHistoryEntry): void {
+    this.write('INSERT INTO seat_history (id, doc) VALUES ($1, $2::jsonb)', [entry.id, JSON.stringify(entry)]);
+    // Pruning scans the newest SEAT_HISTORY_KEEP entries of the index: now and then is enough.
+    if (Math.random() < 1 / 256) this.write('DELETE FROM seat_history WHERE seq <= (SELECT seq FROM seat_history ORDER BY seq DESC OFFSET $1 LIMIT 1)', [SEAT_HISTORY_KEEP]);
   }
   putMail(entry: MailEntry, retention: number): MailEntry[] {
     this.batch.push(upsert('mails', entry));
