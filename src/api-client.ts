@@ -14,6 +14,10 @@ import type {
   UserProfile,
   UserStatus,
 } from './domain/schemas.js';
+import type { BulkResult, BulkUserAction } from './domain/bulk.js';
+import type { ImportResponse } from './domain/bulk-import.js';
+import type { ReclaimPlan, ReclaimRun } from './domain/reclaim.js';
+import type { SeatHistoryEntry } from './domain/seat-history.js';
 import { VERSION } from './version.js';
 
 export type { LinkResult, MailLink, MailMessage } from './domain/schemas.js';
@@ -146,7 +150,8 @@ export class ApiClient {
   audit = (q: { offset?: number; limit?: number } = {}) => this.request<Page<AuditEntry>>('GET', `/api/audit${qs(q)}`);
 
   // ---- users ----
-  users = (q: ListQuery & { status?: UserStatus } = {}) => this.request<Page<PublicUser>>('GET', `/api/users${qs(q)}`);
+  /** `dormantDays` / `pendingOlderThanDays` narrow the list to dormant users / stale invitations (and compose with the rest). */
+  users = (q: ListQuery & { status?: UserStatus; dormantDays?: number; pendingOlderThanDays?: number } = {}) => this.request<Page<PublicUser>>('GET', `/api/users${qs(q)}`);
   user = (id: string) => this.request<{ user: PublicUser }>('GET', `/api/users/${encodeURIComponent(id)}`);
   invite = (body: { email: string; userProfile?: UserProfile; adminProfile?: AdminProfile | null }) => this.request<LinkResult>('POST', '/api/users/invite', body);
   patchUser = (id: string, body: { firstName?: string; lastName?: string; userProfile?: UserProfile; adminProfile?: AdminProfile | null }) =>
@@ -161,6 +166,15 @@ export class ApiClient {
   sessions = (q: ListQuery & { client?: string; state?: 'live' | 'ended' } = {}) =>
     this.request<Page<PublicSession> & { activeCount: number }>('GET', `/api/sessions${qs(q)}`);
   terminateSession = (id: string) => this.request<{ session: PublicSession }>('DELETE', `/api/sessions/${encodeURIComponent(id)}`);
+
+  // seat reclamation: bulk actions, bulk invite, seat history, the reclamation policy
+  bulkUsers = (action: BulkUserAction, ids: string[]) => this.request<BulkResult>('POST', '/api/users/bulk', { action, ids });
+  bulkEndSessions = (ids: string[]) => this.request<BulkResult>('POST', '/api/sessions/bulk', { action: 'terminate', ids });
+  importUsers = (body: { csv: string; dryRun?: boolean; inviteFirst?: number }) => this.request<ImportResponse>('POST', '/api/users/import', body);
+  seatHistory = (q: { days?: number; cursor?: string; limit?: number } = {}) =>
+    this.request<{ items: SeatHistoryEntry[]; total: number; nextCursor: string | null }>('GET', `/api/license/history${qs(q)}`);
+  reclaimPlan = () => this.request<ReclaimPlan>('GET', '/api/policy/plan');
+  runReclaim = () => this.request<ReclaimRun>('POST', '/api/policy/run');
 
   // ---- mail ----
   mails = (q: { q?: string; to?: string; offset?: number; limit?: number } = {}) => this.request<Page<MailEntry>>('GET', `/api/mail${qs(q)}`);

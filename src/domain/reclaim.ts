@@ -1,4 +1,5 @@
 // Seat reclamation rules: who is dormant, which invitations are stale, and what the daily policy would do.
+import { z } from 'zod';
 import type { User } from './schemas.js';
 
 export const DAY_MS = 86_400_000;
@@ -48,15 +49,25 @@ export function isStaleInvitation(
   return (latestIso(user.createdAt, lastInvitedAt) ?? user.createdAt) < cutoffIso(now, days);
 }
 
+const days = z.number().int().min(1).max(3650);
 /** The automatic reclamation policy, one of the site settings. Off by default. */
-export interface ReclaimPolicy {
-  enabled: boolean;
+export const ReclaimPolicy = z.object({
+  enabled: z.boolean(),
   /** Deactivate active users dormant this many days; null leaves them be. */
-  dormantDays: number | null;
+  dormantDays: days.nullable(),
   /** Withdraw invitations older than this many days; null leaves them be. */
-  pendingDays: number | null;
-}
-export const DEFAULT_RECLAIM_POLICY: ReclaimPolicy = { enabled: false, dormantDays: 90, pendingDays: 30 };
+  pendingDays: days.nullable(),
+  /** When the last daily run began (kept by the server; not settable). */
+  lastRunAt: z.string().nullable().optional(),
+});
+export type ReclaimPolicy = z.infer<typeof ReclaimPolicy>;
+/** A change to the policy (PUT /api/settings `reclaim`): any of its fields. */
+export const ReclaimPolicyBody = z
+  .object({ enabled: z.boolean().optional(), dormantDays: days.nullable().optional(), pendingDays: days.nullable().optional() })
+  .strict();
+export const DEFAULT_RECLAIM_POLICY: ReclaimPolicy = { enabled: false, dormantDays: 90, pendingDays: 30, lastRunAt: null };
+/** The policy of a site's settings (stores written before it existed have none: the default). */
+export const reclaimPolicyOf = (settings: { reclaim?: ReclaimPolicy }): ReclaimPolicy => ({ ...DEFAULT_RECLAIM_POLICY, ...settings.reclaim });
 
 export type ReclaimReason = 'dormant' | 'stale_invitation';
 
@@ -117,6 +128,12 @@ export function planReclaim(candidates: Iterable<ReclaimCandidate>, policy: Recl
   const bySince = (a: PlannedAction, b: PlannedAction) => (a.since ?? '').localeCompare(b.since ?? '') || a.email.localeCompare(b.email);
   const actions = [...dormant.sort(bySince), ...stale.sort(bySince)];
   return { at: now.toISOString(), policy, actions, kept, seatsFreed: actions.length };
+}
+
+/** What a run did: the plan it followed and each action's result (an action whose condition no longer held is skipped). */
+export interface ReclaimRun {
+  plan: ReclaimPlan;
+  results: { userId: string; email: string; action: PlannedAction['action']; ok: boolean; changed?: boolean; error?: { code: string; message: string } }[];
 }
 
 /** Whether a daily run is due: never run, or the last one began a day or more ago. */

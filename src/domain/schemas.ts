@@ -1,5 +1,6 @@
 // Zod schemas for every stored and exchanged resource: the one place their shape is defined.
 import { z } from 'zod';
+import { ReclaimPolicy, ReclaimPolicyBody } from './reclaim.js';
 import { emailProblem } from './email.js';
 
 export const USER_PROFILES = ['Default', 'Tester', 'Developer', 'Viewer', 'Project Admin'] as const;
@@ -40,8 +41,8 @@ export const User = z.object({
   passwordResetPendingAt: isoOrNull.default(null),
 });
 export type User = z.infer<typeof User>;
-/** A user as the API shows it: never the password hash. */
-export type PublicUser = Omit<User, 'passwordHash'>;
+/** A user as the API shows it: never the password hash; lists add "Last active" (login or session activity). */
+export type PublicUser = Omit<User, 'passwordHash'> & { lastActiveAt?: string | null };
 
 export const Project = z.object({
   id: z.string(),
@@ -65,6 +66,8 @@ export const Settings = z.object({
   idleTimeoutMinutes: z.number().int().min(1).max(10080).nullable(),
   maxSessionsPerUser: z.number().int().min(1).max(100),
   mailRetention: z.number().int().min(10).max(100000),
+  /** Seat reclamation (absent in stores written before it: off). */
+  reclaim: ReclaimPolicy.optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -253,6 +256,7 @@ export const SettingsBody = z
     idleTimeoutMinutes: z.number().int().min(1).max(10080).nullable().optional(),
     maxSessionsPerUser: z.number().int().min(1).max(100).optional(),
     mailRetention: z.number().int().min(10).max(100000).optional(),
+    reclaim: ReclaimPolicyBody.optional(),
   })
   .strict();
 export const TokenBody = z.object({ name: z.string().trim().min(1).max(100) });
