@@ -74,6 +74,7 @@ for (const [engine, open] of Object.entries(ENGINES)) {
       ];
       const sessions = [session('s1', 'a1', ago(1)), session('s2', 'a2', ago(7), true), session('s3', 'd1', ago(150), true)];
       const links = [link('l1', 'p1', ago(30)), link('l2', 'p2', ago(30)), link('l3', 'p2', ago(2)), link('l4', 'p3', ago(2))];
+      await repo.transaction((tx) => tx.setLicense({ plan: 'standard', seats: 100, expiresAt: null }));
       await repo.transaction((tx) => {
         for (const u of users) tx.putUser(u);
         for (const s of sessions) tx.putSession(s);

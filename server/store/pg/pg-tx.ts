@@ -72,9 +72,9 @@ export class PgTx extends PgReads implements Tx {
     this.batch.push(`INSERT INTO audit (id, doc) VALUES (${lit(entry.id)}, ${json(entry)})`);
   }
   appendSeatHistory(entry: SeatHistoryEntry): void {
-    this.write('INSERT INTO seat_history (id, doc) VALUES ($1, $2::jsonb)', [entry.id, JSON.stringify(entry)]);
+    this.batch.push(`INSERT INTO seat_history (id, doc) VALUES (${lit(entry.id)}, ${json(entry)})`);
     // Pruning scans the newest SEAT_HISTORY_KEEP entries of the index: now and then is enough.
-    if (Math.random() < 1 / 256) this.write('DELETE FROM seat_history WHERE seq <= (SELECT seq FROM seat_history ORDER BY seq DESC OFFSET $1 LIMIT 1)', [SEAT_HISTORY_KEEP]);
+    if (Math.random() < 1 / 256) this.batch.push(`DELETE FROM seat_history WHERE seq <= (SELECT seq FROM seat_history ORDER BY seq DESC OFFSET ${SEAT_HISTORY_KEEP} LIMIT 1)`);
   }
   putMail(entry: MailEntry, retention: number): MailEntry[] {
     this.batch.push(upsert('mails', entry));
