@@ -121,6 +121,8 @@ export interface Reads {
 
   pageAudit(q: AuditQuery): Promise<Page<AuditEntry>>;
 
+  /** The users with any of these (normalised) login emails, for checking a bulk invite in one read. */
+  usersByEmails(emails: readonly string[]): Promise<User[]>;
   /** Per user id asked for (unknown ids left out): session activity and activation links. */
   activityOf(userIds: readonly string[]): Promise<Map<string, UserActivity>>;
   /** Seat history, newest first. */
