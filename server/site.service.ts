@@ -1,7 +1,11 @@
 // License and settings: read and change, with events and audit.
 import { AppError } from '../src/domain/errors.js';
 import { assertSeatsCover, countHeld, licenseView } from '../src/domain/seats.js';
-import type { License, LicenseView, Settings } from '../src/domain/schemas.js';
+import { reclaimPolicyOf } from '../src/domain/reclaim.js';
+import type { z } from 'zod';
+import type { License, LicenseView, Settings, SettingsBody } from '../src/domain/schemas.js';
+
+type SettingsChange = z.infer<typeof SettingsBody>;
 import { addAudit } from './audit.js';
 import type { Actor, Ctx } from './context.js';
 
@@ -28,11 +32,14 @@ export class SiteService {
     return this.ctx.store.settings;
   }
 
-  async updateSettings(actor: Actor, body: Partial<Settings>): Promise<Settings> {
+  async updateSettings(actor: Actor, body: SettingsChange): Promise<Settings> {
     if (Object.keys(body).length === 0) throw new AppError('validation_failed', 'Name at least one setting to change.');
     const now = this.ctx.now();
     await this.ctx.store.transact((tx) => {
-      tx.set('settings', { ...this.ctx.store.settings, ...body });
+      const current = this.ctx.store.settings;
+      // The policy changes field by field; its last run time is the server's to keep.
+      const { reclaim, ...rest } = body;
+      tx.set('settings', { ...current, ...rest, ...(reclaim ? { reclaim: { ...reclaimPolicyOf(current), ...reclaim } } : {}) });
       addAudit(this.ctx.store, tx, now, actor, 'settings.update', null, { changes: body });
     });
     this.ctx.bus.emit('settings.updated', { settings: this.ctx.store.settings });
