@@ -1,10 +1,13 @@
 // Bench helpers: servers in their own processes, statistics, and the seeded base data dir.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApiClient } from '../src/api-client.js';
-import { BENCH_ADMIN, seed } from './seed.js';
+import { SCHEMA_VERSION } from '../src/domain/schemas.js';
+import { BENCH_ADMIN, seed, type SeedSize } from './seed.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 
@@ -43,14 +46,14 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Runs `seatdesk server` in its own process on a copy of `baseDir`. */
+/** Runs `seatdesk server` in its own process on a copy of `baseDir` (with real GC: --expose-gc). */
 export async function startBenchServer(baseDir: string | null, opts: { login?: boolean; env?: Record<string, string> } = {}): Promise<BenchServer> {
   const dir = await mkdtemp(join(tmpdir(), 'seatdesk-bench-run-'));
   if (baseDir) await cp(baseDir, dir, { recursive: true });
   const port = await freePort();
   const smtpPort = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'server'], {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(ROOT, 'src/cli.ts'), 'server'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -93,16 +96,33 @@ export interface Diag {
   loop: { p50: number; p99: number; max: number; mean: number };
 }
 export const diag = (s: BenchServer, reset = false): Promise<Diag> => s.admin.request<Diag>('GET', `/api/diag${reset ? '?reset=1' : ''}`);
+/** RSS after a full garbage collection in the server. */
+export const rssAfterGc = async (s: BenchServer): Promise<number> => (await s.admin.request<Diag>('GET', '/api/diag?gc=1')).rss;
 
-let base: string | null = null;
-/** The seeded large site, made once per bench run. */
-export async function bigSite(): Promise<string> {
-  if (base) return base;
-  base = await mkdtemp(join(tmpdir(), 'seatdesk-bench-base-'));
-  await seed(base, { users: 10_000, sessions: 50_000, mails: 5_000 }, () => {});
-  return base;
+export const TMP = join(ROOT, 'bench', 'tmp');
+
+/**
+ * A seeded site of this size, made once and kept in bench/tmp (named by the size, the seed
+ * script and the store schema, so a change to either makes a new one). Servers run on copies.
+ */
+export async function seededSite(n: SeedSize): Promise<string> {
+  const hash = createHash('sha256')
+    .update(readFileSync(join(ROOT, 'bench', 'seed.ts')))
+    .update(String(SCHEMA_VERSION))
+    .digest('hex')
+    .slice(0, 10);
+  const dir = join(TMP, `seed-u${n.users}-s${n.sessions}-e${n.ended ?? 0}-m${n.mails}-${hash}`);
+  if (existsSync(dir)) return dir;
+  await mkdir(TMP, { recursive: true });
+  const work = await mkdtemp(join(TMP, 'seeding-'));
+  const t = performance.now();
+  console.log(`  (seeding ${n.users} users, ${n.sessions} sessions, ${n.ended ?? 0} ended, ${n.mails} mails into bench/tmp, once)`);
+  await seed(work, n, () => {});
+  await rename(work, dir);
+  console.log(`  (seeded in ${((performance.now() - t) / 1000).toFixed(0)} s)`);
+  return dir;
 }
-export async function cleanupBase(): Promise<void> {
-  if (base) await rm(base, { recursive: true, force: true });
-  base = null;
-}
+
+/** The large site the api, api-write and sink benches use. */
+export const bigSite = (): Promise<string> => seededSite({ users: 10_000, sessions: 50_000, mails: 5_000 });
+export async function cleanupBase(): Promise<void> {}

@@ -8,17 +8,8 @@ import autocannon from 'autocannon';
 import nodemailer from 'nodemailer';
 import { PG_BENCHES } from './pg.js';
 import { bigSite, cleanupBase, diag, freePort, median, percentile, ROOT, startBenchServer } from './lib.js';
+import { scaleBench, scaleTable, type Row, type ScaleRow } from './scale.js';
 
-interface Row {
-  bench: string;
-  figure: string;
-  value: number;
-  unit: string;
-  budget: string;
-  peer?: number;
-  ratio?: number;
-  pass: boolean;
-}
 
 const rows: Row[] = [];
 const loopP99: number[] = [];
@@ -35,7 +26,15 @@ async function cannon(url: string, headers: Record<string, string>, seconds: num
   return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
+let scaling: ScaleRow[] = [];
+let scales: number[] | undefined;
+
 const BENCHES: Record<string, () => Promise<void>> = {
+  /** Issue 10: list routes against their peer, the console in a pty, memory, the scaling table. */
+  async scale() {
+    scaling = await scaleBench(add, scales);
+  },
+
   async api() {
     const s = await startBenchServer(await bigSite());
     const size = Buffer.byteLength(JSON.stringify(await s.admin.me()));
@@ -121,45 +120,6 @@ const BENCHES: Record<string, () => Promise<void>> = {
     }
   },
 
-  async start() {
-    const base = await bigSite();
-    const times: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const s = await startBenchServer(base, { login: false });
-      times.push(s.startMs);
-      await s.stop();
-    }
-    const t = median(times);
-    add({ bench: 'start', figure: 'start to first /api/health (10k users, 50k sessions, 5k mails)', value: t, unit: 'ms', budget: '≤ 1500 ms', pass: t <= 1500 });
-  },
-
-  async grid() {
-    const s = await startBenchServer(await bigSite());
-    try {
-      const sorts = ['email', 'client', 'address', 'userAgent', 'startedAt', 'lastActivityAt'];
-      const lat: number[] = [];
-      for (let i = 0; i < 120; i++) {
-        const t = performance.now();
-        const page = await s.admin.sessions({ q: i % 3 === 0 ? '' : `user0${i % 10}`, sort: sorts[i % sorts.length], order: i % 2 ? 'desc' : 'asc', limit: 100, client: 'all' });
-        lat.push(performance.now() - t);
-        if (i === 0 && page.activeCount < 50_000) throw new Error(`expected 50k live sessions, found ${page.activeCount}`);
-      }
-      const p95 = percentile(lat, 95);
-      add({ bench: 'grid', figure: 'GET /api/sessions filter+sort+page of 100 over 50k, p95', value: p95, unit: 'ms', budget: '≤ 50 ms', pass: p95 <= 50 });
-    } finally {
-      await s.stop();
-    }
-  },
-
-  async tui() {
-    process.env.NODE_ENV = 'production'; // as the seatdesk command runs it (see src/cli.ts)
-    const { tuiBench } = await import('./tui-bench.js');
-    const r = await tuiBench();
-    add({ bench: 'tui', figure: 'filter keystroke to frame p95 (100k sessions, 120×40)', value: r.filter, unit: 'ms', budget: '≤ 50 ms', pass: r.filter <= 50 });
-    add({ bench: 'tui', figure: 'cursor move to frame p95', value: r.cursor, unit: 'ms', budget: '≤ 16 ms', pass: r.cursor <= 16 });
-    add({ bench: 'tui', figure: 'sort change to frame p95', value: r.sort, unit: 'ms', budget: '≤ 150 ms', pass: r.sort <= 150 });
-  },
-
   async sink() {
     const s = await startBenchServer(null);
     try {
@@ -206,19 +166,6 @@ const BENCHES: Record<string, () => Promise<void>> = {
     }
   },
 
-  async memory() {
-    const s = await startBenchServer(await bigSite());
-    try {
-      await s.admin.sessions({ limit: 100 });
-      await s.admin.users({ limit: 100 });
-      await s.admin.mails({ limit: 100 });
-      global.gc?.();
-      const mb = (await diag(s)).rss / 1024 / 1024;
-      add({ bench: 'memory', figure: 'server RSS at 10k users / 50k sessions / 5k mails', value: mb, unit: 'MB', budget: '≤ 300 MB', pass: mb <= 300 });
-    } finally {
-      await s.stop();
-    }
-  },
 };
 
 for (const [name, bench] of Object.entries(PG_BENCHES)) BENCHES[name] = () => bench(add);
@@ -237,7 +184,11 @@ async function waitHealthyPeer(url: string) {
 }
 
 async function main() {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string', default: 'bench-results.json' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { out: { type: 'string', default: 'bench-results.json' }, scales: { type: 'string' } },
+  });
+  scales = values.scales?.split(',').map(Number);
   const names = positionals.length ? positionals : Object.keys(BENCHES);
   for (const n of names) if (!BENCHES[n] && n !== 'loop') throw new Error(`no benchmark "${n}"; there are: ${Object.keys(BENCHES).join(', ')}`);
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
@@ -255,8 +206,9 @@ async function main() {
   await cleanupBase();
   console.log('\n| bench | figure | value | budget | peer | ratio | result |\n|---|---|---|---|---|---|---|');
   for (const r of rows)
-    console.log(`| ${r.bench} | ${r.figure} | ${fmt(r.value)} ${r.unit} | ${r.budget} | ${r.peer !== undefined ? fmt(r.peer) : ''} | ${r.ratio !== undefined ? r.ratio.toFixed(2) : ''} | ${r.pass ? 'pass' : 'FAIL'} |`);
-  await writeFile(values.out!, JSON.stringify({ machine, at: new Date().toISOString(), seconds: (Date.now() - started) / 1000, rows }, null, 2));
+    console.log(`| ${r.bench} | ${r.figure} | ${fmt(r.value)} ${r.unit} | ${r.budget} | ${r.peer !== undefined ? `${fmt(r.peer)}${r.peerIs ? ` (${r.peerIs})` : ''}` : ''} | ${r.ratio !== undefined ? r.ratio.toFixed(2) : ''} | ${r.pass ? 'pass' : 'FAIL'} |`);
+  if (scaling.length) console.log(`\nScaling (p50 of 200 requests one at a time; console at 120×40 in a pty):\n\n${scaleTable(scaling)}`);
+  await writeFile(values.out!, JSON.stringify({ machine, at: new Date().toISOString(), seconds: (Date.now() - started) / 1000, rows, scaling }, null, 2));
   console.log(`\n${rows.filter((r) => r.pass).length} passed, ${rows.filter((r) => !r.pass).length} failed (written to ${values.out}, ${((Date.now() - started) / 1000).toFixed(0)} s)`);
   process.exit(0);
 }

@@ -1,5 +1,5 @@
 // Builds a large site's data dir: users, live sessions and captured mail, through the store and
-// the SMTP sink the server uses.  npm run seed -- --users 10000 --sessions 50000 --mails 5000 [--dir d]
+// the SMTP sink the server uses.  npm run seed -- --users 10000 --sessions 50000 [--ended 10000] --mails 5000 [--dir d]
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,7 +18,16 @@ export const BENCH_PASSWORD = 'bench-user-password';
 
 const AGENTS = ['Mozilla/5.0 (X11; Linux x86_64) Firefox/131.0', 'Mozilla/5.0 (Macintosh) Safari/605.1.15', 'curl/8.5.0', 'SeatdeskExplorer/2.1', 'seatdesk-console'];
 
-export async function seed(dir: string, n: { users: number; sessions: number; mails: number }, log = console.log): Promise<void> {
+export interface SeedSize {
+  users: number;
+  /** Live sessions. */
+  sessions: number;
+  /** Ended sessions (history); the server keeps the newest 10,000. */
+  ended?: number;
+  mails: number;
+}
+
+export async function seed(dir: string, n: SeedSize, log = console.log): Promise<void> {
   dir = resolve(dir);
   if (existsSync(join(dir, SNAPSHOT_FILE))) throw new Error(`${dir} already holds a store; seed an empty directory.`);
   const started = Date.now();
@@ -82,8 +91,30 @@ export async function seed(dir: string, n: { users: number; sessions: number; ma
       endedBy: null,
     });
   }
+  const REASONS = ['logout', 'idle', 'admin', 'limit', 'deactivated', 'password_reset'] as const;
+  for (let i = 0; i < (n.ended ?? 0); i++) {
+    const u = active[i % active.length];
+    const started = now - 86_400_000 - ((i * 7919) % 86_400_000);
+    const reason = REASONS[i % REASONS.length];
+    sessions.push({
+      id: newId(),
+      userId: u.id,
+      email: u.email,
+      client: (['web', 'tui', 'explorer', 'api'] as const)[i % 4],
+      clientId: null,
+      apiTokenId: null,
+      tokenHash: null,
+      address: `10.1.${(i >> 8) & 255}.${i & 255}`,
+      userAgent: AGENTS[i % AGENTS.length],
+      startedAt: iso(started),
+      lastActivityAt: iso(started + 60_000),
+      endedAt: iso(started + 120_000 + i),
+      endReason: reason,
+      endedBy: reason === 'admin' ? users[0].id : null,
+    });
+  }
   for (let i = 0; i < sessions.length; i += 2000) await store.transact((tx) => sessions.slice(i, i + 2000).forEach((s) => tx.put('sessions', s)));
-  log(`sessions: ${sessions.length} live`);
+  log(`sessions: ${n.sessions} live, ${n.ended ?? 0} ended`);
   await store.close();
 
   if (n.mails > 0) {
@@ -113,10 +144,16 @@ export async function seed(dir: string, n: { users: number; sessions: number; ma
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('seed.ts')) {
   const { values } = parseArgs({
-    options: { users: { type: 'string', default: '10000' }, sessions: { type: 'string', default: '50000' }, mails: { type: 'string', default: '5000' }, dir: { type: 'string' } },
+    options: {
+      users: { type: 'string', default: '10000' },
+      sessions: { type: 'string', default: '50000' },
+      ended: { type: 'string', default: '0' },
+      mails: { type: 'string', default: '5000' },
+      dir: { type: 'string' },
+    },
   });
   const dir = values.dir ?? process.env.SEATDESK_DATA_DIR ?? DEFAULT_DATA_DIR;
-  seed(dir, { users: Number(values.users), sessions: Number(values.sessions), mails: Number(values.mails) }).catch((e) => {
+  seed(dir, { users: Number(values.users), sessions: Number(values.sessions), ended: Number(values.ended), mails: Number(values.mails) }).catch((e) => {
     console.error(`seed: ${(e as Error).message}`);
     process.exit(1);
   });
