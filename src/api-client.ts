@@ -40,11 +40,15 @@ export class ApiError extends Error {
 export interface Page<T> {
   items: T[];
   total: number;
+  /** Pass back as `cursor` for the next page; null at the end. */
+  nextCursor?: string | null;
 }
 export interface ListQuery {
   q?: string;
   sort?: string;
   order?: 'asc' | 'desc';
+  /** Keyset paging: the page after the row this cursor names (wins over offset). */
+  cursor?: string;
   offset?: number;
   limit?: number;
 }
@@ -147,11 +151,12 @@ export class ApiClient {
   updateSettings = (body: Partial<Settings>) => this.request<Settings>('PUT', '/api/settings', body);
   profiles = () => this.request<{ userProfiles: UserProfile[]; adminProfiles: AdminProfile[] }>('GET', '/api/profiles');
   projects = () => this.request<{ items: { id: string; name: string; members: number }[] }>('GET', '/api/projects');
-  audit = (q: { offset?: number; limit?: number } = {}) => this.request<Page<AuditEntry>>('GET', `/api/audit${qs(q)}`);
+  audit = (q: { cursor?: string; offset?: number; limit?: number } = {}) => this.request<Page<AuditEntry>>('GET', `/api/audit${qs(q)}`);
 
   // ---- users ----
   /** `dormantDays` / `pendingOlderThanDays` narrow the list to dormant users / stale invitations (and compose with the rest). */
-  users = (q: ListQuery & { status?: UserStatus; dormantDays?: number; pendingOlderThanDays?: number } = {}) => this.request<Page<PublicUser>>('GET', `/api/users${qs(q)}`);
+  users = (q: ListQuery & { status?: UserStatus; dormantDays?: number; pendingOlderThanDays?: number } = {}, signal?: AbortSignal) =>
+    this.request<Page<PublicUser>>('GET', `/api/users${qs(q)}`, undefined, signal);
   user = (id: string) => this.request<{ user: PublicUser }>('GET', `/api/users/${encodeURIComponent(id)}`);
   invite = (body: { email: string; userProfile?: UserProfile; adminProfile?: AdminProfile | null }) => this.request<LinkResult>('POST', '/api/users/invite', body);
   patchUser = (id: string, body: { firstName?: string; lastName?: string; userProfile?: UserProfile; adminProfile?: AdminProfile | null }) =>
@@ -163,8 +168,8 @@ export class ApiClient {
   terminateUserSessions = (id: string) => this.request<{ ended: number }>('POST', `/api/users/${encodeURIComponent(id)}/terminate-sessions`);
 
   // ---- sessions ----
-  sessions = (q: ListQuery & { client?: string; state?: 'live' | 'ended' } = {}) =>
-    this.request<Page<PublicSession> & { activeCount: number }>('GET', `/api/sessions${qs(q)}`);
+  sessions = (q: ListQuery & { client?: string; state?: 'live' | 'ended' } = {}, signal?: AbortSignal) =>
+    this.request<Page<PublicSession> & { activeCount: number }>('GET', `/api/sessions${qs(q)}`, undefined, signal);
   terminateSession = (id: string) => this.request<{ session: PublicSession }>('DELETE', `/api/sessions/${encodeURIComponent(id)}`);
 
   // seat reclamation: bulk actions, bulk invite, seat history, the reclamation policy
@@ -177,7 +182,7 @@ export class ApiClient {
   runReclaim = () => this.request<ReclaimRun>('POST', '/api/policy/run');
 
   // ---- mail ----
-  mails = (q: { q?: string; to?: string; offset?: number; limit?: number } = {}) => this.request<Page<MailEntry>>('GET', `/api/mail${qs(q)}`);
+  mails = (q: ListQuery & { to?: string } = {}, signal?: AbortSignal) => this.request<Page<MailEntry>>('GET', `/api/mail${qs(q)}`, undefined, signal);
   latestMail = (q: { to?: string; subject?: string; wait?: number }) =>
     this.request<{ mail: MailEntry }>('GET', `/api/mail/latest${qs(q)}`, undefined, AbortSignal.timeout(((q.wait ?? 0) + 10) * 1000));
   mail = (id: string) => this.request<{ mail: MailMessage }>('GET', `/api/mail/${encodeURIComponent(id)}`);

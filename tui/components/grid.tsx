@@ -44,6 +44,12 @@ export function GridView<T extends Row>({ grid, columns, width, empty }: { grid:
         </Text>
       ) : (
         rows.map((r, i) => {
+          if (!r)
+            return (
+              <Text key={`loading-${grid.top + i}`} color={t.muted} wrap="truncate">
+                …
+              </Text>
+            );
           const selected = grid.top + i === grid.cursor;
           const line = columns.map((c, j) => fit(c.get(r), widths[j])).join(' ');
           const color = columns[0].color?.(r);

@@ -12,6 +12,8 @@ export interface Column<T> {
   get: (row: T) => string;
   /** Defaults to get(row). */
   sortValue?: (row: T) => string | number;
+  /** The server's sort field for this column (default: its key); null when the server cannot sort by it. */
+  sortBy?: string | null;
   color?: (row: T) => string | undefined;
 }
 
@@ -57,8 +59,14 @@ interface State {
   order: 'asc' | 'desc';
 }
 
+/** What a view needs of the rows: a server-side window gives undefined for rows still loading. */
+export interface RowsView<T> {
+  readonly length: number;
+  slice(start: number, end: number): (T | undefined)[];
+}
+
 export interface Grid<T> {
-  view: T[];
+  view: RowsView<T>;
   cursor: number;
   top: number;
   height: number;
@@ -77,7 +85,7 @@ export function useGrid<T extends Row>(
   rows: T[],
   columns: Column<T>[],
   opts: { height: number; prefs?: GridPrefs; onPrefs?: (p: GridPrefs) => void; filterText: (row: T) => string; defaultSort: string },
-): Grid<T> {
+): Omit<Grid<T>, 'view'> & { view: T[] } {
   const [state, setState] = useState<State>(() => ({
     selectedId: null,
     cursor: 0,
