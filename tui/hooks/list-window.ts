@@ -24,7 +24,6 @@ export interface FetchedPage<T> {
   items: T[];
   total: number;
   nextCursor?: string | null;
-  [extra: string]: unknown;
 }
 
 export type Fetcher<T> = (args: FetchArgs, signal: AbortSignal) => Promise<FetchedPage<T>>;
@@ -177,7 +176,7 @@ export class ListWindow<T extends { id: string }> {
         page.items.forEach((r, j) => this.rows.set(start + j, r));
         const ended = page.items.length < limit;
         const { items: _i, total, nextCursor: _n, ...extra } = page;
-        this.extra = extra;
+        this.extra = extra as Record<string, unknown>;
         if (this.total !== null && total !== this.total) {
           // The list changed length under us: what is loaded may have shifted; reload around the view.
           this.total = total;
