@@ -11,7 +11,10 @@ type Kind = 'activation' | 'reset';
 
 function page(c: Context, title: string, body: string, status = 200) {
   c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
-  c.header('Referrer-Policy', 'no-referrer');
+  // same-origin: the browser sends a real Origin with the form post (no-referrer makes it
+  // "null", which cannot be told from a sandboxed frame's), and no other site ever sees the
+  // page's address, which holds the link's token.
+  c.header('Referrer-Policy', 'same-origin');
   c.header('Cache-Control', 'no-store');
   c.header('X-Content-Type-Options', 'nosniff');
   c.header('X-Frame-Options', 'DENY');
@@ -58,16 +61,28 @@ function whereToSignIn(c: Context<AppEnv>, email: string, admin: boolean): strin
     : `<p>You can now sign in as <strong>${esc(email)}</strong>; whoever invited you can tell you where.</p>${viaConsole('Administrators manage')}`;
 }
 
-function sameOrigin(c: Context<AppEnv>): boolean {
-  const origin = c.req.header('origin');
-  if (!origin || origin === 'null') return true; // no-referrer policy can make browsers send "null"
+/**
+ * Whether a form post comes from this site's own page. Browsers say where a request comes from
+ * in Sec-Fetch-Site (Fetch Metadata) and Origin; the pages' Referrer-Policy (same-origin) lets
+ * them send the real Origin on a same-origin post. Anything a browser marks as coming from
+ * elsewhere (another site, a sibling subdomain, a sandboxed frame's Origin: null) is refused.
+ * A request with neither header is not from a browser form (curl, scripts) and gains nothing by
+ * forging, so it is let through.
+ */
+export function formPostAllowed(h: { secFetchSite?: string; origin?: string; host?: string }, publicUrl: string): boolean {
+  const site = h.secFetchSite?.trim().toLowerCase();
+  if (site !== undefined && site !== 'same-origin') return false;
+  if (h.origin === undefined) return true;
   try {
-    const host = new URL(origin).host;
-    return host === c.req.header('host') || host === new URL(c.env.services.ctx.config.publicUrl).host;
+    const host = new URL(h.origin).host; // "null" throws
+    return host === h.host || host === new URL(publicUrl).host;
   } catch {
     return false;
   }
 }
+
+const sameOrigin = (c: Context<AppEnv>): boolean =>
+  formPostAllowed({ secFetchSite: c.req.header('sec-fetch-site'), origin: c.req.header('origin'), host: c.req.header('host') }, c.env.services.ctx.config.publicUrl);
 
 const routesFor = (kind: Kind) =>
   new Hono<AppEnv>()

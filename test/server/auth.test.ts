@@ -146,7 +146,7 @@ describe('activation and reset pages', () => {
     const get = await fetch(s.url + path);
     expect(get.status).toBe(200);
     expect(get.headers.get('content-security-policy')).toContain("default-src 'none'");
-    expect(get.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(get.headers.get('referrer-policy')).toBe('same-origin');
     expect(get.headers.get('cache-control')).toBe('no-store');
     const html = await get.text();
     expect(html).toContain('page@example.com');

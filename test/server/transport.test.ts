@@ -114,3 +114,32 @@ describe('error text', () => {
     expect(JSON.parse(body).error).toMatchObject({ code: 'bad_request', message: expect.stringContaining('Percent-encode') });
   });
 });
+
+describe('forged form posts to the activation and reset pages', () => {
+  it('are refused when the browser marks them cross-site or sends Origin: null; same-origin posts work', async () => {
+    const inv = await s.admin.invite({ email: 'forms@example.com' });
+    const url = s.url + new URL(inv.activationLink!).pathname;
+    const get = await fetch(url);
+    expect(get.headers.get('referrer-policy')).toBe('same-origin');
+    const form = new URLSearchParams({ firstName: 'Fay', password: 'form-password-1', password2: 'form-password-1' });
+    const post = (headers: Record<string, string>) => fetch(url, { method: 'POST', body: form, headers });
+    const host = new URL(s.url).host;
+    for (const headers of [
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { 'sec-fetch-site': 'cross-site', origin: `http://${host}` },
+      { origin: 'null' },
+      { 'sec-fetch-site': 'same-origin', origin: 'null' },
+      { origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'same-origin', origin: 'https://evil.example' },
+    ]) {
+      const res = await post(headers);
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(await res.text()).toContain('posted from another site');
+    }
+    expect((await s.admin.users({ q: 'forms@' })).items[0].status).toBe('pending');
+    const ok = await post({ 'sec-fetch-site': 'same-origin', origin: `http://${host}` });
+    expect(ok.status).toBe(200);
+    expect((await s.admin.users({ q: 'forms@' })).items[0]).toMatchObject({ status: 'active', firstName: 'Fay' });
+  });
+});
