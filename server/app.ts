@@ -18,10 +18,6 @@ import { sessionsRoutes } from './sessions.routes.js';
 import { siteRoutes } from './site.routes.js';
 import { usersRoutes } from './users.routes.js';
 
-/** Link tokens travel in the path (/activate/<token>); the log never holds them. */
-export const redact = (path: string): string =>
-  path.includes('/activate/') || path.includes('/reset-password/') ? path.replace(/\/(activate|reset-password)\/[^/]+/, '/$1/[token]') : path;
-
 const ADMIN_PREFIXES = ['/users', '/sessions', '/mail', '/events', '/license', '/settings', '/profiles', '/projects', '/audit', '/diag'];
 
 export interface AppOptions {
@@ -84,29 +80,4 @@ export function createApp(services: Services, opts: AppOptions = {}) {
 
 export type AppType = ReturnType<typeof createApp>;
 
-type Fetch = (req: Request, env: { incoming: { method?: string; url?: string } }) => Response | Promise<Response>;
-
-/**
- * Wraps the app's fetch with the request log: one line per request, from the raw method and URL
- * Node already parsed (cheaper than a middleware that reads the Fetch Request).
- */
-export function withRequestLog(fetch: Fetch, log: (line: string) => void): Fetch {
-  let stampMs = 0;
-  let stamp = '';
-  const write = (env: Parameters<Fetch>[1], status: number, started: number) => {
-    const now = Date.now();
-    if (now !== stampMs) stamp = new Date((stampMs = now)).toISOString();
-    const url = env.incoming.url ?? '';
-    const q = url.indexOf('?');
-    const path = q < 0 ? url : url.slice(0, q);
-    log(`${stamp} ${env.incoming.method} ${redact(path)} ${status} ${Math.round((performance.now() - started) * 10) / 10}ms`);
-  };
-  return (req, env) => {
-    const started = performance.now();
-    const res = fetch(req, env);
-    if (res instanceof Promise) return res.then((r) => (write(env, r.status, started), r));
-    write(env, res.status, started);
-    return res;
-  };
-}
 export { AppError };

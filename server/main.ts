@@ -6,13 +6,13 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import { Email } from '../src/domain/schemas.js';
 import { DEFAULT_SCRYPT, type ScryptParams } from '../src/domain/passwords.js';
-import { createApp, withRequestLog } from './app.js';
+import { createApp } from './app.js';
 import { isLoopback, type ServerConfig } from './config.js';
 import type { Ctx } from './context.js';
 import { EventBus } from './events.js';
 import { answerClientErrors } from './http/client-error.js';
 import { Mailer } from './mail/mailer.js';
-import { RequestLog } from './request-log.js';
+import { openRequestLog, type RequestLog } from './request-log.js';
 import { startSink, type Sink } from './mail/sink.js';
 import { createServices, type Services } from './services.js';
 import type { FileOps } from './store/durable-file.js';
@@ -77,14 +77,14 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
 
     let log: RequestLog | null = null;
     if (config.requestLog) {
-      log = new RequestLog(join(config.dataDir, 'server.log'));
+      log = openRequestLog(join(config.dataDir, 'server.log'));
       cleanups.push(() => log!.close());
     }
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
     cleanups.push(() => void loop.disable());
     const app = createApp(services, { heartbeatMs: opts.heartbeatMs, loop });
-    const fetch = log ? withRequestLog(app.fetch as never, (line) => log!.write(line)) : app.fetch;
+    const fetch = log ? log.wrap(app.fetch as never) : app.fetch;
 
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: fetch as typeof app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

@@ -156,7 +156,8 @@ describe('secrets', () => {
     await s.stop();
     servers = [];
     const log = await readFile(join(s.dir, 'server.log'), 'utf8');
-    expect(log).toContain('GET /activate/[token] 200');
+    const lines = log.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'info', method: 'GET', path: '/activate/[token]', status: 200, ms: expect.any(Number), time: expect.any(String) }));
     expect(log).not.toContain(token);
     expect(log).not.toContain(s.admin.token!);
     dirs.push(s.dir);

@@ -124,7 +124,7 @@ describe('forged form posts to the activation and reset pages', () => {
     const form = new URLSearchParams({ firstName: 'Fay', password: 'form-password-1', password2: 'form-password-1' });
     const post = (headers: Record<string, string>) => fetch(url, { method: 'POST', body: form, headers });
     const host = new URL(s.url).host;
-    for (const headers of [
+    const forged: Record<string, string>[] = [
       { 'sec-fetch-site': 'cross-site' },
       { 'sec-fetch-site': 'same-site' },
       { 'sec-fetch-site': 'cross-site', origin: `http://${host}` },
@@ -132,7 +132,8 @@ describe('forged form posts to the activation and reset pages', () => {
       { 'sec-fetch-site': 'same-origin', origin: 'null' },
       { origin: 'https://evil.example' },
       { 'sec-fetch-site': 'same-origin', origin: 'https://evil.example' },
-    ]) {
+    ];
+    for (const headers of forged) {
       const res = await post(headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(await res.text()).toContain('posted from another site');
