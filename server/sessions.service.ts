@@ -6,10 +6,10 @@ import { contains, sortAndPage, type Page, type PageQuery } from '../src/domain/
 import type { ApiToken, PublicSession, Session, User } from '../src/domain/schemas.js';
 import { hashSecret, newId, newSecret, sameHash } from '../src/domain/tokens.js';
 import { isIdle, pickOldest, terminationMessage } from '../src/domain/sessions.js';
+import { LoginThrottle } from '../src/domain/login-throttle.js';
 import { mayManage } from '../src/domain/permissions.js';
 import { addAudit } from './audit.js';
 import type { Actor, Ctx } from './context.js';
-import { LoginThrottle } from './login-throttle.js';
 import type { Tx } from './store/store.repository.js';
 import { toPublicUser } from './users.service.js';
 
@@ -76,8 +76,9 @@ export class SessionsService {
   // ---- login ----
 
   async login(input: LoginInput, req: RequestInfo): Promise<{ token: string; session: PublicSession; user: ReturnType<typeof toPublicUser> }> {
-    this.throttle.check(input.email, req.address);
     const found = this.store.findBy('users', input.email);
+    // An address the user holds a live session from is theirs: the account-wide limit does not apply to it.
+    this.throttle.check(input.email, req.address, () => !!found && this.liveSessionsOf(found.id).some((s) => s.address === req.address));
     const ok = found?.passwordHash ? await verifyPassword(input.password, found.passwordHash) : await verifyDummy(input.password, this.ctx.scrypt);
     if (!found || !ok) {
       this.throttle.fail(input.email, req.address);
