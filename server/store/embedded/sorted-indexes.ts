@@ -74,7 +74,10 @@ export interface IndexQuery<T extends Row> {
   facets?: ReadonlySet<string>;
   /** Lower-cased substring of the row's text. */
   needle?: string;
-  /** Any other filter, with a key naming it (for the count memo). */
+  /**
+   * Any other filter, with a key naming it for the count memo: the key must change whenever the
+   * test could answer differently for a row that did not change (a time it compares with, say).
+   */
   where?: { key: string; test: (row: T) => boolean };
 }
 
@@ -172,6 +175,13 @@ export class SortedIndexes<T extends Row> {
     for (const g of this.versions.keys()) this.touch(g);
   }
 
+  /** Rows in a list (all facets). */
+  count(group = ''): number {
+    let n = 0;
+    for (const p of this.partsOf(group)) n += p.ids.size;
+    return n;
+  }
+
   /** Builds every tree now (otherwise each is built on its first query). */
   warm(): void {
     for (const part of this.parts.values()) for (const col of this.spec.columns) this.tree(part, col);
@@ -198,7 +208,7 @@ export class SortedIndexes<T extends Row> {
     let few: string[] | null = null;
     if (!q.needle && !q.where) for (const p of parts) total += p.ids.size;
     else {
-      const memo = this.count(group, q);
+      const memo = this.matches(group, q);
       total = memo.count;
       few = memo.ids;
     }
@@ -256,7 +266,7 @@ export class SortedIndexes<T extends Row> {
   }
 
   /** The filtered total, scanning each distinct text once; remembered until the list changes. */
-  private count(group: string, q: IndexQuery<T>): Memo {
+  private matches(group: string, q: IndexQuery<T>): Memo {
     const key = `${group}\u0000${q.facets ? [...q.facets].sort().join(',') : '*'}\u0000${q.needle ?? ''}\u0000${q.where?.key ?? ''}`;
     const version = this.versions.get(group) ?? 0;
     const hit = this.memos.get(key);
