@@ -79,3 +79,17 @@ export async function stop(): Promise<number> {
   console.log(`The server (pid ${pid}) did not stop within 10 s.`);
   return 1;
 }
+
+/** What the console says on quit: the server keeps running, and how to stop it. */
+export async function serverStillRunningNote(url: string): Promise<string> {
+  const pid = Number((await readFile(pidFile(), 'utf8').catch(() => '')).trim());
+  let background = false;
+  try {
+    background = pid > 0 && process.kill(pid, 0);
+  } catch {
+    // no such process: the pid file is stale
+  }
+  return background
+    ? `The Seatdesk server at ${url} keeps running in the background (pid ${pid}); stop it with: npx seatdesk stop\n`
+    : `The Seatdesk server at ${url} keeps running; stop it where it was started (Ctrl+C, or kill its process).\n`;
+}

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { render } from 'ink';
 import { ApiClient } from '../src/api-client.js';
-import { health, isLocalDefault, startBackground } from '../src/daemon.js';
+import { health, isLocalDefault, serverStillRunningNote, startBackground } from '../src/daemon.js';
 import { dataDir } from '../src/defaults.js';
 import { forgetToken, loadToken, saveToken } from '../src/token-file.js';
 import { App } from './app.js';
@@ -74,6 +74,6 @@ export async function runConsole(opts: { url: string; readOnly: boolean }): Prom
   process.stdin.once('end', onSignal); // the terminal went away (an SSH connection dropped)
   await instance.waitUntilExit();
   restore();
-  process.stdout.write(`The Seatdesk server at ${url} keeps running. Stop it with: npx seatdesk stop (or Ctrl+C where it runs in the foreground).\n`);
+  process.stdout.write(await serverStillRunningNote(url));
   return 0;
 }
