@@ -110,7 +110,7 @@ const routesFor = (kind: Kind) =>
       const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
       const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
       const values = { firstName: str('firstName'), lastName: str('lastName') };
-      let admin = false;
+      let admin: boolean;
       try {
         const pw = Password.safeParse(str('password'));
         if (!pw.success) throw new AppError('validation_failed', pw.error.issues[0].message);
