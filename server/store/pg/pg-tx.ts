@@ -10,13 +10,28 @@ import { PgReads, type Query } from './pg-reads.js';
 const lit = (v: string) => pg.escapeLiteral(v);
 const json = (v: unknown) => `${lit(JSON.stringify(v))}::jsonb`;
 const upsert = (table: string, r: { id: string }) => `INSERT INTO ${table} (id, doc) VALUES (${lit(r.id)}, ${json(r)}) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc`;
+export const pruneEnded = (keep: number) =>
+  `DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE doc->>'endedAt' IS NOT NULL
+     ORDER BY (lower(doc->>'endedAt') COLLATE "C") DESC, id DESC OFFSET ${Math.max(0, Math.floor(keep))})`;
+export const pruneAudit = (keep: number) => `DELETE FROM audit WHERE seq <= (SELECT seq FROM audit ORDER BY seq DESC OFFSET ${Math.max(0, Math.floor(keep))} LIMIT 1)`;
 const textArray = (xs: Iterable<string>) => `ARRAY[${[...xs].map(lit).join(',')}]::text[]`;
+
+/** How much history to keep, and how many removals are due (shared by a repository's transactions). */
+export interface Keep {
+  sessionHistory: number;
+  auditKeep: number;
+  endedSince: number;
+  auditSince: number;
+}
 
 export class PgTx extends PgReads implements Tx {
   readonly events: BusEvent[] = [];
   private batch: string[] = [];
 
-  constructor(private readonly run: Query) {
+  constructor(
+    private readonly run: Query,
+    private readonly keep: Keep,
+  ) {
     const read: Query = async (text, params) => {
       await this.flush();
       return run(text, params);
@@ -44,6 +59,11 @@ export class PgTx extends PgReads implements Tx {
   }
   putSession(session: Session): void {
     this.batch.push(upsert('sessions', session));
+    // The newest `sessionHistory` ended sessions are kept; older ones go in batches of a twentieth.
+    if (session.endedAt && ++this.keep.endedSince >= Math.max(1, Math.min(500, Math.floor(this.keep.sessionHistory / 20)))) {
+      this.keep.endedSince = 0;
+      this.batch.push(pruneEnded(this.keep.sessionHistory));
+    }
   }
   touchSessions(activity: ReadonlyMap<string, string>): void {
     if (activity.size === 0) return;
@@ -70,6 +90,10 @@ export class PgTx extends PgReads implements Tx {
   }
   appendAudit(entry: AuditEntry): void {
     this.batch.push(`INSERT INTO audit (id, doc) VALUES (${lit(entry.id)}, ${json(entry)})`);
+    if (++this.keep.auditSince >= 1000) {
+      this.keep.auditSince = 0;
+      this.batch.push(pruneAudit(this.keep.auditKeep));
+    }
   }
   appendSeatHistory(entry: SeatHistoryEntry): void {
     this.batch.push(`INSERT INTO seat_history (id, doc) VALUES (${lit(entry.id)}, ${json(entry)})`);

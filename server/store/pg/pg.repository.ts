@@ -10,7 +10,7 @@ import type { Repository, RepositoryOptions, Tx } from '../repository.js';
 import { EVENTS_CHANNEL, EventFeed } from './pg-events.js';
 import { PgReads, type Query } from './pg-reads.js';
 import { migrateSchema } from './pg-schema.js';
-import { PgTx } from './pg-tx.js';
+import { pruneAudit, pruneEnded, PgTx, type Keep } from './pg-tx.js';
 
 export interface PgRepositoryOptions extends RepositoryOptions {
   url: string;
@@ -33,6 +33,7 @@ export class PgRepository extends PgReads implements Repository {
   private readonly feed: EventFeed;
   private readonly maintenance: NodeJS.Timeout;
   private closed = false;
+  private readonly keep: Keep;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -41,6 +42,7 @@ export class PgRepository extends PgReads implements Repository {
     const q: Query = async (text, params) => (await pool.query(text, params)).rows;
     super(q, false, true);
     this.feed = new EventFeed(opts.url, this.origin, pool);
+    this.keep = { sessionHistory: opts.sessionHistory, auditKeep: opts.auditKeep ?? 50_000, endedSince: 0, auditSince: 0 };
     this.maintenance = setInterval(() => void this.maintain().catch(() => {}), opts.maintenanceMs ?? 30_000);
     this.maintenance.unref();
   }
@@ -70,7 +72,7 @@ export class PgRepository extends PgReads implements Repository {
         throw unavailable(e);
       }
       const run: Query = async (text, params) => (await client.query(text, params)).rows;
-      const tx = new PgTx(run);
+      const tx = new PgTx(run, this.keep);
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
@@ -107,15 +109,9 @@ export class PgRepository extends PgReads implements Repository {
 
   /** Housekeeping every server may run at once: each statement is idempotent. */
   async maintain(): Promise<void> {
-    const keepEnded = this.opts.sessionHistory;
     await this.pool.query(`DELETE FROM events WHERE at < now() - $1::interval`, [`${EVENTS_KEEP_MS} milliseconds`]);
-    await this.pool.query(
-      `DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE doc->>'endedAt' IS NOT NULL
-         ORDER BY (lower(doc->>'endedAt') COLLATE "C") DESC, id DESC OFFSET $1)`,
-      [keepEnded],
-    );
-    if (this.opts.auditKeep)
-      await this.pool.query('DELETE FROM audit WHERE seq <= (SELECT seq FROM audit ORDER BY seq DESC OFFSET $1 LIMIT 1)', [this.opts.auditKeep]);
+    await this.pool.query(pruneEnded(this.keep.sessionHistory));
+    await this.pool.query(pruneAudit(this.keep.auditKeep));
   }
 
   /** Runs raw SQL (the migration tool and tests). */
