@@ -11,7 +11,7 @@ import type { Session, User } from '../src/domain/schemas.js';
 import { hashSecret, newId } from '../src/domain/tokens.js';
 import { configFromEnv } from '../server/config.js';
 import { startServer } from '../server/main.js';
-import { SNAPSHOT_FILE, Store } from '../server/store/store.repository.js';
+import { SNAPSHOT_FILE, Store } from '../server/store/embedded/store.js';
 
 export const BENCH_ADMIN = { email: 'admin@example.com', password: 'bench-admin-password' };
 export const BENCH_PASSWORD = 'bench-user-password';

@@ -7,14 +7,13 @@ import { isLoopback } from './config.js';
 import { requestInfo, requireAuth } from './http/auth.js';
 import type { AppEnv } from './http/env.js';
 import { jsonBody } from './http/validate.js';
-import { publicUserJson, toPublicUser } from './users.service.js';
 
 export const CLIENT_COOKIE = 'seatdesk_client';
 
 export const authRoutes = new Hono<AppEnv>()
-  .get('/setup', (c) => {
+  .get('/setup', async (c) => {
     const info = requestInfo(c);
-    return c.json({ needsSetup: c.env.services.users.needsSetup(), local: isLoopback(info.address) });
+    return c.json({ needsSetup: await c.env.services.users.needsSetup(), local: isLoopback(info.address) });
   })
   .post('/setup', async (c) => {
     if (!isLoopback(requestInfo(c).address))
@@ -34,7 +33,7 @@ export const authRoutes = new Hono<AppEnv>()
         setCookie(c, CLIENT_COOKIE, clientId, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 400 * 86_400 });
       }
     }
-    const result = await c.env.services.sessions.login({ ...body, client, clientId }, requestInfo(c));
+    const result = await c.env.services.login.login({ ...body, client, clientId }, requestInfo(c));
     return c.json(result);
   })
   .post('/auth/activate', async (c) => {
@@ -48,21 +47,19 @@ export const authRoutes = new Hono<AppEnv>()
   .post('/auth/logout', requireAuth, async (c) => {
     const { session } = c.get('auth');
     if (session.client === 'api') throw new AppError('bad_request', 'API tokens have no session to sign out of; revoke the token instead.');
-    await c.env.services.sessions.logout(session);
+    await c.env.services.login.logout(session);
     return c.json({ ok: true });
   })
   .get('/me', requireAuth, (c) => {
-    // The hottest read: the user's JSON is cached per (immutable) record.
-    const { user, session } = c.get('auth');
-    const body = `{"user":${publicUserJson(user)},"session":${c.env.services.sessions.publicJson(session)}}`;
-    return c.body(body, 200, { 'content-type': 'application/json' });
+    // The hottest read: the JSON is cached with the authentication, but for the activity time.
+    return c.body(c.env.services.auth.meJson(c.get('auth')), 200, { 'content-type': 'application/json' });
   })
-  .get('/tokens', requireAuth, (c) => c.json({ items: c.env.services.sessions.listTokens(c.get('auth').user.id) }))
+  .get('/tokens', requireAuth, async (c) => c.json({ items: await c.env.services.tokens.list(c.get('auth').user.id) }))
   .post('/tokens', requireAuth, async (c) => {
     const body = await jsonBody(c, TokenBody);
-    return c.json(await c.env.services.sessions.createToken(c.get('auth').user, body.name), 201);
+    return c.json(await c.env.services.tokens.create(c.get('auth').user, body.name), 201);
   })
   .delete('/tokens/:id', requireAuth, async (c) => {
-    await c.env.services.sessions.revokeToken(c.get('auth').user, c.req.param('id'));
+    await c.env.services.tokens.revoke(c.get('auth').user, c.req.param('id'));
     return c.json({ ok: true });
   });

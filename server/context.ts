@@ -1,15 +1,13 @@
-// What every service gets: the store, the clock, the event bus, the mailer and the settings.
+// What every service gets: the repository, the clock, the event bus and the settings.
 import type { ServerConfig } from './config.js';
 import type { EventBus } from './events.js';
-import type { Mailer } from './mail/mailer.js';
-import type { Store } from './store/store.repository.js';
+import type { Repository } from './store/repository.js';
 import type { ScryptParams } from '../src/domain/passwords.js';
 import type { MailMode, User } from '../src/domain/schemas.js';
 
 export interface Ctx {
-  store: Store;
+  repo: Repository;
   bus: EventBus;
-  mailer: Mailer;
   config: ServerConfig;
   now: () => Date;
   scrypt: ScryptParams;

@@ -16,7 +16,7 @@ export const eventsRoutes = (heartbeatMs: number) =>
       let wake: (() => void) | null = null;
       let overflow = false;
       const own = c.get('auth').session.id;
-      const mailVisible = c.env.services.mail.visibleTo(c.get('auth').user);
+      const mailVisible = await c.env.services.mail.visibleTo(c.get('auth').user);
       let ownEnded = false;
       const off = c.env.services.ctx.bus.subscribe((e) => {
         // The stream lives no longer than the session that opened it.

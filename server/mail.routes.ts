@@ -7,7 +7,7 @@ import { actorOf, requirePerm } from './http/auth.js';
 import type { AppEnv } from './http/env.js';
 import { PageQuery, parse, query } from './http/validate.js';
 
-export const MailQuery = PageQuery.pick({ q: true, offset: true, limit: true }).extend({ to: z.string().max(254).optional() });
+export const MailQuery = PageQuery.pick({ q: true, cursor: true, offset: true, limit: true }).extend({ to: z.string().max(254).optional() });
 export const LatestQuery = z.object({
   to: z.string().max(254).optional(),
   subject: z.string().max(200).optional(),
@@ -16,12 +16,13 @@ export const LatestQuery = z.object({
 
 export const mailRoutes = new Hono<AppEnv>()
   .use(requirePerm('mail'))
-  .get('/', (c) => c.json(c.env.services.mail.list(query(c, MailQuery), actorOf(c))))
+  .get('/', async (c) => c.json(await c.env.services.mail.list(query(c, MailQuery), actorOf(c))))
   .get('/latest', async (c) => {
     const q = query(c, LatestQuery);
     const mail = await c.env.services.mail.latest(q.to ?? '', q.subject ?? '', q.wait ?? 0, c.req.raw.signal, actorOf(c));
     return c.json({ mail });
   })
+  .get('/outbox/:id', async (c) => c.json({ delivery: await c.env.services.mail.delivery(c.req.param('id'), actorOf(c)) }))
   .get('/:id', async (c) => c.json({ mail: await c.env.services.mail.read(c.req.param('id'), actorOf(c)) }))
   .get('/:id/attachments/:n', async (c) => {
     const n = parse(z.coerce.number().int().min(0).max(10_000), c.req.param('n'));
@@ -32,8 +33,8 @@ export const mailRoutes = new Hono<AppEnv>()
     c.header('X-Content-Type-Options', 'nosniff');
     return c.body(new Uint8Array(a.content));
   })
-  .get('/:id/raw', (c) => {
-    const path = c.env.services.mail.rawPath(c.req.param('id'), actorOf(c));
+  .get('/:id/raw', async (c) => {
+    const path = await c.env.services.mail.rawPath(c.req.param('id'), actorOf(c));
     c.header('Content-Type', 'message/rfc822');
     return c.body(Readable.toWeb(createReadStream(path)) as ReadableStream);
   })

@@ -15,8 +15,9 @@ import { Mailer } from './mail/mailer.js';
 import { openRequestLog, type RequestLog } from './request-log.js';
 import { startSink, type Sink } from './mail/sink.js';
 import { createServices, type Services } from './services.js';
-import type { FileOps } from './store/durable-file.js';
-import { Store } from './store/store.repository.js';
+import { OutboxSender } from './mail/outbox.js';
+import type { FileOps } from './store/embedded/durable-file.js';
+import { EmbeddedRepository } from './store/embedded/embedded.repository.js';
 
 export interface StartOptions {
   now?: () => Date;
@@ -52,10 +53,15 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     for (const f of cleanups.reverse()) await f();
   };
   try {
-    const store = await Store.open(config.dataDir, { fileOps: opts.fileOps, now });
-    cleanups.push(() => store.close());
     const bus = new EventBus();
-    const ctx: Ctx = { store, bus, config, now, scrypt: opts.scrypt ?? config.scrypt ?? DEFAULT_SCRYPT, mailer: null as unknown as Mailer, mailMode: { mode: 'off', sinkPort: null } };
+    const repo = await EmbeddedRepository.open(config.dataDir, {
+      fileOps: opts.fileOps,
+      now,
+      sessionHistory: config.sessionHistory,
+      publish: (e) => bus.emit(e.type, e.data),
+    });
+    cleanups.push(() => repo.close());
+    const ctx: Ctx = { repo, bus, config, now, scrypt: opts.scrypt ?? config.scrypt ?? DEFAULT_SCRYPT, mailMode: { mode: 'off', sinkPort: null } };
     const services = createServices(ctx);
     await services.mail.init();
 
@@ -65,9 +71,14 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       cleanups.push(() => sink!.close());
     }
     const smtpUrl = config.smtpUrl ?? sink?.ownUrl ?? null;
-    ctx.mailer = new Mailer(smtpUrl, config.mailFrom);
+    const mailer = new Mailer(smtpUrl, config.mailFrom);
     ctx.mailMode = { mode: config.smtpUrl ? 'relay' : sink ? 'sink' : 'off', sinkPort: sink?.port ?? null };
-    cleanups.push(() => ctx.mailer.close());
+    cleanups.push(() => mailer.close());
+    // The outbox sends in the background, from what the repository holds (also what a crash left).
+    const outbox = new OutboxSender(ctx, mailer);
+    services.outbox = outbox;
+    outbox.start();
+    cleanups.push(() => outbox.stop());
 
     if (config.adminEmail && config.adminPassword) {
       const email = Email.safeParse(config.adminEmail);

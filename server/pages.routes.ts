@@ -86,11 +86,11 @@ const sameOrigin = (c: Context<AppEnv>): boolean =>
 
 const routesFor = (kind: Kind) =>
   new Hono<AppEnv>()
-    .get('/:token', (c) => {
+    .get('/:token', async (c) => {
       const users = c.env.services.users;
       try {
-        const rec = users.checkToken(kind, c.req.param('token'));
-        return page(c, TITLE[kind], form(kind, users.get(rec.userId).email, null));
+        const rec = await users.checkToken(kind, c.req.param('token'));
+        return page(c, TITLE[kind], form(kind, (await users.get(rec.userId)).email, null));
       } catch (e) {
         if (!isAppError(e)) throw e;
         return page(c, 'This link cannot be used', errorBox(e.message), e.status);
@@ -101,12 +101,12 @@ const routesFor = (kind: Kind) =>
       if (!sameOrigin(c)) return page(c, 'Request refused', errorBox('This form was posted from another site.'), 403);
       let rec;
       try {
-        rec = users.checkToken(kind, c.req.param('token'));
+        rec = await users.checkToken(kind, c.req.param('token'));
       } catch (e) {
         if (!isAppError(e)) throw e;
         return page(c, 'This link cannot be used', errorBox(e.message), e.status);
       }
-      const email = users.get(rec.userId).email;
+      const email = (await users.get(rec.userId)).email;
       const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
       const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
       const values = { firstName: str('firstName'), lastName: str('lastName') };

@@ -12,5 +12,5 @@ export const SessionQuery = PageQuery.extend({
 
 export const sessionsRoutes = new Hono<AppEnv>()
   .use(requirePerm('sessions'))
-  .get('/', (c) => c.json(c.env.services.sessions.list(query(c, SessionQuery))))
+  .get('/', async (c) => c.json(await c.env.services.sessions.list(query(c, SessionQuery))))
   .delete('/:id', async (c) => c.json({ session: await c.env.services.sessions.terminate(actorOf(c), c.req.param('id')) }));

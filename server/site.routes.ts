@@ -6,37 +6,22 @@ import { actorOf, requirePerm } from './http/auth.js';
 import type { AppEnv } from './http/env.js';
 import { jsonBody, query } from './http/validate.js';
 
-export const AuditQuery = z.object({ offset: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() });
+export const AuditQuery = z.object({ cursor: z.string().max(1000).optional(), offset: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() });
 
 export const siteRoutes = new Hono<AppEnv>()
-  .get('/license', requirePerm('license:read'), (c) => c.json(c.env.services.site.license()))
+  .get('/license', requirePerm('license:read'), async (c) => c.json(await c.env.services.site.license()))
   .put('/license', requirePerm('license:write'), async (c) => {
     const body = await jsonBody(c, LicenseBody);
     return c.json(await c.env.services.site.updateLicense(actorOf(c), body));
   })
-  .get('/settings', requirePerm('settings:read'), (c) => c.json({ ...c.env.services.site.settings(), mail: c.env.services.ctx.mailMode }))
+  .get('/settings', requirePerm('settings:read'), async (c) => c.json({ ...(await c.env.services.site.settings()), mail: c.env.services.ctx.mailMode }))
   .put('/settings', requirePerm('settings:write'), async (c) => {
     const body = await jsonBody(c, SettingsBody);
     return c.json(await c.env.services.site.updateSettings(actorOf(c), body));
   })
   .get('/profiles', requirePerm('users'), (c) => c.json({ userProfiles: USER_PROFILES, adminProfiles: ADMIN_PROFILES }))
-  .get('/projects', requirePerm('users'), (c) => {
-    const { store } = c.env.services.ctx;
-    const members = new Map<string, number>();
-    for (const u of store.values('users')) for (const m of u.projects) members.set(m.projectId, (members.get(m.projectId) ?? 0) + 1);
-    return c.json({
-      items: [...store.values('projects')].map((p) => ({
-        id: p.id,
-        name: p.name,
-        description: p.description,
-        members: members.get(p.id) ?? 0,
-        requirements: p.requirements.length,
-        testPlans: p.testPlans.length,
-        testCases: p.testCases.length,
-      })),
-    });
-  })
-  .get('/audit', requirePerm('audit'), (c) => {
+  .get('/projects', requirePerm('users'), async (c) => c.json({ items: await c.env.services.site.projects() }))
+  .get('/audit', requirePerm('audit'), async (c) => {
     const q = query(c, AuditQuery);
-    return c.json(c.env.services.site.audit(q.offset, q.limit));
+    return c.json(await c.env.services.site.audit(q));
   });

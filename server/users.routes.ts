@@ -4,20 +4,18 @@ import { InviteBody, PatchUserBody, UserStatus } from '../src/domain/schemas.js'
 import { actorOf, requirePerm } from './http/auth.js';
 import type { AppEnv } from './http/env.js';
 import { jsonBody, PageQuery, query } from './http/validate.js';
-import { toPublicUser } from './users.service.js';
+import { toPublicUser } from './public.js';
 
 export const UserQuery = PageQuery.extend({ status: UserStatus.optional() });
 
 export const usersRoutes = new Hono<AppEnv>()
   .use(requirePerm('users'))
-  .get('/', (c) => c.json(c.env.services.users.list(query(c, UserQuery))))
+  .get('/', async (c) => c.json(await c.env.services.users.list(query(c, UserQuery))))
   .post('/invite', async (c) => {
     const body = await jsonBody(c, InviteBody);
-    const { timing, ...result } = await c.env.services.users.invite(actorOf(c), body);
-    if (timing) c.header('Server-Timing', `commit;dur=${timing.commitMs.toFixed(2)}, mail;dur=${timing.mailMs.toFixed(2)}`);
-    return c.json(result, 201);
+    return c.json(await c.env.services.users.invite(actorOf(c), body), 201);
   })
-  .get('/:id', (c) => c.json({ user: toPublicUser(c.env.services.users.get(c.req.param('id'))) }))
+  .get('/:id', async (c) => c.json({ user: toPublicUser(await c.env.services.users.get(c.req.param('id'))) }))
   .patch('/:id', async (c) => {
     const body = await jsonBody(c, PatchUserBody);
     return c.json({ user: await c.env.services.users.patch(actorOf(c), c.req.param('id'), body) });
@@ -26,6 +24,7 @@ export const usersRoutes = new Hono<AppEnv>()
   .post('/:id/reactivate', async (c) => c.json(await c.env.services.users.reactivate(actorOf(c), c.req.param('id'))))
   .post('/:id/resend-activation', async (c) => c.json(await c.env.services.users.resendActivation(actorOf(c), c.req.param('id'))))
   .post('/:id/reset-password', async (c) => c.json(await c.env.services.users.resetPassword(actorOf(c), c.req.param('id'))))
+  .get('/:id/mail', async (c) => c.json({ items: await c.env.services.mail.deliveriesOf(c.req.param('id'), actorOf(c)) }))
   .post('/:id/terminate-sessions', async (c) =>
     c.json({ ended: await c.env.services.sessions.terminateUser(actorOf(c), c.req.param('id')) }),
   );

@@ -6,7 +6,8 @@ import type {
   LinkResult,
   MailEntry,
   MailMessage,
-  MailResult,
+  MailDelivery,
+  MailQueued,
   PublicSession,
   PublicUser,
   Settings,
@@ -162,7 +163,7 @@ export class ApiClient {
   patchUser = (id: string, body: { firstName?: string; lastName?: string; userProfile?: UserProfile; adminProfile?: AdminProfile | null }) =>
     this.request<{ user: PublicUser }>('PATCH', `/api/users/${encodeURIComponent(id)}`, body);
   deactivate = (id: string) => this.request<{ user: PublicUser }>('POST', `/api/users/${encodeURIComponent(id)}/deactivate`);
-  reactivate = (id: string) => this.request<{ user: PublicUser; mail: MailResult }>('POST', `/api/users/${encodeURIComponent(id)}/reactivate`);
+  reactivate = (id: string) => this.request<{ user: PublicUser; mail: MailQueued }>('POST', `/api/users/${encodeURIComponent(id)}/reactivate`);
   resendActivation = (id: string) => this.request<LinkResult>('POST', `/api/users/${encodeURIComponent(id)}/resend-activation`);
   resetPassword = (id: string) => this.request<LinkResult>('POST', `/api/users/${encodeURIComponent(id)}/reset-password`);
   terminateUserSessions = (id: string) => this.request<{ ended: number }>('POST', `/api/users/${encodeURIComponent(id)}/terminate-sessions`);
@@ -193,6 +194,10 @@ export class ApiClient {
     return { content: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
   };
   deleteMail = (id: string) => this.request<{ ok: true }>('DELETE', `/api/mail/${encodeURIComponent(id)}`);
+  /** Delivery of a message Seatdesk sent (the `mail.id` an action answered). */
+  outboxMessage = (id: string) => this.request<{ delivery: MailDelivery }>('GET', `/api/mail/outbox/${encodeURIComponent(id)}`);
+  /** Deliveries of the messages Seatdesk sent to a user, newest first. */
+  userDeliveries = (userId: string) => this.request<{ items: MailDelivery[] }>('GET', `/api/users/${encodeURIComponent(userId)}/mail`);
   deleteAllMail = () => this.request<{ deleted: number }>('DELETE', '/api/mail');
 
   /**

@@ -30,7 +30,7 @@ export const requireAuth: MiddlewareHandler<AppEnv> = (c, next) => {
   const authorization = header(c, 'authorization') ?? '';
   const m = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!m) throw new AppError('unauthorized', 'Sign in first: send Authorization: Bearer <session or API token>.');
-  const auth = c.env.services.sessions.authenticate(m[1], () => requestInfo(c));
+  const auth = c.env.services.auth.authenticate(m[1], () => requestInfo(c));
   // Not an async function: the usual (synchronous) case adds no promise and no extra tick.
   if (auth instanceof Promise)
     return auth.then((a) => {

@@ -1,6 +1,6 @@
 // Hono environment shared by the routes: the services (in the bindings, so no middleware has to
 // set them on every request) and the authenticated caller.
-import type { Authenticated } from '../sessions.service.js';
+import type { Authenticated } from '../sessions/auth.service.js';
 import type { Services } from '../services.js';
 
 export type AppEnv = {

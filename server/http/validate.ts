@@ -40,6 +40,7 @@ export const PageQuery = z.object({
   order: z.enum(['asc', 'desc']).optional(),
   offset: int(0, 10_000_000),
   limit: int(1, 10_000),
+  cursor: z.string().max(1000).optional(),
   q: z.string().max(200).optional(),
 });
 

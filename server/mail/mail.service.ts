@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { convert } from 'html-to-text';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { AppError } from '../../src/domain/errors.js';
-import { blindRecipients, recipientsOf, sentTo } from '../../src/domain/mail.js';
-import { contains } from '../../src/domain/query.js';
-import type { MailEntry, MailLink, MailMessage, User } from '../../src/domain/schemas.js';
+import { blindRecipients, recipientsOf } from '../../src/domain/mail.js';
+import type { MailDelivery, MailEntry, MailLink, MailMessage, User } from '../../src/domain/schemas.js';
+import { deliveryOf } from './outbox.js';
 import { newId } from '../../src/domain/tokens.js';
 import type { Ctx } from '../context.js';
+import type { MailQuery, Page } from '../store/repository.js';
 
 type Viewer = Pick<User, 'adminProfile'>;
 
@@ -81,66 +82,41 @@ export class MailService {
     } catch {
       entry = { id, messageId: null, from: envelope.from, to: envelope.to, cc: [], bcc: [], subject: '(unreadable message)', date: now.toISOString(), receivedAt: now.toISOString(), size, file, snippet: '' };
     }
-    const dropped = await this.ctx.store.transact((tx) => {
-      tx.put('mails', entry);
-      const over = this.ctx.store.count('mails') - this.ctx.store.settings.mailRetention;
-      const out: MailEntry[] = [];
-      if (over > 0) {
-        for (const m of this.ctx.store.values('mails')) {
-          if (out.length >= over) break;
-          out.push(m);
-          tx.del('mails', m.id);
-        }
-      }
-      return out;
+    const dropped = await this.ctx.repo.transaction(async (tx) => {
+      const kept = tx.putMail(entry, (await tx.settings()).mailRetention);
+      tx.emit({ type: 'mail.received', data: { mail: entry } });
+      return kept;
     });
     for (const m of dropped) await unlink(join(this.dir, m.file)).catch(() => {});
-    this.ctx.bus.emit('mail.received', { mail: entry });
     return entry;
   }
 
   /**
-   * What a viewer may see. Mail to a Site Administrator can hold their reset link, so a User
-   * Administrator (who may not manage Site Administrators) does not see it.
+   * Addresses whose mail a viewer may not see. Mail to a Site Administrator can hold their reset
+   * link, so a User Administrator (who may not manage Site Administrators) does not see it.
    */
-  visibleTo(viewer?: Viewer): (m: MailEntry) => boolean {
-    if (!viewer || viewer.adminProfile === 'Site Administrator') return () => true;
-    const guarded = new Set<string>();
-    for (const u of this.ctx.store.values('users')) if (u.adminProfile === 'Site Administrator') guarded.add(u.email);
-    return (m) => !recipientsOf(m).some((t) => guarded.has(t));
+  async hiddenFor(viewer?: Viewer): Promise<Set<string> | undefined> {
+    if (!viewer || viewer.adminProfile === 'Site Administrator') return undefined;
+    return new Set((await this.ctx.repo.siteAdmins()).map((u) => u.email));
   }
 
-  list(q: { q?: string; to?: string; offset?: number; limit?: number }, viewer?: Viewer): { items: MailEntry[]; total: number } {
-    const needle = q.q?.trim().toLowerCase() ?? '';
-    const to = q.to?.trim().toLowerCase() ?? '';
-    const visible = this.visibleTo(viewer);
-    const rows = [...this.ctx.store.values('mails')].filter(
-      (m) =>
-        visible(m) &&
-        (!to || sentTo(m, to)) &&
-        (!needle || contains(m.from, needle) || contains(m.subject, needle) || sentTo(m, needle)),
-    );
-    rows.reverse(); // newest first
-    const offset = Math.max(0, q.offset ?? 0);
-    const limit = Math.min(10_000, Math.max(1, q.limit ?? 100));
-    return { items: rows.slice(offset, offset + limit), total: rows.length };
+  /** Whether a viewer may see a message (for filtering the event stream). */
+  async visibleTo(viewer?: Viewer): Promise<(m: MailEntry) => boolean> {
+    const hidden = await this.hiddenFor(viewer);
+    return hidden ? (m) => !recipientsOf(m).some((t) => hidden.has(t)) : () => true;
   }
 
-  private find(to: string, subject: string, visible: (m: MailEntry) => boolean): MailEntry | undefined {
-    const all = [...this.ctx.store.values('mails')];
-    for (let i = all.length - 1; i >= 0; i--) {
-      const m = all[i];
-      if (visible(m) && (!to || sentTo(m, to)) && (!subject || contains(m.subject, subject))) return m;
-    }
-    return undefined;
+  async list(q: Omit<MailQuery, 'hideTo'>, viewer?: Viewer): Promise<Page<MailEntry>> {
+    return this.ctx.repo.pageMail({ ...q, hideTo: await this.hiddenFor(viewer) });
   }
 
   /** The newest message matching, waiting up to `waitSeconds` for one to arrive. */
   async latest(to: string, subject: string, waitSeconds: number, signal?: AbortSignal, viewer?: Viewer): Promise<MailEntry> {
     to = to.trim().toLowerCase();
     subject = subject.trim().toLowerCase();
-    const visible = this.visibleTo(viewer);
-    const now = this.find(to, subject, visible);
+    const hidden = await this.hiddenFor(viewer);
+    const find = () => this.ctx.repo.latestMail(to, subject, hidden);
+    const now = await find();
     if (now) return now;
     if (waitSeconds > 0) {
       const found = await new Promise<MailEntry | undefined>((resolve) => {
@@ -153,10 +129,7 @@ export class MailService {
         const onAbort = () => finish();
         const timer = setTimeout(() => finish(), Math.min(30, waitSeconds) * 1000);
         const off = this.ctx.bus.subscribe((e) => {
-          if (e.type === 'mail.received') {
-            const m = this.find(to, subject, visible);
-            if (m) finish(m);
-          }
+          if (e.type === 'mail.received') void find().then((m) => m && finish(m));
         });
         signal?.addEventListener('abort', onAbort);
       });
@@ -165,9 +138,9 @@ export class MailService {
     throw new AppError('no_message', `No message${to ? ` to ${to}` : ''}${subject ? ` with "${subject}" in the subject` : ''} has arrived.`);
   }
 
-  entry(id: string, viewer?: Viewer): MailEntry {
-    const m = this.ctx.store.get('mails', id);
-    if (!m || !this.visibleTo(viewer)(m)) throw new AppError('not_found', `No captured message has the id "${id}".`);
+  async entry(id: string, viewer?: Viewer): Promise<MailEntry> {
+    const m = await this.ctx.repo.mail(id);
+    if (!m || !(await this.visibleTo(viewer))(m)) throw new AppError('not_found', `No captured message has the id "${id}".`);
     return m;
   }
 
@@ -176,7 +149,7 @@ export class MailService {
   }
 
   async read(id: string, viewer?: Viewer): Promise<MailMessage> {
-    const m = this.entry(id, viewer);
+    const m = await this.entry(id, viewer);
     const p = await this.parse(m);
     const htmlText = typeof p.html === 'string' ? htmlToText(p.html) : null;
     const hrefs = typeof p.html === 'string' ? [...p.html.matchAll(/href\s*=\s*["']([^"']+)["']/gi)].map((x) => decodeEntities(x[1])) : [];
@@ -193,28 +166,48 @@ export class MailService {
 
   /** The n-th attachment (0-based), decoded. */
   async attachment(id: string, n: number, viewer?: Viewer): Promise<{ filename: string; contentType: string; content: Buffer }> {
-    const m = this.entry(id, viewer);
+    const m = await this.entry(id, viewer);
     const a = (await this.parse(m)).attachments[n];
     if (!a) throw new AppError('not_found', `The message "${id}" has no attachment ${n} (attachments are numbered from 0).`);
     return { filename: a.filename || `attachment-${n}`, contentType: a.contentType || 'application/octet-stream', content: a.content };
   }
 
-  rawPath(id: string, viewer?: Viewer): string {
-    return join(this.dir, this.entry(id, viewer).file);
+  /** Where a message Seatdesk sent stands. */
+  async delivery(id: string, viewer?: Viewer): Promise<MailDelivery> {
+    const m = await this.ctx.repo.outboxMessage(id);
+    const hidden = await this.hiddenFor(viewer);
+    if (!m || hidden?.has(m.to)) throw new AppError('not_found', `No message Seatdesk sent has the id "${id}".`);
+    return deliveryOf(m);
+  }
+
+  /** The deliveries of the messages Seatdesk sent to a user, newest first. */
+  async deliveriesOf(userId: string, viewer?: Viewer): Promise<MailDelivery[]> {
+    const hidden = await this.hiddenFor(viewer);
+    return (await this.ctx.repo.outboxOf(userId, 20)).filter((m) => !hidden?.has(m.to)).map(deliveryOf);
+  }
+
+  async rawPath(id: string, viewer?: Viewer): Promise<string> {
+    return join(this.dir, (await this.entry(id, viewer)).file);
   }
 
   async remove(id: string, viewer?: Viewer): Promise<void> {
-    const m = this.entry(id, viewer);
-    await this.ctx.store.transact((tx) => tx.del('mails', id));
+    const m = await this.entry(id, viewer);
+    await this.ctx.repo.transaction((tx) => tx.deleteMail(id));
     await unlink(join(this.dir, m.file)).catch(() => {});
   }
 
   async removeAll(viewer?: Viewer): Promise<number> {
-    const visible = this.visibleTo(viewer);
-    const all = [...this.ctx.store.values('mails')].filter(visible);
-    const everything = all.length === this.ctx.store.count('mails');
-    await this.ctx.store.transact((tx) => {
-      for (const m of all) tx.del('mails', m.id);
+    const repo = this.ctx.repo;
+    const all: MailEntry[] = [];
+    const hideTo = await this.hiddenFor(viewer);
+    for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+      const page = await repo.pageMail({ hideTo, cursor, limit: 10_000 });
+      all.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    }
+    const everything = all.length === (await repo.countMail());
+    await repo.transaction((tx) => {
+      for (const m of all) tx.deleteMail(m.id);
     });
     if (everything) {
       await rm(this.dir, { recursive: true, force: true });

@@ -1,8 +1,9 @@
-// Sends Seatdesk's messages with nodemailer; never throws: a failure is reported in the result.
+// Sends one of Seatdesk's messages with nodemailer; never throws: a failure is reported in the result.
 import nodemailer, { type Transporter } from 'nodemailer';
 import { emailProblem } from '../../src/domain/email.js';
-import type { MailResult } from '../../src/domain/schemas.js';
-import type { Message } from './templates.js';
+import type { OutboxMessage } from '../../src/domain/schemas.js';
+
+export type SendResult = { sent: true } | { sent: false; error: string; permanent: boolean };
 
 export class Mailer {
   private transport: Transporter | null;
@@ -14,8 +15,7 @@ export class Mailer {
   ) {
     this.envelopeFrom = /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
     // The URL's own settings win; these fill in what it leaves out. A small pool keeps bursts
-    // of invitations from opening one connection each, and enough of them that a
-    // burst is not queued behind a few.
+    // of invitations from opening one connection each.
     this.transport = smtpUrl
       ? nodemailer.createTransport({
           url: smtpUrl,
@@ -30,22 +30,26 @@ export class Mailer {
       : null;
   }
 
-  async send(msg: Message): Promise<MailResult> {
-    if (!this.transport) return { sent: false, error: 'Mail is off: no SMTP relay is configured and the built-in sink is disabled.' };
+  async send(m: Pick<OutboxMessage, 'to' | 'subject' | 'text' | 'html' | 'messageId'>): Promise<SendResult> {
+    if (!this.transport) return { sent: false, permanent: false, error: 'Mail is off: no SMTP relay is configured and the built-in sink is disabled.' };
     // Defence in depth: only ever one plain address, and the SMTP envelope names exactly that
     // address (nodemailer would otherwise derive it by parsing the header, lists and all).
-    const problem = emailProblem(msg.to);
-    if (problem) return { sent: false, error: `Mail not sent: the recipient is not one plain address (${problem}).` };
+    const problem = emailProblem(m.to);
+    if (problem) return { sent: false, permanent: true, error: `Mail not sent: the recipient is not one plain address (${problem}).` };
     try {
-      const info = await this.transport.sendMail({
-        ...msg,
+      await this.transport.sendMail({
         from: this.from,
-        to: { name: '', address: msg.to },
-        envelope: { from: this.envelopeFrom, to: [msg.to] },
+        to: { name: '', address: m.to },
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+        messageId: m.messageId,
+        envelope: { from: this.envelopeFrom, to: [m.to] },
       });
-      return { sent: true, messageId: info.messageId };
+      return { sent: true };
     } catch (e) {
-      return { sent: false, error: `Mail could not be sent: ${(e as Error).message}` };
+      const code = (e as { responseCode?: number }).responseCode;
+      return { sent: false, permanent: code !== undefined && code >= 500 && code < 600, error: `Mail could not be sent: ${(e as Error).message}` };
     }
   }
 

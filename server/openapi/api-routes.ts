@@ -153,6 +153,10 @@ export const API_ROUTES: ApiRoute[] = [
     ok: { status: 200, schema: R.LinkResultView, description: 'The reset link.' }, errors: ['user_not_found', 'invalid_state'],
   },
   {
+    method: 'get', path: '/api/users/:id/mail', tag: 'Users', summary: 'Delivery of the messages Seatdesk sent to a user, newest first', caller: { permission: 'users' },
+    ok: { status: 200, schema: z.object({ items: z.array(R.MailDeliveryView) }), description: 'The newest 20.' },
+  },
+  {
     method: 'post', path: '/api/users/:id/terminate-sessions', tag: 'Sessions', summary: "End all of a user's sessions (reason `admin`)", caller: { permission: 'sessions' },
     ok: { status: 200, schema: z.object({ ended: z.number().int() }), description: 'How many ended.' }, errors: ['user_not_found'],
   },
@@ -174,6 +178,11 @@ export const API_ROUTES: ApiRoute[] = [
   {
     method: 'get', path: '/api/mail/latest', tag: 'Mail', summary: 'The newest match, waiting up to `wait` seconds for one', caller: { permission: 'mail' }, query: LatestQuery,
     ok: { status: 200, schema: z.object({ mail: MailEntry }), description: 'The message.' }, errors: ['no_message'],
+  },
+  {
+    method: 'get', path: '/api/mail/outbox/:id', tag: 'Mail', summary: 'Delivery of a message Seatdesk sent (the `mail.id` an action answered)', caller: { permission: 'mail' },
+    description: 'Queued messages are retried with backoff (up to an hour apart) for three days; each attempt is audited and announced as `mail.sent` or `mail.failed`.',
+    ok: { status: 200, schema: z.object({ delivery: R.MailDeliveryView }), description: 'Its delivery.' }, errors: ['not_found'],
   },
   {
     method: 'get', path: '/api/mail/:id', tag: 'Mail', summary: 'Read a message: headers, text, links, attachments', caller: { permission: 'mail' },

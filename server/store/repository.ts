@@ -129,6 +129,8 @@ export interface Reads {
   pageSeatHistory(q: SeatHistoryQuery): Promise<Page<SeatHistoryEntry>>;
 
   outboxMessage(id: string): Promise<OutboxMessage | undefined>;
+  /** The messages sent (or being sent) to a user, newest first. */
+  outboxOf(userId: string, limit: number): Promise<OutboxMessage[]>;
   /** Messages waiting to be sent whose next attempt is due at or before `nowIso`, oldest first. */
   dueOutbox(nowIso: string, limit: number): Promise<OutboxMessage[]>;
   /** The earliest next attempt of any waiting message, or null when none waits. */

@@ -1,7 +1,7 @@
 // Zod schemas of what the API answers: the OpenAPI document is built from them, and a test checks
 // real responses against that document. Stored shapes come from schemas.ts; only views live here.
 import { z } from 'zod';
-import { ApiToken, AuditEntry, License, MailEntry, Session, Settings, User } from './schemas.js';
+import { ApiToken, AuditEntry, License, MailEntry, OutboxMessage, Session, Settings, User } from './schemas.js';
 
 export const ErrorResponse = z.object({
   error: z
@@ -23,14 +23,21 @@ export const MailModeView = z.object({ mode: z.enum(['sink', 'relay', 'off']), s
 export const SettingsView = Settings;
 export const SiteSettingsView = Settings.extend({ mail: MailModeView.optional() });
 
-/**
- * Whether the mail an action caused went out. Accepts both the delivery report of the first
- * round and the outbox's queued answer, while the outbox lands.
- */
-export const MailOutcome = z.union([
-  z.object({ sent: z.boolean(), messageId: z.string().optional(), error: z.string().optional() }),
-  z.object({ status: z.enum(['queued', 'sent', 'failed']), id: z.string() }),
-]);
+/** The mail an action caused: written to the outbox with the change, sent in the background. */
+export const MailOutcome = z.object({ status: z.enum(['queued', 'sent', 'failed']), id: z.string().describe('Follow it at GET /api/mail/outbox/{id}.') });
+
+/** Where a message Seatdesk sent stands. */
+export const MailDeliveryView = OutboxMessage.pick({
+  id: true,
+  status: true,
+  to: true,
+  subject: true,
+  attempts: true,
+  createdAt: true,
+  sentAt: true,
+  nextAttemptAt: true,
+  lastError: true,
+});
 
 export const LinkResultView = z.object({
   user: PublicUserView,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ReclaimPolicy, ReclaimPolicyBody } from './reclaim.js';
 import { emailProblem } from './email.js';
+import { SeatHistoryEntry } from './seat-history.js';
 
 export const USER_PROFILES = ['Default', 'Tester', 'Developer', 'Viewer', 'Project Admin'] as const;
 export const ADMIN_PROFILES = ['Site Administrator', 'User Administrator'] as const;
@@ -168,11 +169,13 @@ export const OutboxMessage = z.object({
 export type OutboxMessage = z.infer<typeof OutboxMessage>;
 /** What an action that sends mail answers: the message is queued, durably, and sent in the background. */
 export type MailQueued = { status: OutboxMessage['status']; id: string };
+/** Where a message Seatdesk sent stands (GET /api/mail/outbox/:id, mail.sent and mail.failed events). */
+export type MailDelivery = Pick<OutboxMessage, 'id' | 'status' | 'to' | 'subject' | 'attempts' | 'createdAt' | 'sentAt' | 'nextAttemptAt' | 'lastError'>;
 
 export const Site = z.object({ name: z.string(), createdAt: iso });
 export type Site = z.infer<typeof Site>;
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const StoreData = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
@@ -188,6 +191,7 @@ export const StoreData = z.object({
   mails: z.array(MailEntry),
   audit: z.array(AuditEntry),
   outbox: z.array(OutboxMessage),
+  seatHistory: z.array(SeatHistoryEntry),
 });
 export type StoreData = z.infer<typeof StoreData>;
 
@@ -266,7 +270,6 @@ export type LicenseView = License & { held: number; available: number };
 export type MailMode = { mode: 'sink' | 'relay' | 'off'; sinkPort: number | null };
 /** GET /api/settings: the settings, plus the mail mode fixed at start. */
 export type SiteSettings = Settings & { mail?: MailMode };
-export type MailResult = { sent: boolean; messageId?: string; error?: string };
 
 // ---- response shapes shared by the server and the API client ---------------
 

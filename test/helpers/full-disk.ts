@@ -1,6 +1,6 @@
 // A disk that fills up on demand, as a real one does: the write that crosses the limit stores
 // part of its bytes and reports a short count, the next one fails with ENOSPC.
-import { durableFileOps, realDisk, type Disk, type FileOps } from '../../server/store/durable-file.js';
+import { durableFileOps, realDisk, type Disk, type FileOps } from '../../server/store/embedded/durable-file.js';
 
 export interface FullDisk {
   fileOps: FileOps;

@@ -1,6 +1,6 @@
 // A child process for the crash test: commits users as fast as it can and prints each one's id
 // the moment its commit is acknowledged. The parent kills it with SIGKILL at a random moment.
-import { Store } from '../../server/store/store.repository.js';
+import { Store } from '../../server/store/embedded/store.js';
 import { userRecord } from './records.js';
 
 const [dir, start, compact] = process.argv.slice(2);

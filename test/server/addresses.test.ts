@@ -78,7 +78,7 @@ describe('the mailer', () => {
     const mailer = new Mailer(`smtp://127.0.0.1:${port}`, 'Seatdesk <no-reply@seatdesk.local>');
     try {
       rcpts = [];
-      const msg = { subject: 's', text: 't', html: '<p>t</p>' };
+      const msg = { subject: 's', text: 't', html: '<p>t</p>', messageId: '<m@seatdesk>' };
       expect(await mailer.send({ ...msg, to: 'one@example.test' })).toMatchObject({ sent: true });
       for (const to of ['one@example.test, eve@evil.test', 'x<attacker@evil.test>', 'root\u200b@example.test'])
         expect(await mailer.send({ ...msg, to }), to).toMatchObject({ sent: false, error: expect.stringContaining('not one plain address') });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CLIENTS, startSink } from '../../server/mail/sink.js';
-import { SNAPSHOT_FILE, Store } from '../../server/store/store.repository.js';
+import { SNAPSHOT_FILE, Store } from '../../server/store/embedded/store.js';
 import { ADMIN, PASSWORD, activeUser, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
 
 let s: TestServer;

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, startTestServer, type TestServer } from '../helpers/server.js';
+import { eventually, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
 
 let s: TestServer;
 let smtp: Transporter;
@@ -150,16 +150,21 @@ describe('mail sink and API', () => {
     expect(list.items.at(-1)!.subject).toBe('r2');
   });
 
-  it('a failed delivery does not fail the admin action: the link is returned and audited', async () => {
+  it('a failed delivery does not fail the admin action: the link is returned, the attempt audited and retried later', async () => {
     const other = await startTestServer({ config: { smtpUrl: 'smtp://127.0.0.1:1' } });
     try {
       const res = await other.admin.invite({ email: 'nomail@example.com' });
       expect(res.activationLink).toMatch(/\/activate\//);
-      expect(res.mail.sent).toBe(false);
-      expect(res.mail.error).toMatch(/could not be sent/);
+      expect(res.mail.status).toBe('queued');
       expect((await other.admin.users({ q: 'nomail' })).total).toBe(1);
-      const audit = await other.admin.audit();
-      expect(audit.items.some((a) => a.action === 'mail.failed' && a.targetEmail === 'nomail@example.com')).toBe(true);
+      const failed = await eventually(async () =>
+        (await other.admin.audit()).items.find((a) => a.action === 'mail.failed' && a.targetEmail === 'nomail@example.com'),
+      );
+      expect(failed.detail).toMatchObject({ willRetry: true, attempts: 1 });
+      expect(failed.detail.error).toMatch(/could not be sent/);
+      const { delivery } = await other.admin.outboxMessage(res.mail.id);
+      expect(delivery).toMatchObject({ status: 'queued', attempts: 1 });
+      expect(Date.parse(delivery.nextAttemptAt!)).toBeGreaterThan(Date.parse(delivery.createdAt));
     } finally {
       await other.stop();
       await removeDir(other.dir);

@@ -125,7 +125,7 @@ describe('real answers match the document', () => {
     await call('get', '/api/users/nobody', { expect: 404 });
     await call('patch', `/api/users/${inv.user.id}`, { body: { userProfile: 'Developer' }, expect: 200 });
     await call('post', `/api/users/${inv.user.id}/resend-activation`, { expect: 200 });
-    const { mail: latest } = await s.admin.latestMail({ to: 'tour@example.com', wait: 5 });
+    const { mail: latest } = await s.admin.latestMail({ to: 'tour@example.com', subject: 'new activation link', wait: 5 });
     const token = (await s.admin.mail(latest.id)).mail.links[0].url.split('/').pop()!;
     await call('get', `/activate/${token}`, { expect: 200 });
     await call('post', '/api/auth/activate', { body: { token, password: PASSWORD, firstName: 'Tour' }, expect: 200 });

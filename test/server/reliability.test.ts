@@ -2,12 +2,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SCHEMA_VERSION } from '../../src/domain/schemas.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.js';
 import { configFromEnv } from '../../server/config.js';
 import { startServer } from '../../server/main.js';
-import { realFileOps } from '../../server/store/durable-file.js';
-import { SNAPSHOT_FILE, Store } from '../../server/store/store.repository.js';
+import { realFileOps } from '../../server/store/embedded/durable-file.js';
+import { SNAPSHOT_FILE, Store } from '../../server/store/embedded/store.js';
 import { loadToken, saveToken } from '../../src/token-file.js';
 import { ADMIN, PASSWORD, activeUser, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -78,7 +79,7 @@ describe('durability', () => {
     const store = await Store.open(dir);
     expect(store.get('users', 'u1')).toMatchObject({ email: 'old@example.com', suspendedProjects: [] });
     await store.close();
-    expect(JSON.parse(await readFile(join(dir, SNAPSHOT_FILE), 'utf8')).schemaVersion).toBe(1);
+    expect(JSON.parse(await readFile(join(dir, SNAPSHOT_FILE), 'utf8')).schemaVersion).toBe(SCHEMA_VERSION);
 
     const newer = JSON.stringify({ ...v0, schemaVersion: 99, seq: 0 });
     await writeFile(join(dir, SNAPSHOT_FILE), newer);
@@ -142,9 +143,9 @@ describe('secrets', () => {
     await weak.stop();
     const s = await startTestServer({ dir });
     servers.push(s);
-    const hashOf = () => s.services.ctx.store.findBy('users', ADMIN.email)!.passwordHash!;
+    const hashOf = async () => (await s.services.ctx.repo.userByEmail(ADMIN.email))!.passwordHash!;
     await s.client().login(ADMIN); // startTestServer logged in already; this one checks again
-    expect(hashOf()).toMatch(/^scrypt\$4096\$8\$1\$/);
+    expect(await hashOf()).toMatch(/^scrypt\$4096\$8\$1\$/);
   });
 
   it('never writes link tokens to the request log', async () => {
@@ -171,7 +172,7 @@ describe('secrets', () => {
     const res = await app.request('/api/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'x@example.com', password: 'a-long-password-x' }) }, remote);
     expect(res.status).toBe(403);
     expect((await res.json()).error.code).toBe('setup_local_only');
-    expect(s.services.users.needsSetup()).toBe(true);
+    expect(await s.services.users.needsSetup()).toBe(true);
   });
 
   it('the remembered console token is 0600 and ignored when others can read it', async () => {

@@ -53,13 +53,13 @@ describe('an administrator password reset', () => {
 
 /** Clears the pending mark for a moment to sign in with the old password and make an API token. */
 async function signInBypassingPending(userId: string) {
-  const store = s.services.ctx.store;
-  const pending = store.get('users', userId)!;
-  await store.transact((tx) => tx.put('users', { ...pending, passwordResetPendingAt: null }));
+  const repo = s.services.ctx.repo;
+  const pending = (await repo.user(userId))!;
+  await repo.transaction((tx) => tx.putUser({ ...pending, passwordResetPendingAt: null }));
   const session = await signIn(pending.email);
   const api = s.client((await session.createToken('meanwhile')).token);
   await api.me();
-  await store.transact((tx) => tx.put('users', { ...store.get('users', userId)!, passwordResetPendingAt: pending.passwordResetPendingAt }));
+  await repo.transaction(async (tx) => tx.putUser({ ...(await tx.user(userId))!, passwordResetPendingAt: pending.passwordResetPendingAt }));
   return { session, api };
 }
 

@@ -172,7 +172,9 @@ describe('live events', () => {
     await s.admin.updateSettings({ maxSessionsPerUser: 4 });
     await eventually(() => events.some((e) => e.type === 'session.ended' && (e.data as { session: { id: string } }).session.id === a.session.id));
     const wanted = ['session.created', 'session.ended', 'user.updated', 'license.updated', 'mail.received', 'settings.updated'];
-    await eventually(() => wanted.every((t) => events.some((e) => e.type === t)));
+    await eventually(() => wanted.every((t) => events.some((e) => e.type === t))).catch((e) => {
+      throw new Error(`${e.message}; missing ${wanted.filter((t) => !events.some((x) => x.type === t))}`);
+    });
     ac.abort();
     await done;
     await eventually(() => s.services.ctx.bus.size === 0);
@@ -233,10 +235,10 @@ describe('activity', () => {
       const c = h.client((await h.client().login({ ...ADMIN, clientId: 'act' })).token);
       h.clock.advance(120_000);
       const { session } = await c.me();
-      const journal = () => h.services.ctx.store.get('sessions', session.id)!.lastActivityAt;
-      expect(journal()).not.toBe(session.lastActivityAt); // not written per request
+      const journal = async () => (await h.services.ctx.repo.session(session.id))!.lastActivityAt;
+      expect(await journal()).not.toBe(session.lastActivityAt); // not written per request
       await h.services.sessions.flushActivity();
-      expect(journal()).toBe(session.lastActivityAt);
+      expect(await journal()).toBe(session.lastActivityAt);
       h = await h.restart();
       const after = await h.admin.sessions({ q: ADMIN.email, client: 'web' });
       expect(after.items.find((x) => x.id === session.id)?.lastActivityAt).toBe(session.lastActivityAt);
@@ -255,11 +257,11 @@ describe('background timers', () => {
       h.clock.advance(60_000);
       const { session } = await c.me();
       // activity reaches the store without anyone calling flushActivity
-      await eventually(() => h.services.ctx.store.get('sessions', session.id)!.lastActivityAt === session.lastActivityAt);
+      await eventually(async () => (await h.services.ctx.repo.session(session.id))!.lastActivityAt === session.lastActivityAt);
       await h.admin.updateSettings({ idleTimeoutMinutes: 1 });
       h.clock.advance(2 * 60_000);
       // ended by the sweep timer, not by a request on the session
-      await eventually(() => h.services.ctx.store.get('sessions', session.id)!.endReason === 'idle');
+      await eventually(async () => (await h.services.ctx.repo.session(session.id))!.endReason === 'idle');
     } finally {
       await h.stop();
       await removeDir(h.dir);

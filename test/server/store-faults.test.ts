@@ -3,8 +3,8 @@ import { mkdtemp, readFile, readdir, writeFile, appendFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { durableFileOps, realDisk } from '../../server/store/durable-file.js';
-import { JOURNAL_FILE, SNAPSHOT_FILE, Store } from '../../server/store/store.repository.js';
+import { durableFileOps, realDisk } from '../../server/store/embedded/durable-file.js';
+import { JOURNAL_FILE, SNAPSHOT_FILE, Store } from '../../server/store/embedded/store.js';
 import { ApiClient } from '../../src/api-client.js';
 import { SCHEMA_VERSION } from '../../src/domain/schemas.js';
 import { fullDisk } from '../helpers/full-disk.js';

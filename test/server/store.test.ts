@@ -2,8 +2,8 @@ import { mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { realFileOps } from '../../server/store/durable-file.js';
-import { JOURNAL_FILE, SNAPSHOT_FILE, Store } from '../../server/store/store.repository.js';
+import { realFileOps } from '../../server/store/embedded/durable-file.js';
+import { JOURNAL_FILE, SNAPSHOT_FILE, Store } from '../../server/store/embedded/store.js';
 import { userRecord as baseUser } from '../helpers/records.js';
 import { ADMIN, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -115,6 +115,7 @@ describe('server persistence', () => {
     await s.admin.updateLicense({ seats: 10 });
     const inv = await s.admin.invite({ email: 'keep@example.com', userProfile: 'Viewer' });
     await s.admin.updateSettings({ idleTimeoutMinutes: 30 });
+    await s.admin.latestMail({ to: 'keep@example.com', wait: 10 }); // the invitation is sent in the background
     const mailCount = (await s.admin.mails()).total;
     s = await s.restart();
     expect((await s.admin.user(inv.user.id)).user).toMatchObject({ email: 'keep@example.com', userProfile: 'Viewer', status: 'pending' });

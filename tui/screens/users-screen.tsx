@@ -1,7 +1,7 @@
 // "Licenses - Users": the user grid and its actions.
 import { Box, Text, useInput } from 'ink';
 import { useEffect } from 'react';
-import type { PublicUser } from '../../src/domain/schemas.js';
+import type { MailQueued, PublicUser } from '../../src/domain/schemas.js';
 import { GridFooter, GridView } from '../components/grid.js';
 import { shortTime } from '../format.js';
 import { useGrid, type Column } from '../hooks/use-grid.js';
@@ -63,7 +63,7 @@ export function UsersScreen(p: ScreenProps) {
           run: async () =>
             void (await p.act.run(
               () => p.client.reactivate(u.id),
-              (r) => `${u.email} reactivated (${r.user.status}).${r.mail.sent ? ' Notice mailed.' : ` Mail failed: ${r.mail.error}`}`,
+              (r) => `${u.email} reactivated (${r.user.status}). A notice is on its way by mail.`,
             )),
         });
       else if (input === 'a')
@@ -105,5 +105,5 @@ export function UsersScreen(p: ScreenProps) {
   );
 }
 
-export const mailNote = (m: { sent: boolean; error?: string }) =>
-  m.sent ? 'The link was also mailed (see the Mail screen).' : `The mail could not be sent (${m.error}); give the link to the user yourself.`;
+export const mailNote = (m: MailQueued) =>
+  m.status === 'failed' ? 'The mail could not be sent; give the link to the user yourself.' : 'The link is also on its way by mail (see the Mail screen).';

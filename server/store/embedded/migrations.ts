@@ -1,5 +1,5 @@
 // Upgrades store files written by older Seatdesk versions to the current schema, on load.
-import { SCHEMA_VERSION } from '../../src/domain/schemas.js';
+import { SCHEMA_VERSION } from '../../../src/domain/schemas.js';
 
 type Raw = Record<string, unknown>;
 
@@ -16,6 +16,8 @@ const STEPS: Record<number, (d: Raw) => Raw> = {
   }),
   // Version 2 added the mail outbox.
   1: (d) => ({ ...d, schemaVersion: 2, outbox: [] }),
+  // Version 3 added seat history.
+  2: (d) => ({ ...d, schemaVersion: 3, seatHistory: [] }),
 };
 
 export class NewerStoreError extends Error {}

@@ -1,6 +1,6 @@
 // The journal's line format, checked with the store file's own schemas before a line is replayed.
 import { z } from 'zod';
-import { StoreData } from '../../src/domain/schemas.js';
+import { StoreData } from '../../../src/domain/schemas.js';
 
 type Rec = { id: string } & Record<string, unknown>;
 

@@ -1,0 +1,166 @@
+// The mail outbox: messages are written in the transaction of the change that causes them, and a
+// background sender delivers them, retrying with backoff, recording each attempt.
+import type { MailDelivery, MailQueued, OutboxMessage, User } from '../../src/domain/schemas.js';
+import { newId } from '../../src/domain/tokens.js';
+import { auditEntry } from '../audit.js';
+import type { Actor, Ctx } from '../context.js';
+import type { Tx } from '../store/repository.js';
+import type { Mailer } from './mailer.js';
+import type { Message } from './templates.js';
+
+/** A claimed message is not handed to another sender for this long (a crash frees it then). */
+const LEASE_MS = 60_000;
+const FIRST_RETRY_MS = 5_000;
+const MAX_RETRY_MS = 60 * 60_000;
+const GIVE_UP_MS = 3 * 86_400_000;
+const PARALLEL = 16;
+
+/** The wait before attempt `attempts + 1`: doubling from 5 s, at most an hour. */
+export const retryDelayMs = (attempts: number): number => Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
+
+/** Writes a message to the outbox inside the caller's transaction. */
+export function queueMail(tx: Tx, now: Date, kind: OutboxMessage['kind'], msg: Message, user: Pick<User, 'id'> | null, actor: Actor | null): MailQueued {
+  const id = newId();
+  tx.enqueueMail({
+    id,
+    messageId: `<${id}@seatdesk>`,
+    kind,
+    to: msg.to,
+    subject: msg.subject,
+    text: msg.text,
+    html: msg.html,
+    userId: user?.id ?? null,
+    actorId: actor?.id ?? null,
+    actorEmail: actor?.email ?? null,
+    status: 'queued',
+    attempts: 0,
+    createdAt: now.toISOString(),
+    nextAttemptAt: now.toISOString(),
+    lastAttemptAt: null,
+    lastError: null,
+    sentAt: null,
+  });
+  tx.emit({ type: 'mail.queued', data: { id } });
+  return { status: 'queued', id };
+}
+
+/** The public view of a message's delivery (for the console and the API). */
+export const deliveryOf = (m: OutboxMessage): MailDelivery => ({
+  id: m.id,
+  status: m.status,
+  to: m.to,
+  subject: m.subject,
+  attempts: m.attempts,
+  createdAt: m.createdAt,
+  sentAt: m.sentAt,
+  nextAttemptAt: m.status === 'queued' ? m.nextAttemptAt : null,
+  lastError: m.lastError,
+});
+
+export class OutboxSender {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  /** The first run after start also takes messages a crashed process had claimed. */
+  private horizonMs = LEASE_MS;
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly mailer: Mailer,
+  ) {}
+
+  start(): void {
+    this.ctx.bus.listen((e) => {
+      if (e.type === 'mail.queued') this.wake();
+    });
+    this.wake();
+  }
+
+  /** Runs the sender now (or again right after the current run). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.running = this.run()
+      .catch(() => {})
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        } else void this.schedule();
+      });
+  }
+
+  /** Waits for the current run (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private async schedule(): Promise<void> {
+    if (this.stopped) return;
+    const next = await this.ctx.repo.nextOutboxAttempt().catch(() => null);
+    if (next === null || this.stopped || this.running) return;
+    const delay = Math.max(0, Math.min(60_000, Date.parse(next) - this.ctx.now().getTime()));
+    this.timer = setTimeout(() => this.wake(), delay);
+    this.timer.unref();
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      const now = this.ctx.now();
+      const horizon = new Date(now.getTime() + this.horizonMs).toISOString();
+      this.horizonMs = 0;
+      const claimed = await this.ctx.repo.transaction(async (tx) => {
+        const due = await tx.dueOutbox(horizon, PARALLEL);
+        const lease = new Date(now.getTime() + LEASE_MS).toISOString();
+        for (const m of due) tx.putOutbox({ ...m, nextAttemptAt: lease });
+        return due;
+      });
+      if (claimed.length === 0) return;
+      await Promise.all(claimed.map((m) => this.deliver(m)));
+    }
+  }
+
+  private async deliver(m: OutboxMessage): Promise<void> {
+    const result = await this.mailer.send(m);
+    const now = this.ctx.now();
+    await this.ctx.repo.transaction(async (tx) => {
+      const cur = await tx.outboxMessage(m.id);
+      if (!cur || cur.status !== 'queued') return;
+      const attempts = cur.attempts + 1;
+      const target = cur.userId ? { id: cur.userId, email: cur.to } : null;
+      const actor = cur.actorId ? { id: cur.actorId, email: cur.actorEmail ?? '', adminProfile: null } : null;
+      if (result.sent) {
+        const next: OutboxMessage = { ...cur, status: 'sent', attempts, sentAt: now.toISOString(), lastAttemptAt: now.toISOString(), nextAttemptAt: null, lastError: null };
+        tx.putOutbox(next);
+        tx.appendAudit(auditEntry(now, actor, 'mail.sent', target, { mailId: cur.id, kind: cur.kind, subject: cur.subject, attempts }));
+        tx.emit({ type: 'mail.sent', data: { mail: deliveryOf(next), userId: cur.userId } });
+        return;
+      }
+      const giveUp = result.permanent || now.getTime() - Date.parse(cur.createdAt) >= GIVE_UP_MS;
+      const next: OutboxMessage = {
+        ...cur,
+        status: giveUp ? 'failed' : 'queued',
+        attempts,
+        lastAttemptAt: now.toISOString(),
+        nextAttemptAt: giveUp ? null : new Date(now.getTime() + retryDelayMs(attempts)).toISOString(),
+        lastError: result.error,
+      };
+      tx.putOutbox(next);
+      tx.appendAudit(auditEntry(now, actor, 'mail.failed', target, { mailId: cur.id, kind: cur.kind, subject: cur.subject, attempts, error: result.error, willRetry: !giveUp }));
+      tx.emit({ type: 'mail.failed', data: { mail: deliveryOf(next), userId: cur.userId } });
+    });
+  }
+}
