@@ -143,7 +143,8 @@ export class OutboxSender {
       const target = cur.userId ? { id: cur.userId, email: cur.to } : null;
       const actor = cur.actorId ? { id: cur.actorId, email: cur.actorEmail ?? '', adminProfile: null } : null;
       if (result.sent) {
-        const next: OutboxMessage = { ...cur, status: 'sent', attempts, sentAt: now.toISOString(), lastAttemptAt: now.toISOString(), nextAttemptAt: null, lastError: null };
+        // Delivered: the body (which holds the link) is not kept; links live in the store only until sent.
+        const next: OutboxMessage = { ...cur, text: '', html: '', status: 'sent', attempts, sentAt: now.toISOString(), lastAttemptAt: now.toISOString(), nextAttemptAt: null, lastError: null };
         tx.putOutbox(next);
         tx.appendAudit(auditEntry(now, actor, 'mail.sent', target, { mailId: cur.id, kind: cur.kind, subject: cur.subject, attempts }));
         tx.emit({ type: 'mail.sent', data: { mail: deliveryOf(next), userId: cur.userId } });
@@ -152,6 +153,7 @@ export class OutboxSender {
       const giveUp = result.permanent || now.getTime() - Date.parse(cur.createdAt) >= GIVE_UP_MS;
       const next: OutboxMessage = {
         ...cur,
+        ...(giveUp ? { text: '', html: '' } : {}),
         status: giveUp ? 'failed' : 'queued',
         attempts,
         lastAttemptAt: now.toISOString(),
