@@ -2,7 +2,7 @@
 // SEATDESK_TOKEN or the console's remembered sign-in; tables, JSON, stderr and exit codes.
 import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublicSession, PublicUser } from '../../src/domain/schemas.js';
@@ -105,10 +105,6 @@ describe('seatdesk users', () => {
     expect(badChoice.code).toBe(2);
     expect(badChoice.stderr).toContain("argument 'sleeping' is invalid");
 
-    const noArg = await seatdesk(['users', 'invite']);
-    expect(noArg.code).toBe(2);
-    expect(noArg.stderr).toContain("missing required argument 'email'");
-
     const help = await seatdesk(['users', 'invite', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--profile <profile>');
@@ -124,9 +120,6 @@ describe('seatdesk sessions', () => {
     expect(list.code).toBe(0);
     expect(list.stdout.split('\n')[0]).toMatch(/^ID\s+EMAIL\s+CLIENT\s+ADDRESS\s+STARTED\s+LAST ACTIVITY\s+USER AGENT$/);
     expect(list.stdout).toContain(login.session.id);
-
-    const json = JSON.parse((await seatdesk(['sessions', 'list', '--json'])).stdout) as PublicSession[];
-    expect(json.find((x) => x.id === login.session.id)?.email).toBe('bob@example.com');
 
     const end = await seatdesk(['sessions', 'end', login.session.id]);
     expect(end.code).toBe(0);
@@ -200,7 +193,8 @@ describe('seatdesk tokens and signing in', () => {
     const first = await seatdesk(['login', '--email', ADMIN.email, '--password-stdin'], env, `${ADMIN.password}\n`);
     expect(first.stderr).toBe('');
     expect(first.stdout).toBe(`Signed in to ${s.url} as ${ADMIN.email} (Site Administrator).\n`);
-    const live = async () => (await s.admin.sessions({ client: 'all' })).items.filter((x) => x.clientId?.startsWith('cli-')).length;
+    const clientId = `cli-${userInfo().username}@${hostname()}`; // one per machine and account
+    const live = async () => (await s.admin.sessions({ client: 'all' })).items.filter((x) => x.clientId === clientId).length;
     expect(await live()).toBe(1);
     await seatdesk(['login', '--email', ADMIN.email, '--password-stdin'], env, `${ADMIN.password}\n`);
     expect(await live()).toBe(1);
