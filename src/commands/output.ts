@@ -23,7 +23,12 @@ export function exitCodeOf(e: unknown): number {
   return EXIT.error;
 }
 
-const colour = (): boolean => !!process.stdout.isTTY && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '') && process.env.TERM !== 'dumb';
+/** Colour on a terminal, or when FORCE_COLOR asks; never with NO_COLOR set (it wins) or on a dumb terminal. */
+const colour = (): boolean => {
+  const env = process.env;
+  if ((env.NO_COLOR ?? '') !== '' || env.TERM === 'dumb') return false;
+  return !!process.stdout.isTTY || ((env.FORCE_COLOR ?? '') !== '' && env.FORCE_COLOR !== '0');
+};
 export const bold = (s: string): string => (colour() ? `\x1b[1m${s}\x1b[22m` : s);
 export const dim = (s: string): string => (colour() ? `\x1b[2m${s}\x1b[22m` : s);
 

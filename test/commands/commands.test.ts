@@ -59,12 +59,14 @@ describe('seatdesk users', () => {
     expect(inv.stdout).toMatch(/^Invited dana@example\.com \(Tester\)/);
     expect(inv.stdout).toMatch(/Activation link: http:\/\/localhost:4780\/activate\/act_\S+\n$/);
 
-    const list = await seatdesk(['users', 'list']);
+    const list = await seatdesk(['users', 'list'], { NO_COLOR: undefined, FORCE_COLOR: '1' });
     expect(list.code).toBe(0);
     const lines = list.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^EMAIL\s+NAME\s+STATUS\s+PROFILE\s+ADMIN\s+LAST LOGIN$/);
+    expect(lines[0]).toMatch(/^\x1b\[1mEMAIL\s+NAME\s+STATUS\s+PROFILE\s+ADMIN\s+LAST LOGIN\x1b\[22m$/);
     expect(lines.some((l) => /^dana@example\.com\s+pending\s+Tester\s+—$/.test(l))).toBe(true);
-    expect(list.stdout).not.toContain('\x1b['); // NO_COLOR
+    const plain = await seatdesk(['users', 'list'], { NO_COLOR: '1', FORCE_COLOR: '1' });
+    expect(plain.stdout).not.toContain('\x1b[');
+    expect(plain.stdout.split('\n')[0]).toMatch(/^EMAIL\s+NAME/);
 
     const json = await seatdesk(['users', 'list', '--status', 'pending', '--json']);
     const users = JSON.parse(json.stdout) as PublicUser[];

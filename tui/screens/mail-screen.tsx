@@ -116,7 +116,9 @@ export function MailScreen(p: ScreenProps) {
         await p.act.run(
           async () => {
             const { content } = await p.client.attachment(m.id, n);
-            await writeFile(path, content, { flag: 'wx' });
+            await writeFile(path, content, { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
+              throw new Error(e.code === 'EEXIST' ? `${path} already exists; choose another name.` : `Could not save to ${path}: ${e.message}`);
+            });
           },
           () => `Saved ${bytes(a.size)} to ${path}.`,
         );
