@@ -102,10 +102,10 @@ export class OutboxSender {
     while (this.running) await this.running;
   }
 
-  async stop(): Promise<void> {
+  /** Stops sending. Messages in flight stay queued (claimed for a minute) and go out after a restart. */
+  stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
   }
 
   private async schedule(): Promise<void> {
@@ -135,6 +135,7 @@ export class OutboxSender {
 
   private async deliver(m: OutboxMessage): Promise<void> {
     const result = await this.mailer.send(m);
+    if (this.stopped) return; // shutting down: a send cut short is not an attempt; the next start sends it
     const now = this.ctx.now();
     await this.ctx.repo.transaction(async (tx) => {
       const cur = await tx.outboxMessage(m.id);
