@@ -70,7 +70,7 @@ export const MailMessageView = MailEntry.extend({
   attachments: z.array(AttachmentView),
 });
 
-export const TokenView = ApiToken.omit({ tokenHash: true, userId: true, revokedAt: true }).partial({ lastUsedAt: true }).catchall(z.unknown());
+export const TokenView = ApiToken.omit({ tokenHash: true });
 export const CreatedToken = z.object({ id: z.string(), name: z.string(), token: z.string().describe('Shown once.'), createdAt: z.string() });
 
 export const ProjectSummary = z.object({
