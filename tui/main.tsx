@@ -7,7 +7,7 @@ import { dataDir } from '../src/defaults.js';
 import { forgetToken, loadToken, saveToken } from '../src/token-file.js';
 import { App } from './app.js';
 import { osc52 } from './clipboard.js';
-import { PacedStdin } from './paced-stdin.js';
+import { KeyStdin } from './input/key-stdin.js';
 import { filePrefs } from './prefs.js';
 
 const ENTER_ALT = '\x1b[?1049h\x1b[H';
@@ -66,7 +66,7 @@ export async function runConsole(opts: { url: string; readOnly: boolean }): Prom
       osc52={osc52}
       onToken={(token, email) => void (token && email ? saveToken({ url, token, email }).catch(() => {}) : forgetToken())}
     />,
-    { exitOnCtrlC: false, patchConsole: false, stdin: new PacedStdin(process.stdin) as unknown as NodeJS.ReadStream },
+    { exitOnCtrlC: false, patchConsole: false, stdin: new KeyStdin(process.stdin) as unknown as NodeJS.ReadStream },
   );
   const onSignal = () => instance.unmount();
   process.once('SIGTERM', onSignal);

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import type { ReactElement } from 'react';
-import { PacedStdin } from '../../tui/paced-stdin.js';
+import { KeyStdin } from '../../tui/input/key-stdin.js';
 
 class TestStdout extends EventEmitter {
   isTTY = true;
@@ -63,8 +63,8 @@ export function renderTui(tree: ReactElement, size = { columns: 100, rows: 30 })
   const stdin = new TestStdin();
   const instance = render(tree, {
     stdout: stdout as unknown as NodeJS.WriteStream,
-    // The console's own pacing, as in production: a chunk of keys is handed over one per tick.
-    stdin: new PacedStdin(stdin as unknown as NodeJS.ReadStream) as unknown as NodeJS.ReadStream,
+    // The console's own input, as in production: a chunk is split into keys, each handled in turn.
+    stdin: new KeyStdin(stdin as unknown as NodeJS.ReadStream) as unknown as NodeJS.ReadStream,
     stderr: new TestStdout(100, 30) as unknown as NodeJS.WriteStream,
     debug: true,
     exitOnCtrlC: false,
@@ -81,7 +81,7 @@ export function renderTui(tree: ReactElement, size = { columns: 100, rows: 30 })
       await new Promise((r) => setTimeout(r, 10));
     }
   };
-  /** Sends keys as one chunk, as a fast typist or a paste would; PacedStdin spaces them out. */
+  /** Sends keys as one chunk, as a fast typist or a paste would; KeyStdin splits them. */
   const press = (...keys: string[]) => stdin.write(keys.join(''));
   const type = (text: string) => stdin.write(text);
   const resize = (columns: number, rows: number) => {

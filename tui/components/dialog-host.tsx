@@ -1,11 +1,11 @@
 // Renders the open dialog and wires its outcome back to the app (one place for every dialog kind).
 import type { ApiClient } from '../../src/api-client.js';
-import type { PublicUser } from '../../src/domain/schemas.js';
-import type { TabId } from '../keys.js';
+import type { TabId } from '../commands.js';
+import { linkNote } from '../hooks/link-note.js';
+import type { Resources } from '../hooks/use-resources.js';
 import type { Actions } from '../screens/screen-props.js';
-import { mailNote } from '../screens/users-screen.js';
 import type { Dialog, UiAction } from '../ui-state.js';
-import { ConfirmDialog, DetailsDialog, HelpDialog, InputDialog, LinkDialog } from './dialogs.js';
+import { AuditDialog, ConfirmDialog, DetailsDialog, HelpDialog, InputDialog, LinkDialog, SessionDialog } from './dialogs.js';
 import { EditProfilesDialog, InviteDialog } from './user-dialogs.js';
 
 export function DialogHost(props: {
@@ -13,44 +13,60 @@ export function DialogHost(props: {
   tab: TabId;
   readOnly: boolean;
   width: number;
+  height: number;
   busy: boolean;
-  users: PublicUser[];
+  error: string | null;
+  res: Resources;
+  ownSessionId: string | null;
   client: ApiClient;
   act: Actions;
   dispatch: (a: UiAction) => void;
 }) {
-  const { dialog: d, width: columns, busy, client, act, dispatch } = props;
+  const { dialog: d, width, busy, error, client, act, dispatch, res } = props;
   const close = () => dispatch({ type: 'close' });
-  return d.kind === 'help' ? (
-    <HelpDialog tab={props.tab} readOnly={props.readOnly} width={columns} onClose={close} />
-  ) : d.kind === 'confirm' ? (
-    <ConfirmDialog title={d.title} message={d.message} confirmLabel={d.confirmLabel} width={columns} onCancel={close} onConfirm={() => (close(), void d.run())} />
-  ) : d.kind === 'link' ? (
-    <LinkDialog title={d.title} link={d.link} note={d.note} width={columns} onClose={close} onCopy={() => act.copy(d.link, 'link')} />
-  ) : d.kind === 'details' ? (
-    <DetailsDialog user={props.users.find((u) => u.id === d.user.id) ?? d.user} width={columns} onClose={close} />
-  ) : d.kind === 'input' ? (
-    <InputDialog title={d.title} label={d.label} initial={d.initial} hint={d.hint} width={columns} onCancel={close} onSubmit={(v) => (close(), void d.submit(v))} />
-  ) : d.kind === 'invite' ? (
-    <InviteDialog
-      width={columns}
-      busy={busy}
-      onCancel={close}
-      onSubmit={async (v) => {
-        const r = await act.run(() => client.invite(v), (x) => `Invited ${x.user.email}.`);
-        if (r) dispatch({ type: 'open', dialog: { kind: 'link', title: 'Activation Link', link: r.activationLink!, note: mailNote(r.mail) } });
-      }}
-    />
-  ) : (
-    <EditProfilesDialog
-      user={d.user}
-      width={columns}
-      busy={busy}
-      onCancel={close}
-      onSubmit={async (v) => {
-        const r = await act.run(() => client.patchUser(d.user.id, v), (x) => `Profiles of ${x.user.email} saved.`);
-        if (r) close();
-      }}
-    />
-  );
+  const emailOf = (id: string | null) => (id ? (res.users.find((u) => u.id === id)?.email ?? id) : '—');
+  const settle = (p: Promise<boolean>) => void p.then((ok) => ok && close());
+  switch (d.kind) {
+    case 'help':
+      return <HelpDialog tab={props.tab} readOnly={props.readOnly} width={width} height={props.height} onClose={close} />;
+    case 'confirm':
+      return <ConfirmDialog title={d.title} message={d.message} confirmLabel={d.confirmLabel} width={width} busy={busy} error={error} onCancel={close} onConfirm={() => settle(d.run())} />;
+    case 'link':
+      return <LinkDialog title={d.title} links={d.links} note={d.note} width={width} onClose={close} onCopy={(l) => act.copy(l.url, l.label.replace(/^\[\d+\] /, ''))} />;
+    case 'details':
+      return <DetailsDialog user={res.users.find((u) => u.id === d.user.id) ?? d.user} width={width} emailOf={emailOf} onClose={close} />;
+    case 'session':
+      return <SessionDialog session={d.session} width={width} emailOf={emailOf} own={d.session.id === props.ownSessionId} onClose={close} />;
+    case 'audit':
+      return <AuditDialog entry={d.entry} width={width} onClose={close} />;
+    case 'input':
+      return <InputDialog title={d.title} label={d.label} initial={d.initial} hint={d.hint} choices={d.choices} width={width} busy={busy} error={error} onCancel={close} onSubmit={(v) => settle(d.submit(v))} />;
+    case 'invite':
+      return (
+        <InviteDialog
+          width={width}
+          busy={busy}
+          error={error}
+          onCancel={close}
+          onSubmit={async (v) => {
+            const r = await act.runInDialog(() => client.invite(v), (x) => `Invited ${x.user.email}.`);
+            if (r) act.open({ kind: 'link', title: 'Activation Link', links: [{ label: `activation link for ${r.user.email}`, url: r.activationLink! }], note: linkNote(r.mail) });
+          }}
+        />
+      );
+    case 'edit':
+      return (
+        <EditProfilesDialog
+          user={d.user}
+          width={width}
+          busy={busy}
+          error={error}
+          onCancel={close}
+          onSubmit={async (v) => {
+            const r = await act.runInDialog(() => client.patchUser(d.user.id, v), (x) => `Profiles of ${x.user.email} saved.`);
+            if (r) close();
+          }}
+        />
+      );
+  }
 }

@@ -1,9 +1,9 @@
-// The top bar (site, server, connection, signed-in admin, seat gauge) and the tab line.
+// The top bar (site, read-only badge, server, connection, signed-in admin, seat gauge) and the tab line.
 import { Box, Text } from 'ink';
 import type { LicenseView } from '../../src/domain/schemas.js';
+import { TABS, type TabId } from '../commands.js';
 import { seatGauge } from '../format.js';
 import type { ConnState } from '../hooks/use-live.js';
-import { TABS, type TabId } from '../keys.js';
 import { theme } from '../theme.js';
 
 export function TopBar(props: { url: string; conn: ConnState; email: string; license: LicenseView | null; readOnly: boolean; width: number }) {
@@ -14,15 +14,22 @@ export function TopBar(props: { url: string; conn: ConnState; email: string; lic
   const seats = l ? `Seats ${l.held}/${l.seats} ${seatGauge(l.held, l.seats)} ${l.available} available` : 'Seats …';
   return (
     <Box width={props.width}>
+      {/* The badge never shrinks: what can be cut is the server and the email, not "read-only". */}
+      <Box flexShrink={0}>
+        <Text bold color={t.accent}>
+          Seatdesk
+        </Text>
+        {props.readOnly ? (
+          <Text bold inverse color={t.warn}>
+            {' READ-ONLY '}
+          </Text>
+        ) : null}
+      </Box>
       <Box flexGrow={1} flexShrink={1}>
         <Text wrap="truncate">
-          <Text bold color={t.accent}>
-            Seatdesk
-          </Text>
           {` ${props.url.replace(/^https?:\/\//, '')} `}
           {conn}
           {` · ${props.email}`}
-          {props.readOnly ? <Text color={t.warn}> · READ-ONLY</Text> : null}
         </Text>
       </Box>
       <Box flexShrink={0}>
@@ -42,7 +49,7 @@ export function Tabs({ tab, width }: { tab: TabId; width: number }) {
             {` ${x.key} ${x.title} `}
           </Text>
         ))}
-        <Text color={t.muted}>{'  Tab next · ? keys · q quit'}</Text>
+        <Text color={t.muted}>{'  : command · ? keys · q quit'}</Text>
       </Text>
     </Box>
   );

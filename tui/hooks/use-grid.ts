@@ -1,43 +1,82 @@
-// Grid state: sort, filter-as-you-type, the cursor (kept on the same record across updates) and
-// the visible window. The pure parts are exported for tests and benchmarks.
-import { useMemo, useRef, useState } from 'react';
+// Grid state: sort (with a stable second key), filter-as-you-type with field filters, the cursor
+// (kept on the same record across updates) and the visible window. The pure parts are exported
+// for tests and benchmarks.
 import type { Key } from 'ink';
+import { useMemo, useRef, useState } from 'react';
+import { commandFor } from '../commands.js';
+import { textWidth } from '../format.js';
+import { SAME, type KeyResult } from '../input/key-router.js';
+import { useTextField } from '../input/text-field.js';
 import type { GridPrefs } from '../prefs.js';
 
 export interface Column<T> {
   key: string;
   title: string;
-  /** Fixed width, or a share of what the fixed columns leave. */
-  width: number | { flex: number; min: number };
   get: (row: T) => string;
-  /** Defaults to get(row). */
+  /** Defaults to get(row), lower-cased. */
   sortValue?: (row: T) => string | number;
   /** The server's sort field for this column (default: its key); null when the server cannot sort by it. */
   sortBy?: string | null;
   color?: (row: T) => string | undefined;
+  /** Narrowest useful width (default: the title and its sort marker, at most 10). */
+  min?: number;
+  /** Widest worth giving, however long the content (default: no cap). */
+  max?: number;
+  /** Gets the columns left over once every column has its content's width. */
+  grow?: number;
+  /** Shown only when every column fits at its content's width; higher numbers go first. */
+  optional?: number;
 }
 
 export interface Row {
   id: string;
 }
 
-export function sortRows<T extends Row>(rows: readonly T[], col: Column<T> | undefined, order: 'asc' | 'desc'): T[] {
+const isEmpty = (k: string | number) => k === '' || k === '—';
+
+/** Sorts by a column; ties by the `tie` column, then by id, so equal rows never swap places. */
+export function sortRows<T extends Row>(rows: readonly T[], col: Column<T> | undefined, order: 'asc' | 'desc', tie?: Column<T>): T[] {
   if (!col) return [...rows];
   const value = col.sortValue ?? ((r: T) => col.get(r).toLowerCase());
+  const second = tie && tie !== col ? (tie.sortValue ?? ((r: T) => tie.get(r).toLowerCase())) : null;
   const keyed = rows.map((r) => {
     const k = value(r);
-    return { k, r, e: k === '' || k === '—' };
+    return { k, t: second ? second(r) : '', r, e: isEmpty(k) };
   });
   const dir = order === 'desc' ? -1 : 1;
-  // Empty values last in either direction, as the server sorts; ties by id keep the order stable.
-  keyed.sort((a, b) => (a.e !== b.e ? (a.e ? 1 : -1) : a.k < b.k ? -dir : a.k > b.k ? dir : a.r.id < b.r.id ? -1 : 1));
+  // Empty values last in either direction, as the server sorts.
+  keyed.sort((a, b) =>
+    a.e !== b.e ? (a.e ? 1 : -1) : a.k < b.k ? -dir : a.k > b.k ? dir : a.t < b.t ? -1 : a.t > b.t ? 1 : a.r.id < b.r.id ? -1 : a.r.id > b.r.id ? 1 : 0,
+  );
   return keyed.map((x) => x.r);
 }
 
-export function filterRows<T>(rows: T[], filter: string, text: (row: T) => string): T[] {
-  const needle = filter.trim().toLowerCase();
-  if (!needle) return rows;
-  return rows.filter((r) => text(r).toLowerCase().includes(needle));
+export interface ParsedFilter {
+  text: string;
+  fields: { name: string; value: string }[];
+}
+
+/** "status:pending bob" → a field filter and free text. Unknown names stay part of the text. */
+export function parseFilter(filter: string, names: readonly string[]): ParsedFilter {
+  const fields: ParsedFilter['fields'] = [];
+  const text: string[] = [];
+  for (const word of filter.trim().split(/\s+/)) {
+    const m = /^([a-z]+):(.*)$/i.exec(word);
+    if (m && names.includes(m[1].toLowerCase())) fields.push({ name: m[1].toLowerCase(), value: m[2].toLowerCase() });
+    else if (word) text.push(word);
+  }
+  return { text: text.join(' ').toLowerCase(), fields };
+}
+
+export type FieldFilters<T> = Record<string, (row: T) => string>;
+
+/** Keeps rows whose text holds the free text and whose named fields start with each field value. */
+export function filterRows<T>(rows: T[], filter: string, text: (row: T) => string, fields: FieldFilters<T> = {}): T[] {
+  const f = parseFilter(filter, Object.keys(fields));
+  if (!f.text && f.fields.length === 0) return rows;
+  return rows.filter(
+    (r) => (!f.text || text(r).toLowerCase().includes(f.text)) && f.fields.every(({ name, value }) => fields[name](r).toLowerCase().startsWith(value)),
+  );
 }
 
 /** The first visible row so that the cursor is on screen, moving as little as possible. */
@@ -49,11 +88,67 @@ export function windowTop(cursor: number, top: number, height: number, count: nu
   return Math.max(0, t);
 }
 
+const SAMPLE = 500;
+
+/** Each column's content width (title and sort marker included), over a sample of the rows. */
+export function naturalWidths<T>(columns: Column<T>[], rows: readonly T[]): number[] {
+  const step = Math.max(1, Math.floor(rows.length / SAMPLE));
+  return columns.map((c) => {
+    let w = textWidth(c.title);
+    for (let i = 0; i < rows.length; i += step) w = Math.max(w, textWidth(c.get(rows[i])));
+    return c.max ? Math.min(w, c.max) : w;
+  });
+}
+
+export interface Layout<T> {
+  columns: Column<T>[];
+  widths: number[];
+}
+
+/**
+ * Columns sized by content and the terminal: optional columns only when everything fits at its
+ * content width; then columns shrink toward their minimum (widest first) or grow into what is left.
+ */
+export function layoutColumns<T>(columns: Column<T>[], total: number, natural: number[]): Layout<T> {
+  let idx = columns.map((_c, i) => i);
+  const minOf = (i: number) => Math.min(natural[i], columns[i].min ?? Math.min(10, textWidth(columns[i].title) + 2));
+  const sum = (f: (i: number) => number) => idx.reduce((n, i) => n + f(i), 0) + idx.length - 1;
+  const optional = idx.filter((i) => columns[i].optional).sort((a, b) => columns[b].optional! - columns[a].optional!);
+  for (const drop of optional) {
+    if (sum((i) => natural[i]) <= total) break;
+    idx = idx.filter((i) => i !== drop);
+  }
+  const widths = idx.map((i) => natural[i]);
+  let over = sum((i) => natural[i]) - total;
+  while (over > 0) {
+    let widest = -1;
+    widths.forEach((w, j) => {
+      if (w > minOf(idx[j]) && (widest < 0 || w - minOf(idx[j]) > widths[widest] - minOf(idx[widest]))) widest = j;
+    });
+    if (widest < 0) break;
+    widths[widest]--;
+    over--;
+  }
+  const grows = idx.reduce((n, i) => n + (columns[i].grow ?? 0), 0);
+  if (over < 0 && grows > 0) {
+    const spare = -over;
+    let given = 0;
+    idx.forEach((i, j) => {
+      const g = Math.floor((spare * (columns[i].grow ?? 0)) / grows);
+      widths[j] += g;
+      given += g;
+    });
+    let last = idx.length - 1;
+    while (!(columns[idx[last]].grow ?? 0)) last--;
+    widths[last] += spare - given;
+  }
+  return { columns: idx.map((i) => columns[i]), widths };
+}
+
 interface State {
   selectedId: string | null;
   cursor: number;
   top: number;
-  filter: string;
   filtering: boolean;
   sortKey: string;
   order: 'asc' | 'desc';
@@ -66,17 +161,19 @@ export interface RowsView<T> {
 }
 
 export interface Grid<T> {
+  layout: Layout<T>;
   view: RowsView<T>;
   cursor: number;
   top: number;
   height: number;
   selected: T | undefined;
   filter: string;
+  filterCursor: number;
   filtering: boolean;
   sortKey: string;
   order: 'asc' | 'desc';
-  /** Handles a grid key; true when the key was used. While filtering every key is used. */
-  handleKey(input: string, key: Key): boolean;
+  /** Handles a grid key; false when the key is not a grid key. While filtering every key is used. */
+  handleKey(input: string, key: Key): KeyResult;
   select(id: string): void;
   setFilter(text: string): void;
 }
@@ -84,30 +181,46 @@ export interface Grid<T> {
 export function useGrid<T extends Row>(
   rows: T[],
   columns: Column<T>[],
-  opts: { height: number; prefs?: GridPrefs; onPrefs?: (p: GridPrefs) => void; filterText: (row: T) => string; defaultSort: string },
+  opts: {
+    height: number;
+    width: number;
+    prefs?: GridPrefs;
+    onPrefs?: (p: GridPrefs) => void;
+    filterText: (row: T) => string;
+    fields?: FieldFilters<T>;
+    defaultSort: string;
+    defaultOrder?: 'asc' | 'desc';
+    /** The second sort key (default: the first column). */
+    tie?: string;
+  },
 ): Omit<Grid<T>, 'view'> & { view: T[] } {
   const [state, setState] = useState<State>(() => ({
     selectedId: null,
     cursor: 0,
     top: 0,
-    filter: opts.prefs?.filter ?? '',
     filtering: false,
     sortKey: columns.some((c) => c.key === opts.prefs?.sort) ? opts.prefs!.sort! : opts.defaultSort,
-    order: opts.prefs?.order ?? 'asc',
+    order: opts.prefs?.order ?? opts.defaultOrder ?? 'asc',
   }));
+  const field = useTextField(opts.prefs?.filter ?? '');
+  const filter = field.value;
   const sortCol = columns.find((c) => c.key === state.sortKey);
-  const sorted = useMemo(() => sortRows(rows, sortCol, state.order), [rows, state.sortKey, state.order]); // eslint-disable-line react-hooks/exhaustive-deps
-  const view = useMemo(() => filterRows(sorted, state.filter, opts.filterText), [sorted, state.filter]); // eslint-disable-line react-hooks/exhaustive-deps
+  const tieCol = columns.find((c) => c.key === (opts.tie ?? columns[0].key));
+  const sorted = useMemo(() => sortRows(rows, sortCol, state.order, tieCol), [rows, state.sortKey, state.order]); // eslint-disable-line react-hooks/exhaustive-deps
+  const view = useMemo(() => filterRows(sorted, filter, opts.filterText, opts.fields), [sorted, filter]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // The cursor follows its record when rows are added, removed or reordered.
   let cursor = state.selectedId ? view.findIndex((r) => r.id === state.selectedId) : -1;
   if (cursor < 0) cursor = Math.min(state.cursor, Math.max(0, view.length - 1));
   const top = windowTop(cursor, state.top, opts.height, view.length);
 
+  const natural = useMemo(() => naturalWidths(columns, rows), [columns, rows]);
+  const layout = useMemo(() => layoutColumns(columns, opts.width, natural), [columns, opts.width, natural]);
+
   const live = useRef({ view, cursor, top });
   live.current = { view, cursor, top };
 
-  const persist = (s: State) => opts.onPrefs?.({ sort: s.sortKey, order: s.order, filter: s.filter });
+  const persist = (s: Pick<State, 'sortKey' | 'order'>, f: string) => opts.onPrefs?.({ sort: s.sortKey, order: s.order, filter: f });
 
   const moveTo = (index: (cur: number, count: number) => number) =>
     setState((s) => {
@@ -118,59 +231,99 @@ export function useGrid<T extends Row>(
       return { ...s, cursor: next, selectedId: v[next].id, top: live.current.top };
     });
 
-  const setFilter = (f: (s: State) => Partial<State>) =>
-    setState((s) => {
-      const n = { ...s, ...f(s), selectedId: null, cursor: 0, top: 0 };
-      if (n.filter !== s.filter) persist(n);
-      return n;
-    });
+  const filterChanged = () => {
+    setState((s) => ({ ...s, selectedId: null, cursor: 0, top: 0 }));
+    persist(state, field.latest());
+  };
 
-  const handleKey = (input: string, key: Key): boolean => {
+  const handleKey = (input: string, key: Key): KeyResult => {
     if (state.filtering) {
-      if (key.escape) setFilter(() => ({ filter: '', filtering: false }));
-      else if (key.return) setState((s) => ({ ...s, filtering: false }));
-      else if (key.backspace || key.delete) setFilter((s) => ({ filter: s.filter.slice(0, -1) }));
-      else if (input && !key.ctrl && !key.meta && !key.upArrow && !key.downArrow) setFilter((s) => ({ filter: s.filter + input }));
+      if (key.escape) {
+        field.set('');
+        setState((s) => ({ ...s, filtering: false }));
+        filterChanged();
+      } else if (key.return) setState((s) => ({ ...s, filtering: false }));
       else if (key.upArrow) moveTo((c) => c - 1);
       else if (key.downArrow) moveTo((c) => c + 1);
+      else if (field.handle(input, key)) {
+        filterChanged();
+        return SAME; // the filter's text: the keys after it still go to the filter
+      }
       return true;
     }
     const page = Math.max(1, opts.height - 1);
-    if (key.upArrow || input === 'k') moveTo((c) => c - 1);
-    else if (key.downArrow || input === 'j') moveTo((c) => c + 1);
-    else if (key.pageUp) moveTo((c) => c - page);
-    else if (key.pageDown) moveTo((c) => c + page);
-    else if (key.home) moveTo(() => 0);
-    else if (key.end) moveTo((_c, n) => n - 1);
-    else if (input === '/') setState((s) => ({ ...s, filtering: true }));
-    else if (key.escape && state.filter) setFilter(() => ({ filter: '' }));
-    else if (input === 's' || input === 'S') {
-      setState((s) => {
-        let n: State;
-        if (input === 'S') n = { ...s, order: s.order === 'asc' ? 'desc' : 'asc' };
-        else {
-          const i = columns.findIndex((c) => c.key === s.sortKey);
-          n = { ...s, sortKey: columns[(i + 1) % columns.length].key, order: 'asc' };
-        }
-        persist(n);
-        return n;
-      });
-    } else return false;
+    switch (commandFor('list', input, key)) {
+      case 'up':
+        moveTo((c) => c - 1);
+        break;
+      case 'down':
+        moveTo((c) => c + 1);
+        break;
+      case 'pageUp':
+        moveTo((c) => c - page);
+        break;
+      case 'pageDown':
+        moveTo((c) => c + page);
+        break;
+      case 'halfUp':
+        moveTo((c) => c - Math.ceil(page / 2));
+        break;
+      case 'halfDown':
+        moveTo((c) => c + Math.ceil(page / 2));
+        break;
+      case 'top':
+        moveTo(() => 0);
+        break;
+      case 'bottom':
+        moveTo((_c, n) => n - 1);
+        break;
+      case 'filter':
+        setState((s) => ({ ...s, filtering: true }));
+        break;
+      case 'clearFilter':
+        if (!filter) return false;
+        field.set('');
+        filterChanged();
+        break;
+      case 'sort':
+      case 'reverse':
+        setState((s) => {
+          let n: State;
+          if (input === 'S') n = { ...s, order: s.order === 'asc' ? 'desc' : 'asc' };
+          else {
+            // Only the columns on screen, so the sort marker is always in sight.
+            const shown = layout.columns;
+            const i = shown.findIndex((c) => c.key === s.sortKey);
+            n = { ...s, sortKey: shown[(i + 1) % shown.length].key, order: 'asc' };
+          }
+          persist(n, field.latest());
+          return n;
+        });
+        break;
+      default:
+        return false;
+    }
     return true;
   };
 
   return {
+    layout,
     view,
     cursor,
     top,
     height: opts.height,
     selected: view[cursor],
-    filter: state.filter,
+    filter,
+    filterCursor: field.cursor,
     filtering: state.filtering,
     sortKey: state.sortKey,
     order: state.order,
     handleKey,
     select: (id) => setState((s) => ({ ...s, selectedId: id })),
-    setFilter: (text) => setFilter(() => ({ filter: text, filtering: false })),
+    setFilter: (text) => {
+      field.set(text);
+      setState((s) => ({ ...s, filtering: false, selectedId: null, cursor: 0, top: 0 }));
+      persist(state, text);
+    },
   };
 }

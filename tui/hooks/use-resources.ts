@@ -2,9 +2,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient, ServerEvent } from '../../src/api-client.js';
 
-import type { LicenseView, MailEntry, PublicSession, PublicUser, Settings, SiteSettings } from '../../src/domain/schemas.js';
+import type { AuditEntry, LicenseView, MailEntry, PublicSession, PublicUser, Settings, SiteSettings } from '../../src/domain/schemas.js';
 
 const PAGE = 10_000;
+/** The audit screen shows the newest entries. */
+const AUDIT_WINDOW = 1000;
 
 async function loadAll<T>(fetchPage: (offset: number) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
   const out: T[] = [];
@@ -22,6 +24,8 @@ export interface Resources {
   sessions: PublicSession[];
   ended: PublicSession[] | null;
   mails: MailEntry[];
+  /** Newest first; null until loaded (or when the caller may not read it). */
+  audit: AuditEntry[] | null;
   loaded: boolean;
   reload(): Promise<void>;
   loadEnded(): Promise<void>;
@@ -41,10 +45,28 @@ export function useResources(client: ApiClient, onError: (e: unknown) => void): 
   const [sessions, setSessions] = useState<PublicSession[]>([]);
   const [ended, setEnded] = useState<PublicSession[] | null>(null);
   const [mails, setMails] = useState<MailEntry[]>([]);
+  const [audit, setAudit] = useState<AuditEntry[] | null>(null);
   const [loaded, setLoaded] = useState(false);
   const errorRef = useRef(onError);
   errorRef.current = onError;
   const licenseTimer = useRef<NodeJS.Timeout | null>(null);
+
+  // Every audited change also sends an event (or is a failed login): the log is re-read, at most
+  // once per burst, when events arrive and every 15 seconds (failed logins send no event).
+  const auditTimer = useRef<NodeJS.Timeout | null>(null);
+  const loadAudit = useCallback(() => {
+    client.audit({ limit: AUDIT_WINDOW }).then(
+      (r) => setAudit(r.items),
+      () => {}, // a User Administrator may not read it; the screen says so
+    );
+  }, [client]);
+  const auditSoon = useCallback(() => {
+    if (!auditTimer.current)
+      auditTimer.current = setTimeout(() => {
+        auditTimer.current = null;
+        loadAudit();
+      }, 250);
+  }, [loadAudit]);
 
   const reload = useCallback(async () => {
     try {
@@ -61,10 +83,11 @@ export function useResources(client: ApiClient, onError: (e: unknown) => void): 
       setSessions(ss);
       setMails(ms);
       setLoaded(true);
+      loadAudit();
     } catch (e) {
       errorRef.current(e);
     }
-  }, [client]);
+  }, [client, loadAudit]);
 
   const loadEnded = useCallback(async () => {
     try {
@@ -83,12 +106,17 @@ export function useResources(client: ApiClient, onError: (e: unknown) => void): 
       if (sessionCount.current > 20_000) return;
       loadAll((offset) => client.sessions({ client: 'all', offset, limit: PAGE })).then(setSessions, () => {});
     }, 15_000);
-    return () => clearInterval(timer);
-  }, [client]);
+    const auditTick = setInterval(loadAudit, 15_000);
+    return () => {
+      clearInterval(timer);
+      clearInterval(auditTick);
+    };
+  }, [client, loadAudit]);
 
   const onEvent = useCallback(
     (e: ServerEvent) => {
       const data = e.data as Record<string, unknown>;
+      auditSoon();
       switch (e.type) {
         case 'user.updated': {
           const u = data.user as PublicUser;
@@ -115,6 +143,16 @@ export function useResources(client: ApiClient, onError: (e: unknown) => void): 
         case 'session.created': {
           const s = data.session as PublicSession;
           setSessions((list) => (list.some((x) => x.id === s.id) ? list.map((x) => (x.id === s.id ? s : x)) : [...list, s]));
+          // A login sets the user's last login but sends no user event: keep the Users grid current.
+          if (s.client !== 'api')
+            setUsers((list) => {
+              const i = list.findIndex((u) => u.id === s.userId);
+              const at = s.lastActivityAt > s.startedAt ? s.lastActivityAt : s.startedAt;
+              if (i < 0 || (list[i].lastLoginAt ?? '') >= at) return list;
+              const next = list.slice();
+              next[i] = { ...list[i], lastLoginAt: at };
+              return next;
+            });
           break;
         }
         case 'session.ended': {
@@ -130,10 +168,16 @@ export function useResources(client: ApiClient, onError: (e: unknown) => void): 
         }
       }
     },
-    [client],
+    [client, auditSoon],
   );
 
-  useEffect(() => () => void (licenseTimer.current && clearTimeout(licenseTimer.current)), []);
+  useEffect(
+    () => () => {
+      if (licenseTimer.current) clearTimeout(licenseTimer.current);
+      if (auditTimer.current) clearTimeout(auditTimer.current);
+    },
+    [],
+  );
 
-  return { license, settings, users, sessions, ended, mails, loaded, reload, loadEnded, onEvent, setUsers, setSessions, setMails, setSettings, setLicense };
+  return { license, settings, users, sessions, ended, mails, audit, loaded, reload, loadEnded, onEvent, setUsers, setSessions, setMails, setSettings, setLicense };
 }

@@ -4,7 +4,7 @@ import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'reac
 import type { Key } from 'ink';
 import type { GridPrefs } from '../prefs.js';
 import { ListWindow, type Fetcher, type WindowQuery } from './list-window.js';
-import { windowTop, type Column, type Grid, type Row, type RowsView } from './use-grid.js';
+import { layoutColumns, naturalWidths, windowTop, type Column, type Grid, type Row, type RowsView } from './use-grid.js';
 
 /** The rows a view can show: `slice` gives undefined for a row not loaded yet. */
 class WindowRows<T extends Row> implements RowsView<T> {
@@ -42,6 +42,7 @@ export function useWindowGrid<T extends Row>(
   columns: Column<T>[],
   opts: {
     height: number;
+    width: number;
     prefs?: GridPrefs;
     onPrefs?: (p: GridPrefs) => void;
     defaultSort: string;
@@ -135,7 +136,11 @@ export function useWindowGrid<T extends Row>(
     return true;
   };
 
+  // Columns sized by the rows on screen (the window holds no more).
+  const shown = new WindowRows(win).slice(top, top + opts.height).filter((r): r is T => r !== undefined);
   return {
+    layout: layoutColumns(columns, opts.width, naturalWidths(columns, shown)),
+    filterCursor: Array.from(state.filter).length,
     view: new WindowRows(win),
     cursor,
     top,

@@ -1,96 +1,92 @@
 // "Login Clients": live sessions fed by events, one-key termination, history of ended sessions.
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
 import type { PublicSession } from '../../src/domain/schemas.js';
+import { commandFor } from '../commands.js';
 import { GridFooter, GridView } from '../components/grid.js';
 import { shortTime } from '../format.js';
-import { useGrid, type Column } from '../hooks/use-grid.js';
+import { useGrid, type Column, type FieldFilters } from '../hooks/use-grid.js';
+import { useSessionActions } from '../hooks/use-session-actions.js';
+import { LAYER, useKeys } from '../input/key-router.js';
 import { theme } from '../theme.js';
-import type { ScreenProps } from './screen-props.js';
+import { useOptions, type ScreenProps } from './screen-props.js';
 
-const base: Column<PublicSession>[] = [
-  { key: 'email', title: 'Login email', width: { flex: 3, min: 14 }, get: (s) => s.email },
-  { key: 'client', title: 'Client', width: 8, get: (s) => s.client },
-  { key: 'address', title: 'Address', width: { flex: 1, min: 9 }, get: (s) => s.address },
-  { key: 'userAgent', title: 'User agent', width: { flex: 2, min: 10 }, get: (s) => s.userAgent },
-  { key: 'startedAt', title: 'Started', width: 11, get: (s) => shortTime(s.startedAt), sortValue: (s) => s.startedAt },
-];
+const email: Column<PublicSession> = { key: 'email', title: 'Login email', min: 14, grow: 2, get: (s) => s.email };
+const client: Column<PublicSession> = { key: 'client', title: 'Client', min: 8, get: (s) => s.client };
+const started: Column<PublicSession> = { key: 'startedAt', title: 'Started', min: 11, get: (s) => shortTime(s.startedAt), sortValue: (s) => s.startedAt };
+
 export const LIVE_COLUMNS: Column<PublicSession>[] = [
-  ...base,
-  { key: 'lastActivityAt', title: 'Last activity', width: 13, get: (s) => shortTime(s.lastActivityAt), sortValue: (s) => s.lastActivityAt },
+  email,
+  client,
+  { key: 'address', title: 'Address', min: 9, max: 39, get: (s) => s.address },
+  { key: 'userAgent', title: 'User agent', min: 10, grow: 3, get: (s) => s.userAgent },
+  started,
+  { key: 'lastActivityAt', title: 'Last activity', min: 13, get: (s) => shortTime(s.lastActivityAt), sortValue: (s) => s.lastActivityAt },
+  { key: 'clientId', title: 'Client id', optional: 1, max: 36, get: (s) => s.clientId ?? '—' },
 ];
-export const ENDED_COLUMNS: Column<PublicSession>[] = [
-  ...base.filter((c) => c.key !== 'userAgent' && c.key !== 'address'),
-  { key: 'endedAt', title: 'Ended', width: 11, get: (s) => shortTime(s.endedAt), sortValue: (s) => s.endedAt ?? '' },
-  { key: 'endReason', title: 'Reason', width: 14, get: (s) => s.endReason ?? '' },
-];
+
+export function endedColumns(emailOf: (id: string | null) => string): Column<PublicSession>[] {
+  return [
+    email,
+    client,
+    started,
+    { key: 'endedAt', title: 'Ended', min: 11, get: (s) => shortTime(s.endedAt), sortValue: (s) => s.endedAt ?? '' },
+    { key: 'endReason', title: 'Reason', min: 8, get: (s) => s.endReason ?? '' },
+    { key: 'endedBy', title: 'Ended by', min: 10, grow: 1, get: (s) => (s.endedBy ? emailOf(s.endedBy) : '—') },
+  ];
+}
+
+const FIELDS: FieldFilters<PublicSession> = { client: (s) => s.client, reason: (s) => s.endReason ?? '', address: (s) => s.address };
 
 export function SessionsScreen(p: ScreenProps) {
   const t = theme();
   const [history, setHistory] = useState(false);
   const [explorer, setExplorer] = useState(false);
-  const { res, dispatch } = p;
+  const { res } = p;
   useEffect(() => {
     if (history && res.ended === null) void res.loadEnded();
   }, [history, res]);
   const visible = (list: PublicSession[]) => (explorer ? list : list.filter((s) => s.client !== 'explorer'));
   const liveRows = useMemo(() => visible(res.sessions), [explorer, res.sessions]); // eslint-disable-line react-hooks/exhaustive-deps
   const endedRows = useMemo(() => visible(res.ended ?? []), [explorer, res.ended]); // eslint-disable-line react-hooks/exhaustive-deps
+  const emails = useMemo(() => new Map(res.users.map((u) => [u.id, u.email])), [res.users]);
+  const ENDED = useMemo(() => endedColumns((id) => (id ? (emails.get(id) ?? id) : '—')), [emails]);
   const height = Math.max(1, p.height - 3);
-  const liveGrid = useGrid(liveRows, LIVE_COLUMNS, { height, prefs: p.prefs, onPrefs: p.savePrefs, filterText: (s) => s.email, defaultSort: 'startedAt' });
-  const endedGrid = useGrid(endedRows, ENDED_COLUMNS, { height, filterText: (s) => s.email, defaultSort: 'endedAt', prefs: { order: 'desc' } });
+  const common = { height, width: p.width, filterText: (s: PublicSession) => `${s.email} ${s.userAgent} ${s.address}`, fields: FIELDS, tie: 'email' };
+  const liveGrid = useGrid(liveRows, LIVE_COLUMNS, { ...common, prefs: p.prefs, onPrefs: p.savePrefs, defaultSort: 'startedAt' });
+  const endedGrid = useGrid(endedRows, ENDED, { ...common, defaultSort: 'endedAt', defaultOrder: 'desc' });
   const grid = history ? endedGrid : liveGrid;
   const rows = history ? endedRows : liveRows;
-  const columns = history ? ENDED_COLUMNS : LIVE_COLUMNS;
-  useEffect(() => dispatch({ type: 'capture', on: grid.filtering }), [grid.filtering, dispatch]);
 
-  useInput(
+  const actions = useSessionActions(p, grid.selected, { history, toggleHistory: () => setHistory((v) => !v), toggleExplorer: () => setExplorer((v) => !v) });
+  const scope = history ? 'history' : 'sessions';
+  useOptions(p, 'sessions', scope, actions.available);
+
+  useKeys(
+    LAYER.screen,
     (input, key) => {
-      if (grid.handleKey(input, key)) return;
-      const s = grid.selected;
-      if (input === 'e') setExplorer((v) => !v);
-      else if (input === 'h') setHistory((v) => !v);
-      else if (input === 't' && p.act.mayChange())
-        p.act.open({
-          kind: 'input',
-          title: 'Idle auto-terminate',
-          label: 'Minutes (empty = off)',
-          initial: String(res.settings?.idleTimeoutMinutes ?? ''),
-          hint: 'Sessions with no request for this many minutes are ended (1-10080).',
-          submit: async (v) => {
-            const minutes = v.trim() === '' || v.trim() === 'off' ? null : Number(v);
-            await p.act.run(
-              () => p.client.updateSettings({ idleTimeoutMinutes: minutes }),
-              (r) => `Idle auto-terminate: ${r.idleTimeoutMinutes ? `${r.idleTimeoutMinutes} min` : 'off'}.`,
-            );
-          },
-        });
-      else if (!s || history) return;
-      else if ((input === 'x' || input === 'X') && s.id === p.ownSessionId) p.act.notify('That is this console\'s own session: press q to quit instead.');
-      else if (input === 'x' && p.act.mayChange())
-        void p.act.run(() => p.client.terminateSession(s.id), () => `Session of ${s.email} (${s.client}) terminated.`);
-      else if (input === 'X' && p.act.mayChange())
-        p.act.open({
-          kind: 'confirm',
-          title: 'Terminate all sessions',
-          message: `End every session of ${s.email}? They will be told the site administrator ended them.`,
-          confirmLabel: 'Terminate all',
-          run: async () => void (await p.act.run(() => p.client.terminateUserSessions(s.userId), (r) => `${r.ended} session(s) of ${s.email} terminated.`)),
-        });
+      const used = grid.handleKey(input, key);
+      if (used !== false) return used;
+      const id = commandFor(scope, input, key);
+      if (!id) return false;
+      actions.run(id);
     },
-    { isActive: p.active },
+    p.active,
   );
 
   const idle = res.settings?.idleTimeoutMinutes;
-  const active = res.sessions.length;
+  const hiddenExplorer = explorer ? 0 : res.sessions.length - liveRows.length;
+  const count = history
+    ? `Ended sessions: ${res.ended?.length ?? '…'}`
+    : `Active sessions: ${res.sessions.length}${hiddenExplorer ? ` (${hiddenExplorer} Explorer hidden, e shows)` : ''}`;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
-        <Text bold>{history ? 'Ended sessions' : `Active sessions: ${active}`}</Text>
-        <Text color={t.muted}>{`  ·  Idle auto-terminate: ${idle ? `${idle} min` : 'off'} (t)  ·  Explorer ${explorer ? 'shown' : 'hidden'} (e)  ·  h ${history ? 'live' : 'history'}`}</Text>
+        <Text bold>{count}</Text>
+        <Text color={t.muted}>{`  ·  Idle auto-terminate: ${idle ? `${idle} min` : 'off'}`}</Text>
       </Text>
-      <GridView grid={grid} columns={columns} width={p.width} empty={history ? (res.ended ? 'No ended sessions.' : 'Loading…') : 'No live sessions.'} />
-      <GridFooter grid={grid} total={rows.length} noun={history ? 'ended' : 'sessions · x terminate · X all of user'} />
+      <GridView grid={grid} width={p.width} empty={history ? (res.ended ? 'No ended sessions.' : 'Loading…') : 'No live sessions.'} />
+      <GridFooter grid={grid} total={rows.length} noun={history ? 'ended sessions' : 'sessions'} />
     </Box>
   );
 }

@@ -1,17 +1,29 @@
 // Settings: the license and the site settings, each editable in place (Site Administrators).
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useState } from 'react';
 import type { ApiClient } from '../../src/api-client.js';
-import { fit, shortTime } from '../format.js';
+import { command, commandFor } from '../commands.js';
+import { fit } from '../format.js';
 import type { Resources } from '../hooks/use-resources.js';
+import { LAYER, useKeys } from '../input/key-router.js';
 import { theme } from '../theme.js';
-import type { ScreenProps } from './screen-props.js';
+import { allowed, useOptions, type ScreenProps } from './screen-props.js';
 
 interface Field {
   label: string;
   value: (r: Resources) => string;
   hint: string;
   save?: (c: ApiClient, v: string) => Promise<unknown>;
+  /** A choice among these instead of free text. */
+  choices?: string[];
+}
+
+/** "2027-12-31" means the end of that day (UTC); a full ISO date-time is taken as it is. */
+export function expiryValue(v: string): string | null {
+  const text = v.trim();
+  if (text === '' || text === 'never') return null;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return `${text}T23:59:59.000Z`;
+  return text;
 }
 
 const num = (v: string) => (v.trim() === '' ? NaN : Number(v));
@@ -20,7 +32,8 @@ export const FIELDS: Field[] = [
   {
     label: 'License plan',
     value: (r) => r.license?.plan ?? '…',
-    hint: 'trial or standard',
+    hint: 'trial or standard.',
+    choices: ['trial', 'standard'],
     save: (c, v) => c.updateLicense({ plan: v.trim() as 'trial' | 'standard' }),
   },
   {
@@ -31,9 +44,9 @@ export const FIELDS: Field[] = [
   },
   {
     label: 'License expires',
-    value: (r) => (r.license ? (r.license.expiresAt ? shortTime(r.license.expiresAt) : 'never') : '…'),
-    hint: 'An ISO date-time such as 2027-12-31T00:00:00Z, or empty for never.',
-    save: (c, v) => c.updateLicense({ expiresAt: v.trim() === '' ? null : v.trim() }),
+    value: (r) => (r.license ? (r.license.expiresAt ? r.license.expiresAt.slice(0, 10) : 'never') : '…'),
+    hint: 'A date such as 2027-12-31 (the license runs to the end of that day, UTC), or empty for never.',
+    save: (c, v) => c.updateLicense({ expiresAt: expiryValue(v) }),
   },
   {
     label: 'Sessions per user',
@@ -69,41 +82,55 @@ const rawValue = (f: Field, r: Resources): string => {
   if (f.label === 'Idle auto-terminate') return String(r.settings?.idleTimeoutMinutes ?? '');
   if (f.label === 'Sessions per user') return String(r.settings?.maxSessionsPerUser ?? '');
   if (f.label === 'Mail retention') return String(r.settings?.mailRetention ?? '');
-  if (f.label === 'License expires') return r.license?.expiresAt ?? '';
+  if (f.label === 'License expires') return r.license?.expiresAt?.slice(0, 10) ?? '';
   return f.value(r);
 };
 
 export function SettingsScreen(p: ScreenProps) {
   const t = theme();
   const [cursor, setCursor] = useState(0);
-  useInput(
+  const siteAdmin = p.me.adminProfile === 'Site Administrator';
+  const available = (id: string) => {
+    if (id !== 'settings.edit') return true;
+    const f = FIELDS[cursor];
+    if (!f.save) return `${f.label} is fixed when the server starts: ${f.hint}`;
+    return siteAdmin ? true : 'The license and settings are for Site Administrators.';
+  };
+  useOptions(p, 'settings', 'settings', available);
+  useKeys(
+    LAYER.screen,
     (input, key) => {
-      if (key.upArrow || input === 'k') setCursor((c) => Math.max(0, c - 1));
-      else if (key.downArrow || input === 'j') setCursor((c) => Math.min(FIELDS.length - 1, c + 1));
-      else if (key.return) {
-        const f = FIELDS[cursor];
-        if (!f.save) return p.act.run(async () => null, () => `${f.label} is fixed at start: ${f.hint}`);
-        if (!p.act.mayChange()) return;
-        p.act.open({
-          kind: 'input',
-          title: f.label,
-          label: f.label,
-          initial: rawValue(f, p.res),
-          hint: f.hint,
-          submit: async (v) => {
-            const ok = await p.act.run(() => f.save!(p.client, v), () => `${f.label} saved.`);
-            if (ok !== undefined) await p.res.reload();
-          },
-        });
-      }
+      const nav = commandFor('list', input, key);
+      if (nav === 'up') return setCursor((c) => Math.max(0, c - 1));
+      if (nav === 'down') return setCursor((c) => Math.min(FIELDS.length - 1, c + 1));
+      if (nav === 'top') return setCursor(0);
+      if (nav === 'bottom') return setCursor(FIELDS.length - 1);
+      const id = commandFor('settings', input, key);
+      if (id !== 'settings.edit') return false;
+      if (!allowed(p, command(id).changes, available(id))) return;
+      const f = FIELDS[cursor];
+      p.act.open({
+        kind: 'input',
+        title: f.label,
+        label: f.label,
+        initial: rawValue(f, p.res),
+        hint: f.hint,
+        choices: f.choices,
+        submit: async (v) => {
+          const ok = await p.act.runInDialog(() => f.save!(p.client, v), () => `${f.label} saved.`);
+          if (ok === undefined) return false;
+          await p.res.reload();
+          return true;
+        },
+      });
     },
-    { isActive: p.active },
+    p.active,
   );
   const labelWidth = 22;
   return (
     <Box flexDirection="column">
       <Text color={t.muted} wrap="truncate">
-        Site settings · ↑↓ choose · Enter edit
+        {siteAdmin ? 'Site settings' : 'Site settings (read only: they are for Site Administrators)'}
       </Text>
       {FIELDS.map((f, i) => (
         <Text key={f.label} wrap="truncate" inverse={i === cursor}>

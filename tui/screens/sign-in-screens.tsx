@@ -43,7 +43,7 @@ export function SetupForm(p: { client: ApiClient; width: number; clientId: strin
   );
 }
 
-export function LoginForm(p: { client: ApiClient; width: number; clientId: string; message: string | null; onDone: Done }) {
+export function LoginForm(p: { client: ApiClient; width: number; clientId: string; message: string | null; email?: string | null; onDone: Done }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(p.message);
   const [limit, setLimit] = useState(false);
@@ -51,7 +51,8 @@ export function LoginForm(p: { client: ApiClient; width: number; clientId: strin
     <Form
       title="Seatdesk · sign in"
       intro={`Server ${p.client.baseUrl}. Sign in with a Site or User Administrator account.`}
-      fields={[{ label: 'Email' }, { label: 'Password', mask: true }]}
+      fields={[{ label: 'Email', initial: p.email ?? '' }, { label: 'Password', mask: true }]}
+      focus={p.email ? 1 : 0}
       busy={busy}
       error={error}
       notice={limit ? 'Press Enter again to end your least recently active session and sign in.' : null}

@@ -1,109 +1,92 @@
-// "Licenses - Users": the user grid and its actions.
-import { Box, Text, useInput } from 'ink';
-import { useEffect } from 'react';
-import type { MailQueued, PublicUser } from '../../src/domain/schemas.js';
+// "Licenses - Users": the user grid; its commands live in use-user-actions.
+import { Box, Text } from 'ink';
+import { useMemo } from 'react';
+import type { PublicSession, PublicUser } from '../../src/domain/schemas.js';
+import { commandFor } from '../commands.js';
 import { GridFooter, GridView } from '../components/grid.js';
 import { shortTime } from '../format.js';
 import { useGrid, type Column } from '../hooks/use-grid.js';
+import { useUserActions } from '../hooks/use-user-actions.js';
+import { LAYER, useKeys } from '../input/key-router.js';
 import { theme } from '../theme.js';
-import type { ScreenProps } from './screen-props.js';
+import { useOptions, type ScreenProps } from './screen-props.js';
 
 const STATUS_COLOR: Record<PublicUser['status'], 'ok' | 'warn' | 'muted'> = { active: 'ok', pending: 'warn', inactive: 'muted' };
+const adminShort = (u: PublicUser) => (u.adminProfile === 'Site Administrator' ? 'Site' : u.adminProfile === 'User Administrator' ? 'User' : '');
 
-export const USER_COLUMNS: Column<PublicUser>[] = [
-  { key: 'email', title: 'Login email', width: { flex: 3, min: 14 }, get: (u) => u.email, color: (u) => theme()[STATUS_COLOR[u.status]] },
-  { key: 'name', title: 'Name', width: { flex: 2, min: 8 }, get: (u) => `${u.firstName} ${u.lastName}`.trim() },
-  { key: 'status', title: 'Status', width: 8, get: (u) => u.status },
-  { key: 'userProfile', title: 'Profile', width: 13, get: (u) => u.userProfile },
-  { key: 'adminProfile', title: 'Admin', width: 10, get: (u) => (u.adminProfile === 'Site Administrator' ? 'Site' : u.adminProfile === 'User Administrator' ? 'User' : '') },
-  { key: 'lastLoginAt', title: 'Last login', width: 11, get: (u) => shortTime(u.lastLoginAt), sortValue: (u) => u.lastLoginAt ?? '' },
-];
+/** Live sessions that count toward the limit (API sessions do not), per user. */
+export function sessionCounts(sessions: readonly PublicSession[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const s of sessions) if (s.client !== 'api') m.set(s.userId, (m.get(s.userId) ?? 0) + 1);
+  return m;
+}
 
-const CHANGING = new Set(['d', 'r', 'a', 'p', 'e']);
+export function userColumns(ctx: { emailOf: (id: string | null) => string; sessions: (u: PublicUser) => number; max: number }): Column<PublicUser>[] {
+  return [
+    { key: 'email', title: 'Login email', min: 14, grow: 3, get: (u) => u.email, color: (u) => theme()[STATUS_COLOR[u.status]] },
+    { key: 'name', title: 'Name', min: 8, grow: 2, get: (u) => `${u.firstName} ${u.lastName}`.trim() },
+    { key: 'status', title: 'Status', min: 8, get: (u) => u.status },
+    { key: 'userProfile', title: 'Profile', min: 9, get: (u) => u.userProfile },
+    { key: 'adminProfile', title: 'Admin', min: 7, get: adminShort },
+    {
+      key: 'sessions',
+      title: 'Sessions',
+      min: 8,
+      get: (u) => {
+        const n = ctx.sessions(u);
+        return `${n}/${ctx.max}${n >= ctx.max ? ' full' : ''}`;
+      },
+      sortValue: (u) => ctx.sessions(u),
+    },
+    { key: 'lastLoginAt', title: 'Last login', min: 10, get: (u) => shortTime(u.lastLoginAt), sortValue: (u) => u.lastLoginAt ?? '' },
+    { key: 'createdAt', title: 'Created', optional: 1, get: (u) => shortTime(u.createdAt), sortValue: (u) => u.createdAt },
+    { key: 'invitedBy', title: 'Invited by', optional: 2, max: 30, get: (u) => ctx.emailOf(u.invitedBy), sortValue: (u) => ctx.emailOf(u.invitedBy) },
+    { key: 'projects', title: 'Projects', optional: 3, max: 30, get: (u) => u.projects.map((m) => (m.projectId === 'sample-project' ? 'Sample Project' : m.projectId)).join(', ') || '—' },
+  ];
+}
 
 export function UsersScreen(p: ScreenProps) {
   const t = theme();
-  const grid = useGrid(p.res.users, USER_COLUMNS, {
+  const { res } = p;
+  const counts = useMemo(() => sessionCounts(res.sessions), [res.sessions]);
+  const emails = useMemo(() => new Map(res.users.map((u) => [u.id, u.email])), [res.users]);
+  const max = res.settings?.maxSessionsPerUser ?? 3;
+  const columns = useMemo(
+    () => userColumns({ emailOf: (id) => (id ? (emails.get(id) ?? id) : '—'), sessions: (u) => counts.get(u.id) ?? 0, max }),
+    [emails, counts, max],
+  );
+  const grid = useGrid(res.users, columns, {
     height: Math.max(1, p.height - 3),
+    width: p.width,
     prefs: p.prefs,
     onPrefs: p.savePrefs,
     filterText: (u) => `${u.email} ${u.firstName} ${u.lastName}`,
+    fields: { status: (u) => u.status, profile: (u) => u.userProfile, admin: (u) => u.adminProfile ?? 'none' },
     defaultSort: 'email',
   });
-  const { dispatch } = p;
-  useEffect(() => dispatch({ type: 'capture', on: grid.filtering }), [grid.filtering, dispatch]);
+  const actions = useUserActions(p, grid.selected, (u) => counts.get(u.id) ?? 0);
+  useOptions(p, 'users', 'users', actions.available);
 
-  useInput(
+  useKeys(
+    LAYER.screen,
     (input, key) => {
-      if (grid.handleKey(input, key)) return;
-      const u = grid.selected;
-      if (input === 'i') {
-        if (p.act.mayChange()) p.act.open({ kind: 'invite' });
-        return;
-      }
-      if (!u) return;
-      if (key.return) p.act.open({ kind: 'details', user: u });
-      else if (input === 'm') dispatch({ type: 'mailTo', email: u.email });
-      else if (CHANGING.has(input) && !p.act.mayChange()) return;
-      else if (input === 'e') p.act.open({ kind: 'edit', user: u });
-      else if (input === 'd')
-        p.act.open({
-          kind: 'confirm',
-          title: 'Deactivate user',
-          message: `Deactivate ${u.email}? Their seat is freed, they leave every project, and all their sessions end now.`,
-          confirmLabel: 'Deactivate',
-          run: async () => void (await p.act.run(() => p.client.deactivate(u.id), () => `${u.email} deactivated; seat freed.`)),
-        });
-      else if (input === 'r')
-        p.act.open({
-          kind: 'confirm',
-          title: 'Reactivate user',
-          message: `Reactivate ${u.email}? This takes a seat and restores their projects.`,
-          confirmLabel: 'Reactivate',
-          run: async () =>
-            void (await p.act.run(
-              () => p.client.reactivate(u.id),
-              (r) => `${u.email} reactivated (${r.user.status}). A notice is on its way by mail.`,
-            )),
-        });
-      else if (input === 'a')
-        p.act.open({
-          kind: 'confirm',
-          title: 'Resend activation',
-          message: `Send ${u.email} a new activation link? The old link stops working.`,
-          confirmLabel: 'Resend',
-          run: async () => {
-            const r = await p.act.run(() => p.client.resendActivation(u.id), () => `New activation link for ${u.email}.`);
-            if (r) p.act.open({ kind: 'link', title: 'Activation Link', link: r.activationLink!, note: mailNote(r.mail) });
-          },
-        });
-      else if (input === 'p')
-        p.act.open({
-          kind: 'confirm',
-          title: 'Reset password',
-          message: `Reset the password of ${u.email}? All their sessions and API tokens end now, and they get a one-hour reset link.`,
-          confirmLabel: 'Reset',
-          run: async () => {
-            const r = await p.act.run(() => p.client.resetPassword(u.id), () => `Password reset for ${u.email}.`);
-            if (r) p.act.open({ kind: 'link', title: 'Password Reset Link', link: r.resetLink!, note: mailNote(r.mail) });
-          },
-        });
+      const used = grid.handleKey(input, key);
+      if (used !== false) return used;
+      const id = commandFor('users', input, key);
+      if (!id) return false;
+      actions.run(id);
     },
-    { isActive: p.active },
+    p.active,
   );
 
-  const lic = p.res.license;
+  const lic = res.license;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate" color={t.muted}>
         {lic ? `Licenses: ${lic.plan} plan, ${lic.seats} seats, ${lic.held} held, ${lic.available} available` : 'Loading…'}
-        {'  ·  i invite  d deactivate  r reactivate  a resend  p reset  e edit  m mail'}
       </Text>
-      <GridView grid={grid} columns={USER_COLUMNS} width={p.width} empty={p.res.loaded ? (grid.filter ? 'No user matches the filter.' : 'No users yet. Press i to invite one.') : 'Loading…'} />
-      <GridFooter grid={grid} total={p.res.users.length} noun="users" />
+      <GridView grid={grid} width={p.width} empty={res.loaded ? (grid.filter ? 'No user matches the filter.' : 'No users yet. Press i to invite one.') : 'Loading…'} />
+      <GridFooter grid={grid} total={res.users.length} noun="users" />
     </Box>
   );
 }
-
-export const mailNote = (m: MailQueued) =>
-  m.status === 'failed' ? 'The mail could not be sent; give the link to the user yourself.' : 'The link is also on its way by mail (see the Mail screen).';
