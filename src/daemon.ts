@@ -93,3 +93,24 @@ export async function serverStillRunningNote(url: string): Promise<string> {
     ? `The Seatdesk server at ${url} keeps running in the background (pid ${pid}); stop it with: npx seatdesk stop\n`
     : `The Seatdesk server at ${url} keeps running; stop it where it was started (Ctrl+C, or kill its process).\n`;
 }
+
+/**
+ * Before the console opens: a server must answer at `url`. The local default is started in the
+ * background when nothing answers; another URL is reported. Returns false (with the reason on
+ * stderr) when no server can be had.
+ */
+export async function ensureServer(url: string): Promise<boolean> {
+  if (await health(url)) return true;
+  if (!isLocalDefault(url)) {
+    console.error(`seatdesk: no Seatdesk server answers at ${url}.`);
+    return false;
+  }
+  process.stdout.write(`Starting the Seatdesk server in the background (data in ${dataDir()})…\n`);
+  try {
+    await startBackground(url);
+    return true;
+  } catch (e) {
+    console.error(`seatdesk: ${(e as Error).message}`);
+    return false;
+  }
+}

@@ -1,9 +1,8 @@
-// Console entry: find or start the server, enter the alternate screen, render, restore on exit.
+// Console entry: enter the alternate screen, render, restore on exit. It only talks HTTP: the
+// command entry (src/cli.ts) makes sure a server answers first.
 import { randomUUID } from 'node:crypto';
 import { render } from 'ink';
 import { ApiClient } from '../src/api-client.js';
-import { health, isLocalDefault, serverStillRunningNote, startBackground } from '../src/daemon.js';
-import { dataDir } from '../src/defaults.js';
 import { forgetToken, loadToken, saveToken } from '../src/token-file.js';
 import { App } from './app.js';
 import { osc52 } from './clipboard.js';
@@ -13,26 +12,20 @@ import { filePrefs } from './prefs.js';
 const ENTER_ALT = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT = '\x1b[?1049l\x1b[?25h';
 
+/** Why the console cannot run here, or null. Checked before a server is looked for. */
+export function terminalProblem(): string | null {
+  if (process.stdout.isTTY && process.stdin.isTTY) return null;
+  return 'seatdesk: the console needs a terminal (stdin and stdout must be a TTY). Use `seatdesk server` or the HTTP API from scripts.';
+}
+
+/** Opens the console on a server that answers (the command entry has made sure of that). */
 export async function runConsole(opts: { url: string; readOnly: boolean }): Promise<number> {
-  if (!process.stdout.isTTY || !process.stdin.isTTY) {
-    console.error('seatdesk: the console needs a terminal (stdin and stdout must be a TTY). Use `seatdesk server` or the HTTP API from scripts.');
+  const problem = terminalProblem();
+  if (problem) {
+    console.error(problem);
     return 1;
   }
   const url = opts.url.replace(/\/+$/, '');
-  if (!(await health(url))) {
-    if (!isLocalDefault(url)) {
-      console.error(`seatdesk: no Seatdesk server answers at ${url}.`);
-      return 1;
-    }
-    process.stdout.write(`Starting the Seatdesk server in the background (data in ${dataDir()})…\n`);
-    try {
-      await startBackground(url);
-    } catch (e) {
-      console.error(`seatdesk: ${(e as Error).message}`);
-      return 1;
-    }
-  }
-
   const remembered = await loadToken(url);
   const client = new ApiClient(url, { token: remembered?.token ?? null });
   const prefs = filePrefs();
@@ -74,6 +67,5 @@ export async function runConsole(opts: { url: string; readOnly: boolean }): Prom
   process.stdin.once('end', onSignal); // the terminal went away (an SSH connection dropped)
   await instance.waitUntilExit();
   restore();
-  process.stdout.write(await serverStillRunningNote(url));
   return 0;
 }

@@ -119,7 +119,7 @@ export function SettingsScreen(p: ScreenProps) {
         submit: async (v) => {
           const ok = await p.act.runInDialog(() => f.save!(p.client, v), () => `${f.label} saved.`);
           if (ok === undefined) return false;
-          await p.res.reload();
+          void p.res.reload(); // the dialog closes now; the screen catches up
           return true;
         },
       });
