@@ -236,7 +236,7 @@ describe('defects', () => {
     await ui.waitFor((x) => !x.includes('Keys · users'));
     ui.press('?');
     h = await ui.waitFor('Keys · users');
-    expect(h).toContain('filter as you type: text, status:pending, client:web, profile:tester (Enter keeps, Esc clears)');
+    expect(h).toContain('filter as you type: text, status:pending, client:web, profile:tester');
     expect(inBox(h)).not.toMatch(/\w…/);
   });
 
@@ -343,8 +343,8 @@ describe('what an expert expects', () => {
     ui.type('status:pending profile:tester ff-');
     ui.press(KEY.enter);
     const f = await ui.waitFor(/1\/1 of \d+ users/);
-    expect(f).toContain('ff-pending-one@example.com');
-    expect(f).not.toContain('ff-pending-two@example.com');
+    expect(f).toContain('ff-pending-one@');
+    expect(f).not.toContain('ff-pending-two@');
     ui.press(KEY.esc);
     await ui.waitFor((x) => /^1\/\d+ users/m.test(x));
     ui.press('G');

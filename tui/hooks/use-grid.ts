@@ -26,6 +26,8 @@ export interface Column<T> {
   grow?: number;
   /** Shown only when every column fits at its content's width; higher numbers go first. */
   optional?: number;
+  /** How readily it gives up width when space is short (default 1; the identifying column less). */
+  shrink?: number;
 }
 
 export interface Row {
@@ -122,8 +124,9 @@ export function layoutColumns<T>(columns: Column<T>[], total: number, natural: n
   let over = sum((i) => natural[i]) - total;
   while (over > 0) {
     let widest = -1;
+    const slack = (j: number) => (widths[j] - minOf(idx[j])) * (columns[idx[j]].shrink ?? 1);
     widths.forEach((w, j) => {
-      if (w > minOf(idx[j]) && (widest < 0 || w - minOf(idx[j]) > widths[widest] - minOf(idx[widest]))) widest = j;
+      if (w > minOf(idx[j]) && (widest < 0 || slack(j) > slack(widest))) widest = j;
     });
     if (widest < 0) break;
     widths[widest]--;

@@ -11,7 +11,7 @@ import { LAYER, useKeys } from '../input/key-router.js';
 import { theme } from '../theme.js';
 import { useOptions, type ScreenProps } from './screen-props.js';
 
-const email: Column<PublicSession> = { key: 'email', title: 'Login email', min: 14, grow: 2, get: (s) => s.email };
+const email: Column<PublicSession> = { key: 'email', title: 'Login email', min: 14, grow: 2, shrink: 0.25, get: (s) => s.email };
 const client: Column<PublicSession> = { key: 'client', title: 'Client', min: 8, get: (s) => s.client };
 const started: Column<PublicSession> = { key: 'startedAt', title: 'Started', min: 11, get: (s) => shortTime(s.startedAt), sortValue: (s) => s.startedAt };
 

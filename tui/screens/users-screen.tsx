@@ -23,7 +23,7 @@ export function sessionCounts(sessions: readonly PublicSession[]): Map<string, n
 
 export function userColumns(ctx: { emailOf: (id: string | null) => string; sessions: (u: PublicUser) => number; max: number }): Column<PublicUser>[] {
   return [
-    { key: 'email', title: 'Login email', min: 14, grow: 3, get: (u) => u.email, color: (u) => theme()[STATUS_COLOR[u.status]] },
+    { key: 'email', title: 'Login email', min: 14, grow: 3, shrink: 0.25, get: (u) => u.email, color: (u) => theme()[STATUS_COLOR[u.status]] },
     { key: 'name', title: 'Name', min: 8, grow: 2, get: (u) => `${u.firstName} ${u.lastName}`.trim() },
     { key: 'status', title: 'Status', min: 8, get: (u) => u.status },
     { key: 'userProfile', title: 'Profile', min: 9, get: (u) => u.userProfile },
