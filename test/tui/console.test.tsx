@@ -187,6 +187,7 @@ describe('Users screen', () => {
     await filterTo(ui, 'aaa-mail');
     ui.press('m');
     await ui.waitFor('filter: to:aaa-mail@example.com');
+    await ui.waitFor(/1\/1 of \d+ messages/); // the invitation is mailed in the background
     ui.press(KEY.enter);
     const f = await ui.waitFor('Subject: You are invited');
     expect(f).toMatch(/\[1\] activation link:\n/);

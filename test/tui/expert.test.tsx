@@ -384,7 +384,7 @@ describe('what an expert expects', () => {
     await s.admin.invite({ email: 'audit-live@example.com' });
     await ui.waitFor(/admin@example\.com\s+\S*invite\S*\s+audit-live@example\.com/);
     ui.press('/');
-    ui.type('to:audit-live');
+    ui.type('did:user.invite to:audit-live');
     ui.press(KEY.enter);
     await ui.waitFor(/1\/1 of \d+ entries/);
   });

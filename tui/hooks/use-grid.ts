@@ -218,7 +218,11 @@ export function useGrid<T extends Row>(
   const top = windowTop(cursor, state.top, opts.height, view.length);
 
   const natural = useMemo(() => naturalWidths(columns, rows), [columns, rows]);
-  const layout = useMemo(() => layoutColumns(columns, opts.width, natural), [columns, opts.width, natural]);
+  // The sorted column also wants room for its marker.
+  const layout = useMemo(
+    () => layoutColumns(columns, opts.width, natural.map((w, i) => (columns[i].key === state.sortKey ? Math.max(w, textWidth(columns[i].title) + 2) : w))),
+    [columns, opts.width, natural, state.sortKey],
+  );
 
   const live = useRef({ view, cursor, top });
   live.current = { view, cursor, top };
