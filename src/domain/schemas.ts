@@ -4,11 +4,9 @@ import { ReclaimPolicy, ReclaimPolicyBody } from './reclaim.js';
 import { emailProblem } from './email.js';
 import { SeatHistoryEntry } from './seat-history.js';
 
-export const USER_PROFILES = ['Default', 'Tester', 'Developer', 'Viewer', 'Project Admin'] as const;
-export const ADMIN_PROFILES = ['Site Administrator', 'User Administrator'] as const;
-export const USER_STATUSES = ['pending', 'active', 'inactive'] as const;
-export const CLIENTS = ['web', 'tui', 'explorer', 'api'] as const;
-export const END_REASONS = ['logout', 'idle', 'admin', 'limit', 'deactivated', 'password_reset'] as const;
+import { ADMIN_PROFILES, CLIENTS, END_REASONS, USER_PROFILES, USER_STATUSES } from './catalogue.js';
+
+export { ADMIN_PROFILES, CLIENTS, END_REASONS, USER_PROFILES, USER_STATUSES };
 
 export const UserProfile = z.enum(USER_PROFILES);
 export const AdminProfile = z.enum(ADMIN_PROFILES);
