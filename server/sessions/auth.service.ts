@@ -10,6 +10,7 @@ import type { BusEvent } from '../events.js';
 import { toPublicSession, toPublicUser } from '../public.js';
 import { isoOf, type Activity } from './activity.js';
 import { endSession } from './lifecycle.js';
+import { resetPending } from './login.service.js';
 
 export interface RequestInfo {
   address: string;
@@ -89,6 +90,7 @@ export class AuthService {
     if (session.endedAt) throw terminated(session);
     const user = await repo.user(session.userId);
     if (!user || user.status === 'inactive') throw new AppError('account_inactive', 'This account is deactivated.');
+    if (user.passwordResetPendingAt) throw resetPending(); // a session that raced the reset
     if (isIdle(this.activity.lastActive(session), this.settings.idleTimeoutMinutes, nowMs)) {
       await this.expire(session);
       throw terminated({ ...session, endReason: 'idle' });
@@ -107,6 +109,7 @@ export class AuthService {
     if (tok.revokedAt) throw new AppError('unauthorized', 'This API token has been revoked. Create a new one.');
     const user = await repo.user(tok.userId);
     if (!user || user.status !== 'active') throw new AppError('account_inactive', 'The account behind this API token is not active.');
+    if (user.passwordResetPendingAt) throw resetPending(); // a token that raced the reset
     const existing = await repo.liveSessionOfApiToken(tok.id);
     let session: Session | undefined;
     if (existing && !isIdle(this.activity.lastActive(existing), this.settings!.idleTimeoutMinutes, nowMs)) session = existing;

@@ -120,7 +120,7 @@ export class LoginService {
   }
 }
 
-const resetPending = () =>
+export const resetPending = () =>
   new AppError(
     'password_reset_pending',
     'An administrator reset your password, so the old one no longer works. Open the link in the email you were sent to choose a new password.',

@@ -45,6 +45,9 @@ describe('an administrator password reset', () => {
     // Sessions and tokens that exist when the user completes the reset (here planted below the
     // API, as a store written by an older Seatdesk could hold them) do not survive it.
     const live = await signInBypassingPending(u.id);
+    // Until then, they are refused: nothing works for the account while its reset is pending.
+    await expect(live.session.me()).rejects.toMatchObject({ status: 403, code: 'password_reset_pending' });
+    await expect(live.api.me()).rejects.toMatchObject({ status: 403, code: 'password_reset_pending' });
     await s.client().resetPasswordWithToken({ token: resetLink!.split('/').pop()!, password: 'another-new-password' });
     await expect(live.session.me()).rejects.toMatchObject({ status: 401, code: 'session_terminated', details: { reason: 'password_reset' } });
     await expect(live.api.me()).rejects.toMatchObject({ status: 401 });
@@ -59,7 +62,11 @@ async function signInBypassingPending(userId: string) {
   const session = await signIn(pending.email);
   const api = s.client((await session.createToken('meanwhile')).token);
   await api.me();
-  await repo.transaction(async (tx) => tx.putUser({ ...(await tx.user(userId))!, passwordResetPendingAt: pending.passwordResetPendingAt }));
+  await repo.transaction(async (tx) => {
+    const again = { ...(await tx.user(userId))!, passwordResetPendingAt: pending.passwordResetPendingAt };
+    tx.putUser(again);
+    tx.emit({ type: 'user.updated', data: { user: again } }); // as every change to a user does
+  });
   return { session, api };
 }
 
