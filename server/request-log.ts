@@ -14,7 +14,16 @@ export interface RequestLog {
 export function openRequestLog(file: string): RequestLog {
   const dest = pino.destination({ dest: file, sync: false, minLength: 8192, mode: 0o600, mkdir: true });
   dest.on('error', () => {}); // a full disk must not take the server down over its log
-  const logger = pino({ base: null, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } }, dest);
+  // The ISO time is formatted once per millisecond: at tens of thousands of requests a second,
+  // formatting it per line was half of pino's cost.
+  let stampMs = -1;
+  let stamp = '';
+  const time = () => {
+    const now = Date.now();
+    if (now !== stampMs) stamp = `,"time":"${new Date((stampMs = now)).toISOString()}"`;
+    return stamp;
+  };
+  const logger = pino({ base: null, timestamp: time, formatters: { level: (label) => ({ level: label }) } }, dest);
   // The buffer is written when it holds 8 KB; a quiet server's last lines are written within a second.
   let pending = false;
   const flusher = setInterval(() => {
