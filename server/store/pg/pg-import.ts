@@ -55,6 +55,10 @@ export async function importStore(url: string, data: StoreData, rawOf: (file: st
         JSON.stringify(data.license),
         JSON.stringify(data.settings),
       ]);
+      // Bulk load: the per-row triggers (seat slots, session counts) are off, and what they keep is
+      // made once afterwards.
+      await client.query('ALTER TABLE users DISABLE TRIGGER users_seat');
+      await client.query('ALTER TABLE sessions DISABLE TRIGGER session_count_ins');
       for (const [key, table] of TABLES) {
         const records = (data[key] as { id: string }[] | undefined) ?? [];
         for (let i = 0; i < records.length; i += CHUNK) {
@@ -66,6 +70,18 @@ export async function importStore(url: string, data: StoreData, rawOf: (file: st
           ]);
         }
       }
+      await client.query('ALTER TABLE users ENABLE TRIGGER users_seat');
+      await client.query('ALTER TABLE sessions ENABLE TRIGGER session_count_ins');
+      const held = (await client.query(`SELECT count(*)::int AS n FROM users WHERE doc->>'status' IN ('pending', 'active')`)).rows[0].n;
+      if (held > data.license.seats) throw new ImportRefused(`the store's users hold ${held} seats but its license has ${data.license.seats}`);
+      await client.query('DELETE FROM seat_slots');
+      await client.query(
+        `INSERT INTO seat_slots (slot, user_id) SELECT g, h.id FROM generate_series(1, $1::int) AS g
+         LEFT JOIN (SELECT id, row_number() OVER (ORDER BY id) AS n FROM users WHERE doc->>'status' IN ('pending', 'active')) AS h ON h.n = g`,
+        [data.license.seats],
+      );
+      await client.query('DELETE FROM session_counts');
+      await client.query(`INSERT INTO session_counts SELECT doc->>'client', doc->>'endedAt' IS NULL, 0, count(*) FROM sessions GROUP BY 1, 2`);
       for (const m of data.mails) {
         const raw = await rawOf(m.file);
         if (raw) await client.query('UPDATE mails SET raw = $2 WHERE id = $1', [m.id, raw]);
