@@ -5,7 +5,7 @@ import { newId } from '../../src/domain/tokens.js';
 import { auditEntry } from '../audit.js';
 import type { Actor, Ctx } from '../context.js';
 import type { Tx } from '../store/repository.js';
-import type { Mailer } from './mailer.js';
+import type { Mailer, SendResult } from './mailer.js';
 import type { Message } from './templates.js';
 
 /** A claimed message is not handed to another sender for this long (a crash frees it then). */
@@ -14,6 +14,12 @@ const FIRST_RETRY_MS = 5_000;
 const MAX_RETRY_MS = 60 * 60_000;
 const GIVE_UP_MS = 3 * 86_400_000;
 const PARALLEL = 16;
+/**
+ * Sending waits for a pause in the writes that queue mail (at most MAX_DEFER_MS): an
+ * administrator's next action is not made to wait behind the delivery of the last one's mail.
+ */
+const QUIET_MS = 25;
+const MAX_DEFER_MS = 250;
 
 /** The wait before attempt `attempts + 1`: doubling from 5 s, at most an hour. */
 export const retryDelayMs = (attempts: number): number => Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
@@ -70,11 +76,28 @@ export class OutboxSender {
     private readonly mailer: Mailer,
   ) {}
 
+  private deferred: NodeJS.Timeout | null = null;
+  private deferredSince = 0;
+
   start(): void {
     this.ctx.bus.listen((e) => {
-      if (e.type === 'mail.queued') this.wake();
+      if (e.type === 'mail.queued') this.soon();
     });
     this.wake();
+  }
+
+  /** Wakes the sender once mail-queuing writes pause for QUIET_MS, or after MAX_DEFER_MS at most. */
+  private soon(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    if (this.deferred) clearTimeout(this.deferred);
+    else this.deferredSince = now;
+    const wait = Math.max(0, Math.min(QUIET_MS, this.deferredSince + MAX_DEFER_MS - now));
+    this.deferred = setTimeout(() => {
+      this.deferred = null;
+      this.wake();
+    }, wait);
+    this.deferred.unref();
   }
 
   /** Runs the sender now (or again right after the current run). */
@@ -106,6 +129,7 @@ export class OutboxSender {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.deferred) clearTimeout(this.deferred);
   }
 
   private async schedule(): Promise<void> {
@@ -122,48 +146,46 @@ export class OutboxSender {
       const now = this.ctx.now();
       const horizon = new Date(now.getTime() + this.horizonMs).toISOString();
       this.horizonMs = 0;
-      const claimed = await this.ctx.repo.transaction(async (tx) => {
-        const due = await tx.dueOutbox(horizon, PARALLEL);
-        const lease = new Date(now.getTime() + LEASE_MS).toISOString();
-        for (const m of due) tx.putOutbox({ ...m, nextAttemptAt: lease });
-        return due;
-      });
+      const lease = new Date(now.getTime() + LEASE_MS).toISOString();
+      const claimed = await this.ctx.repo.claimOutbox(horizon, lease, PARALLEL);
       if (claimed.length === 0) return;
-      await Promise.all(claimed.map((m) => this.deliver(m)));
+      const results = await Promise.all(claimed.map(async (m) => ({ m, result: await this.mailer.send(m) })));
+      if (this.stopped) return; // shutting down: a send cut short is not an attempt; the next start sends it
+      // One write for the whole batch's results.
+      const at = this.ctx.now();
+      await this.ctx.repo.transaction(async (tx) => {
+        for (const { m, result } of results) await this.record(tx, m, result, at);
+      });
     }
   }
 
-  private async deliver(m: OutboxMessage): Promise<void> {
-    const result = await this.mailer.send(m);
-    if (this.stopped) return; // shutting down: a send cut short is not an attempt; the next start sends it
-    const now = this.ctx.now();
-    await this.ctx.repo.transaction(async (tx) => {
-      const cur = await tx.outboxMessage(m.id);
-      if (!cur || cur.status !== 'queued') return;
-      const attempts = cur.attempts + 1;
-      const target = cur.userId ? { id: cur.userId, email: cur.to } : null;
-      const actor = cur.actorId ? { id: cur.actorId, email: cur.actorEmail ?? '', adminProfile: null } : null;
-      if (result.sent) {
-        // Delivered: the body (which holds the link) is not kept; links live in the store only until sent.
-        const next: OutboxMessage = { ...cur, text: '', html: '', status: 'sent', attempts, sentAt: now.toISOString(), lastAttemptAt: now.toISOString(), nextAttemptAt: null, lastError: null };
-        tx.putOutbox(next);
-        tx.appendAudit(auditEntry(now, actor, 'mail.sent', target, { mailId: cur.id, kind: cur.kind, subject: cur.subject, attempts }));
-        tx.emit({ type: 'mail.sent', data: { mail: deliveryOf(next), userId: cur.userId } });
-        return;
-      }
-      const giveUp = result.permanent || now.getTime() - Date.parse(cur.createdAt) >= GIVE_UP_MS;
-      const next: OutboxMessage = {
-        ...cur,
-        ...(giveUp ? { text: '', html: '' } : {}),
-        status: giveUp ? 'failed' : 'queued',
-        attempts,
-        lastAttemptAt: now.toISOString(),
-        nextAttemptAt: giveUp ? null : new Date(now.getTime() + retryDelayMs(attempts)).toISOString(),
-        lastError: result.error,
-      };
+  /** Records one attempt: sent, to be retried, or given up. */
+  private async record(tx: Tx, m: OutboxMessage, result: SendResult, now: Date): Promise<void> {
+    const cur = await tx.outboxMessage(m.id);
+    if (!cur || cur.status !== 'queued') return;
+    const attempts = cur.attempts + 1;
+    const target = cur.userId ? { id: cur.userId, email: cur.to } : null;
+    const actor = cur.actorId ? { id: cur.actorId, email: cur.actorEmail ?? '', adminProfile: null } : null;
+    if (result.sent) {
+      // Delivered: the body (which holds the link) is not kept; links live in the store only until sent.
+      const next: OutboxMessage = { ...cur, text: '', html: '', status: 'sent', attempts, sentAt: now.toISOString(), lastAttemptAt: now.toISOString(), nextAttemptAt: null, lastError: null };
       tx.putOutbox(next);
-      tx.appendAudit(auditEntry(now, actor, 'mail.failed', target, { mailId: cur.id, kind: cur.kind, subject: cur.subject, attempts, error: result.error, willRetry: !giveUp }));
-      tx.emit({ type: 'mail.failed', data: { mail: deliveryOf(next), userId: cur.userId } });
-    });
+      tx.appendAudit(auditEntry(now, actor, 'mail.sent', target, { mailId: cur.id, kind: cur.kind, subject: cur.subject, attempts }));
+      tx.emit({ type: 'mail.sent', data: { mail: deliveryOf(next), userId: cur.userId } });
+      return;
+    }
+    const giveUp = result.permanent || now.getTime() - Date.parse(cur.createdAt) >= GIVE_UP_MS;
+    const next: OutboxMessage = {
+      ...cur,
+      ...(giveUp ? { text: '', html: '' } : {}),
+      status: giveUp ? 'failed' : 'queued',
+      attempts,
+      lastAttemptAt: now.toISOString(),
+      nextAttemptAt: giveUp ? null : new Date(now.getTime() + retryDelayMs(attempts)).toISOString(),
+      lastError: result.error,
+    };
+    tx.putOutbox(next);
+    tx.appendAudit(auditEntry(now, actor, 'mail.failed', target, { mailId: cur.id, kind: cur.kind, subject: cur.subject, attempts, error: result.error, willRetry: !giveUp }));
+    tx.emit({ type: 'mail.failed', data: { mail: deliveryOf(next), userId: cur.userId } });
   }
 }

@@ -163,6 +163,11 @@ export interface Tx extends Reads {
 
 export interface Repository extends Reads {
   /**
+   * Takes up to `limit` due messages for this sender until `leaseUntilIso`: no other sender (on
+   * this server or another) gets them before then. A crash simply lets the lease run out.
+   */
+  claimOutbox(nowIso: string, leaseUntilIso: string, limit: number): Promise<OutboxMessage[]>;
+  /**
    * Runs `fn` atomically (check-then-change: two requests for the last seat, exactly one wins) and
    * resolves once its writes are durable. A throw undoes everything `fn` wrote. Keep slow work
    * (password hashing, network) outside: the transaction holds a lock while it runs.

@@ -542,6 +542,30 @@ export class EmbeddedRepository extends EmbeddedReads implements Repository {
     return result;
   }
 
+  /** Outbox leases: one process owns the data dir, so they live in memory and cost no write. */
+  /** id → until when, and for which attempt (a recorded attempt ends the lease). */
+  private leases = new Map<string, { until: number; attempts: number }>();
+
+  async claimOutbox(nowIso: string, leaseUntilIso: string, limit: number): Promise<OutboxMessage[]> {
+    const nowMs = Date.parse(nowIso);
+    const held = (m: OutboxMessage) => {
+      const lease = this.leases.get(m.id);
+      return lease !== undefined && lease.until > nowMs && lease.attempts === m.attempts;
+    };
+    const out: OutboxMessage[] = [];
+    for (const m of await this.dueOutbox(nowIso, Number.MAX_SAFE_INTEGER)) {
+      if (out.length >= limit) break;
+      if (held(m)) continue;
+      this.leases.set(m.id, { until: Date.parse(leaseUntilIso), attempts: m.attempts });
+      out.push(m);
+    }
+    for (const id of this.leases.keys()) {
+      const m = this.t.get('outbox', id);
+      if (!m || m.status !== 'queued' || !held(m)) if (!out.some((x) => x.id === id)) this.leases.delete(id);
+    }
+    return out;
+  }
+
   /** Writes a full snapshot now (tests, shutdown). */
   snapshot(): Promise<void> {
     return this.store.snapshot();

@@ -1,3 +1,4 @@
+import type { OutboxMessage } from '../../../src/domain/schemas.js';
 // The PostgreSQL engine: several servers share one database; every rule is held by the database's
 // row locks, events reach the other servers through the events table and NOTIFY.
 import { randomUUID } from 'node:crypto';
@@ -60,6 +61,15 @@ export class PgRepository extends PgReads implements Repository {
     const repo = new PgRepository(pool, opts);
     await repo.feed.start();
     return repo;
+  }
+
+  /** Claims by writing the lease into nextAttemptAt; SKIP LOCKED keeps two servers' claims apart. */
+  claimOutbox(nowIso: string, leaseUntilIso: string, limit: number): Promise<OutboxMessage[]> {
+    return this.transaction(async (tx) => {
+      const due = await tx.dueOutbox(nowIso, limit);
+      for (const m of due) tx.putOutbox({ ...m, nextAttemptAt: leaseUntilIso });
+      return due;
+    });
   }
 
   async transaction<R>(fn: (tx: Tx) => Promise<R> | R): Promise<R> {
