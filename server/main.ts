@@ -9,7 +9,7 @@ import { DEFAULT_SCRYPT, type ScryptParams } from '../src/domain/passwords.js';
 import { createApp } from './app.js';
 import { isLoopback, type ServerConfig } from './config.js';
 import type { Ctx } from './context.js';
-import { EventBus } from './events.js';
+import { EventBus, type BusEvent } from './events.js';
 import { answerClientErrors } from './http/client-error.js';
 import { Mailer } from './mail/mailer.js';
 import { openRequestLog, type RequestLog } from './request-log.js';
@@ -18,6 +18,8 @@ import { createServices, type Services } from './services.js';
 import { OutboxSender } from './mail/outbox.js';
 import type { FileOps } from './store/embedded/durable-file.js';
 import { EmbeddedRepository } from './store/embedded/embedded.repository.js';
+import { PgRepository } from './store/pg/pg.repository.js';
+import type { Repository } from './store/repository.js';
 
 export interface StartOptions {
   now?: () => Date;
@@ -54,13 +56,14 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   };
   try {
     const bus = new EventBus();
-    const repo = await EmbeddedRepository.open(config.dataDir, {
-      fileOps: opts.fileOps,
-      now,
-      sessionHistory: config.sessionHistory,
-      publish: (e) => bus.emit(e.type, e.data),
-    });
+    const publish = (e: BusEvent) => bus.emit(e.type, e.data);
+    const repo: Repository = config.databaseUrl
+      ? await PgRepository.open({ url: config.databaseUrl, now, sessionHistory: config.sessionHistory, publish })
+      : await EmbeddedRepository.open(config.dataDir, { fileOps: opts.fileOps, now, sessionHistory: config.sessionHistory, publish });
     cleanups.push(() => repo.close());
+    // What other servers sharing the database commit reaches this one's caches and event streams.
+    const offRemote = repo.onRemoteEvent?.(publish);
+    if (offRemote) cleanups.push(offRemote);
     const ctx: Ctx = { repo, bus, config, now, scrypt: opts.scrypt ?? config.scrypt ?? DEFAULT_SCRYPT, mailMode: { mode: 'off', sinkPort: null } };
     const services = createServices(ctx);
     await services.mail.init();
@@ -124,7 +127,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const url = `http://${host}:${port}`;
     if (!opts.quiet) {
-      console.log(`Seatdesk ${url} (data ${config.dataDir})`);
+      console.log(`Seatdesk ${url} (data ${config.dataDir}${config.databaseUrl ? `, database ${config.databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}` : ''})`);
       const relay = config.smtpUrl?.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'); // never print a password
       console.log(`Mail sink ${sink ? `smtp://${config.smtpHost}:${sink.port}` : 'off'}; Seatdesk's mail goes to ${relay ?? (sink ? 'the sink' : 'nowhere (mail is off)')}`);
       if (!isLoopback(config.host)) console.log(`WARNING: listening on ${config.host}, reachable from other machines (--allow-remote).`);

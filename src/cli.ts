@@ -44,6 +44,7 @@ program
   });
 
 program.addCommand((await import('./db-command.js')).dbCommand());
+program.addCommand((await import('./migrate-command.js')).migrateCommand());
 
 program
   .command('status')

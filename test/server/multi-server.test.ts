@@ -45,8 +45,7 @@ async function listen(client: ApiClient): Promise<ServerEvent[]> {
 
 const setSeats = (s: TestServer, seats: number) => s.admin.updateLicense({ seats });
 
-// Skipped until server/main.ts opens the PostgreSQL engine (the repository seam is landing).
-describe.skip('several servers over one PostgreSQL database', () => {
+describe('several servers over one PostgreSQL database', () => {
   it("shows an invitation made on A in B's user list and live in B's event stream; a session ended on B is refused on A", async () => {
     const [a, b] = await twoServers();
     const onB = await listen(b.admin);
