@@ -12,7 +12,7 @@ export interface Theme {
   inverse: boolean;
 }
 
-/** ink-text-input draws placeholders in grey: offer one only when colours are allowed. */
+/** Text fields draw placeholders in grey: offer one only when colours are allowed. */
 export const placeholder = (text: string): string | undefined => (noColor() ? undefined : text);
 
 export function theme(): Theme {

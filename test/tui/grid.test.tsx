@@ -69,7 +69,8 @@ describe('grid rules', () => {
     expect(nat).toEqual([18, 1, 5]);
     const wide = layoutColumns(cols, 80, nat);
     expect(wide.columns.map((c) => c.key)).toEqual(['name', 'n', 'extra']);
-    expect(wide.widths.reduce((a, b) => a + b, 0) + 2).toBe(80); // the spare goes to the growing column
+    expect(wide.widths[0]).toBeGreaterThan(18); // some of the spare goes to the growing column…
+    expect(wide.widths.reduce((a, b) => a + b, 0) + 2).toBeLessThan(80); // …not all of it
     const narrow = layoutColumns(cols, 20, nat);
     expect(narrow.columns.map((c) => c.key)).toEqual(['name', 'n']);
     for (const total of [12, 20, 40]) {

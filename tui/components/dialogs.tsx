@@ -127,7 +127,14 @@ export function HelpDialog(props: { tab: TabId; readOnly: boolean; width: number
   const columns = inner >= 150 ? 2 : 1;
   const colWidth = Math.floor((inner - (columns - 1) * 3) / columns);
   const lines = helpLines(props.tab, props.readOnly, colWidth);
-  const perColumn = Math.ceil(lines.length / columns);
+  // Two columns split between sections (at the blank line nearest the middle), never inside one.
+  let split = lines.length;
+  if (columns === 2)
+    lines.forEach((l, i) => {
+      if (!l.text && Math.abs(i - lines.length / 2) < Math.abs(split - lines.length / 2)) split = i;
+    });
+  const parts = columns === 2 ? [lines.slice(0, split), lines.slice(split + 1)] : [lines];
+  const perColumn = Math.max(...parts.map((x) => x.length));
   const visible = Math.max(1, props.height - 4);
   const [scroll, setScroll] = useState(0);
   const max = Math.max(0, perColumn - visible);
@@ -148,7 +155,7 @@ export function HelpDialog(props: { tab: TabId; readOnly: boolean; width: number
       <Box flexDirection="row" gap={3}>
         {Array.from({ length: columns }, (_x, ci) => (
           <Box key={ci} flexDirection="column" width={colWidth} flexShrink={0}>
-            {lines.slice(ci * perColumn, (ci + 1) * perColumn).slice(scroll, scroll + visible).map((l, i) => (
+            {parts[ci].slice(scroll, scroll + visible).map((l, i) => (
               <Text key={i} bold={l.bold} color={l.off ? t.muted : undefined} wrap="truncate">
                 {l.text || ' '}
               </Text>

@@ -1,10 +1,12 @@
 // Bulk invite (`I`): a CSV file or a pasted list, a preview of what would happen, then one confirm.
-import { Box, Text, useInput } from 'ink';
-import TextInput from 'ink-text-input';
+import { Box, Text } from 'ink';
 import { useReducer } from 'react';
 import type { ImportPreview, ImportResponse } from '../../src/domain/bulk-import.js';
+import { LAYER, SAME, useKeys } from '../input/key-router.js';
+import { useTextField } from '../input/text-field.js';
 import { placeholder, theme } from '../theme.js';
-import { Frame } from './dialogs.js';
+import { dialogWidth, Frame } from './dialogs.js';
+import { TextFieldView } from './text-field.js';
 
 /** Where the list comes from, and how the dialog reaches the server (kept out of the view). */
 export interface ImportSource {
@@ -70,10 +72,29 @@ export function ImportDialog(props: { width: number; height: number; source: Imp
     }
   };
 
-  useInput(
+  const field = useTextField('');
+  const read = async (v: string) => {
+    if (!v.trim() || s.busy) return;
+    dispatch({ type: 'busy' });
+    try {
+      const { text, label } = await props.source.read(v.trim());
+      await preview(text, label);
+    } catch (e) {
+      dispatch({ type: 'failed', error: (e as Error).message });
+    }
+  };
+
+  // Modal: the console's key router gives this dialog every key while it is open.
+  useKeys(
+    LAYER.dialog,
     (input, key) => {
       if (key.escape) return props.onCancel();
-      if (s.step !== 'preview' || s.busy) return;
+      if (s.step === 'source') {
+        if (key.return) return void read(field.latest());
+        if (!s.busy && field.handle(input, key)) return SAME;
+        return;
+      }
+      if (s.busy) return;
       if (key.leftArrow || key.rightArrow || key.tab) dispatch({ type: 'toggle' });
       else if (key.upArrow || input === 'k') dispatch({ type: 'scroll', by: -1 });
       else if (key.downArrow || input === 'j') dispatch({ type: 'scroll', by: 1 });
@@ -85,7 +106,6 @@ export function ImportDialog(props: { width: number; height: number; source: Imp
         props.source.apply(s.text, s.inviteFirst).then(props.onDone, (e: Error) => dispatch({ type: 'failed', error: e.message }));
       }
     },
-    { isActive: true },
   );
 
   if (s.step === 'source') {
@@ -93,21 +113,7 @@ export function ImportDialog(props: { width: number; height: number; source: Imp
       <Frame title="Import users" width={props.width} footer="Enter previews (nothing is invited yet) · Esc cancels">
         <Box>
           <Text>File or addresses: </Text>
-          <TextInput
-            value={s.value}
-            placeholder={placeholder('users.csv, or a@x.org b@y.org')}
-            onChange={(v) => dispatch({ type: 'edit', value: v })}
-            onSubmit={async (v) => {
-              if (!v.trim() || s.busy) return;
-              dispatch({ type: 'busy' });
-              try {
-                const { text, label } = await props.source.read(v.trim());
-                await preview(text, label);
-              } catch (e) {
-                dispatch({ type: 'failed', error: (e as Error).message });
-              }
-            }}
-          />
+          <TextFieldView field={field} focused placeholder={placeholder('users.csv, or a@x.org b@y.org')} width={dialogWidth(props.width) - 24} />
         </Box>
         <Text color={t.muted} wrap="wrap">
           CSV rows: email[,first name,last name,user profile,admin profile]; a header row may name the columns.

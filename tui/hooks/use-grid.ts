@@ -132,18 +132,15 @@ export function layoutColumns<T>(columns: Column<T>[], total: number, natural: n
     widths[widest]--;
     over--;
   }
+  // What is left goes to the growing columns, a little each (a wide terminal is not a reason to
+  // push the columns apart); the rest stays blank on the right.
   const grows = idx.reduce((n, i) => n + (columns[i].grow ?? 0), 0);
   if (over < 0 && grows > 0) {
     const spare = -over;
-    let given = 0;
     idx.forEach((i, j) => {
-      const g = Math.floor((spare * (columns[i].grow ?? 0)) / grows);
-      widths[j] += g;
-      given += g;
+      const share = Math.floor((spare * (columns[i].grow ?? 0)) / grows);
+      widths[j] += Math.min(share, Math.ceil(natural[i] / 2) + 4);
     });
-    let last = idx.length - 1;
-    while (!(columns[idx[last]].grow ?? 0)) last--;
-    widths[last] += spare - given;
   }
   return { columns: idx.map((i) => columns[i]), widths };
 }

@@ -19,7 +19,7 @@ export const AUDIT_COLUMNS: Column<AuditEntry>[] = [
   { key: 'actor', title: 'Who', min: 12, max: 40, get: (e) => e.actorEmail ?? 'system' },
   { key: 'action', title: 'Did', min: 10, max: 24, get: (e) => e.action },
   { key: 'target', title: 'To whom', min: 12, max: 40, get: (e) => e.targetEmail ?? '—' },
-  { key: 'detail', title: 'Detail', min: 10, grow: 1, get: detailText },
+  { key: 'detail', title: 'Detail', min: 10, grow: 1, shrink: 4, get: detailText },
 ];
 
 export function AuditScreen(p: ScreenProps) {
