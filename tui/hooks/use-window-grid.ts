@@ -1,9 +1,9 @@
 // A grid over a server-side list window: the same keys and the same Grid shape as useGrid, but
 // the sort, the filter and the count are the server's, and only the rows near the view are held.
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { Key } from 'ink';
 import type { GridPrefs } from '../prefs.js';
-import { ListWindow, type Fetcher, type WindowQuery } from './list-window.js';
+import type { ListWindow, WindowQuery } from './list-window.js';
 import { layoutColumns, naturalWidths, windowTop, type Column, type Grid, type Row, type RowsView } from './use-grid.js';
 
 /** The rows a view can show: `slice` gives undefined for a row not loaded yet. */
@@ -29,14 +29,6 @@ interface State {
   order: 'asc' | 'desc';
 }
 
-/** The window of a list, created once per fetcher identity, and the component subscribed to it. */
-export function useListWindow<T extends Row>(fetcher: Fetcher<T>, onError?: (e: unknown) => void): ListWindow<T> {
-  const win = useMemo(() => new ListWindow(fetcher, onError), [fetcher]); // eslint-disable-line react-hooks/exhaustive-deps
-  useSyncExternalStore(win.subscribe, () => win.version);
-  useEffect(() => () => win.dispose(), [win]);
-  return win;
-}
-
 export function useWindowGrid<T extends Row>(
   win: ListWindow<T>,
   columns: Column<T>[],
@@ -49,6 +41,8 @@ export function useWindowGrid<T extends Row>(
     defaultOrder?: 'asc' | 'desc';
     /** Query parameters besides sort, order and q (client, state, …). */
     params?: Record<string, string>;
+    /** False while the screen has never been shown: nothing is fetched for it yet. */
+    enabled?: boolean;
   },
 ): Grid<T> & { loading: boolean; baseTotal: number | null } {
   const sortable = columns.filter((c) => c.sortBy !== null);
@@ -64,7 +58,11 @@ export function useWindowGrid<T extends Row>(
   const sortCol = columns.find((c) => c.key === state.sortKey);
   const query: WindowQuery = { sort: sortCol?.sortBy ?? state.sortKey, order: state.order, q: state.filter.trim(), params: opts.params };
   const queryKey = JSON.stringify(query);
-  win.setQuery(query);
+  useSyncExternalStore(win.subscribe, () => win.version);
+  // A hidden screen fetches nothing until it is first shown; then it keeps its window current.
+  const shown = useRef(false);
+  if (opts.enabled !== false) shown.current = true;
+  if (shown.current) win.setQuery(query);
 
   // The count with no filter, for "12 of 340".
   const baseTotal = useRef<number | null>(null);
@@ -79,7 +77,9 @@ export function useWindowGrid<T extends Row>(
   }
   cursor = Math.min(cursor, Math.max(0, count - 1));
   const top = windowTop(cursor, state.top, opts.height, count);
-  useEffect(() => win.ensure(top, top + opts.height), [win, top, opts.height, queryKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    if (shown.current) win.ensure(top, top + opts.height);
+  }, [win, top, opts.height, queryKey, shown.current]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const live = useRef({ cursor, top, count });
   live.current = { cursor, top, count };
@@ -137,9 +137,9 @@ export function useWindowGrid<T extends Row>(
   };
 
   // Columns sized by the rows on screen (the window holds no more).
-  const shown = new WindowRows(win).slice(top, top + opts.height).filter((r): r is T => r !== undefined);
+  const onScreen = new WindowRows(win).slice(top, top + opts.height).filter((r): r is T => r !== undefined);
   return {
-    layout: layoutColumns(columns, opts.width, naturalWidths(columns, shown)),
+    layout: layoutColumns(columns, opts.width, naturalWidths(columns, onScreen)),
     filterCursor: Array.from(state.filter).length,
     view: new WindowRows(win),
     cursor,
