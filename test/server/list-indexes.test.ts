@@ -82,7 +82,8 @@ describe('list indexes', () => {
         activatedAt: null,
         lastLoginAt: i % 4 ? `2026-01-0${1 + (i % 9)}T00:00:00.000Z` : null,
         deactivatedAt: null,
-      } as User);
+        passwordResetPendingAt: null,
+      });
     expect(ix.pageUsers({ status: 'pending', limit: 100 }).total).toBe(20);
     expect(ix.pageUsers({ q: 'ada lovelace1', limit: 100 }).items.map((u) => u.email).sort()).toEqual(['p1@example.com', 'p11@example.com', 'p13@example.com', 'p15@example.com', 'p17@example.com', 'p19@example.com'].sort());
     expect(ix.pageUsers({ sort: 'passwordHash', limit: 1 }).items[0].email).toBe('p0@example.com');
