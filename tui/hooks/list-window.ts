@@ -30,6 +30,7 @@ export type Fetcher<T> = (args: FetchArgs, signal: AbortSignal) => Promise<Fetch
 
 /** Rows asked for at once; the window keeps about this many on each side of what is shown. */
 export const CHUNK = 100;
+/** Rows held at most (about): those far from the view are dropped. */
 const KEEP = 2_000;
 
 const keyOfQuery = (q: WindowQuery) => JSON.stringify([q.sort, q.order, q.q, q.params ?? {}]);
@@ -55,6 +56,7 @@ export class ListWindow<T extends { id: string }> {
   constructor(
     private readonly fetch: Fetcher<T>,
     private readonly onError: (e: unknown) => void = () => {},
+    private readonly keep = KEEP,
   ) {}
 
   subscribe = (listener: () => void): (() => void) => {
@@ -202,8 +204,8 @@ export class ListWindow<T extends { id: string }> {
 
   /** Forgets rows far from the view, so browsing a long list keeps memory flat. */
   private trim(start: number, end: number): void {
-    if (this.rows.size <= KEEP) return;
-    for (const i of this.rows.keys()) if (i < start - KEEP / 2 || i > end + KEEP / 2) this.rows.delete(i);
+    if (this.rows.size <= this.keep) return;
+    for (const i of this.rows.keys()) if (i < start - this.keep / 2 || i > end + this.keep / 2) this.rows.delete(i);
   }
 
   private changed(): void {

@@ -2,7 +2,7 @@
 // atomic), reads straight from memory, writes group-committed to the journal.
 import { AppError } from '../../../src/domain/errors.js';
 import { recipientsOf } from '../../../src/domain/mail.js';
-import { contains, sortAndPage } from '../../../src/domain/query.js';
+import { contains } from '../../../src/domain/query.js';
 import { holdsSeat } from '../../../src/domain/seats.js';
 import type { ActionToken, MailEntry, OutboxMessage, Session, User, UserStatus } from '../../../src/domain/schemas.js';
 import type { BusEvent } from '../../events.js';
@@ -22,11 +22,9 @@ import type {
   UserActivity,
   UserQuery,
 } from '../repository.js';
+import { ListIndexes } from './list-indexes.js';
 import { Store, type Changes, type StoreOptions } from './store.js';
 import type { Tables } from './tables.js';
-
-const USER_SORTS = ['email', 'firstName', 'lastName', 'status', 'userProfile', 'adminProfile', 'createdAt', 'activatedAt', 'lastLoginAt', 'deactivatedAt'] as const;
-const SESSION_SORTS = ['email', 'client', 'address', 'userAgent', 'startedAt', 'lastActivityAt', 'endedAt', 'endReason'] as const;
 
 /** Ids in the order of a time field, oldest first; new records are appended (they are the newest). */
 class TimeOrder {
@@ -93,8 +91,18 @@ class Indexes {
   mails = new TimeOrder();
   finishedOutbox = new TimeOrder();
   seatHistory = new TimeOrder();
+  /** Sorted orders of the lists (users, sessions, mail, audit): a page costs O(log n + limit). */
+  lists: ListIndexes;
 
   constructor(t: Tables) {
+    this.lists = new ListIndexes({
+      user: (id) => t.get('users', id),
+      session: (id) => t.get('sessions', id),
+      mail: (id) => t.get('mails', id),
+      audit: (id) => t.get('audit', id),
+    });
+    for (const c of ['users', 'sessions', 'mails', 'audit'] as const)
+      t.onChange(c, (prev, next) => (next ? this.lists.put(c, prev, next) : this.lists.del(c, prev)));
     t.onChange('users', (prev, next) => {
       if (prev && holdsSeat(prev)) this.held--;
       if (next && holdsSeat(next)) this.held++;
@@ -170,19 +178,6 @@ function decodeOffset(cursor: string): number {
   throw new AppError('invalid_cursor', 'The cursor is not one this server gave out. Start again from the first page (no cursor).');
 }
 
-function sortedPage<T extends { id: string }>(rows: T[], q: PageQuery, sortable: readonly string[], defaultSort: string): Page<T> {
-  if (q.cursor === undefined) {
-    const page = sortAndPage(rows, q, sortable, defaultSort);
-    const offset = Math.max(0, q.offset ?? 0);
-    const next = offset + page.items.length;
-    return { ...page, nextCursor: next < page.total ? encodeOffset(next) : null };
-  }
-  const offset = decodeOffset(q.cursor);
-  const page = sortAndPage(rows, { ...q, offset }, sortable, defaultSort);
-  const next = offset + page.items.length;
-  return { ...page, nextCursor: next < page.total ? encodeOffset(next) : null };
-}
-
 class EmbeddedReads implements Reads {
   constructor(
     protected readonly t: Tables,
@@ -205,26 +200,26 @@ class EmbeddedReads implements Reads {
   async userByEmail(email: string) {
     return this.t.findBy('users', email);
   }
+  private reclaimViews = 0;
   async pageUsers(q: UserQuery): Promise<Page<User>> {
-    const needle = q.q?.trim().toLowerCase() ?? '';
-    const rows: User[] = [];
-    const activity = q.dormantBefore || q.invitedBefore ? this.activityNow(null) : null;
-    for (const u of this.t.values('users')) {
-      if (q.status && u.status !== q.status) continue;
-      if (needle && !contains(u.email, needle) && !contains(`${u.firstName} ${u.lastName}`, needle)) continue;
+    if (!q.dormantBefore && !q.invitedBefore) return this.ix.lists.pageUsers(q);
+    // The reclamation views: a rule over each user's activity, worked out once per request.
+    const activity = this.activityNow(null);
+    const test = (u: User) => {
       if (q.dormantBefore) {
         // The domain's rule (isDormant): login, session activity, activation and creation all before the cutoff.
-        const since = latestIso(u.lastLoginAt, activity!.get(u.id)?.lastSessionActivity, u.activatedAt, u.createdAt);
-        if (u.status !== 'active' || since === null || since >= q.dormantBefore) continue;
+        const since = latestIso(u.lastLoginAt, activity.get(u.id)?.lastSessionActivity, u.activatedAt, u.createdAt);
+        if (u.status !== 'active' || since === null || since >= q.dormantBefore) return false;
       }
       if (q.invitedBefore) {
         // isStaleInvitation: pending, invited before the cutoff, no newer link and none used.
-        const a = activity!.get(u.id);
-        if (u.status !== 'pending' || a?.linkUsed || (latestIso(u.createdAt, a?.lastInvitedAt) ?? u.createdAt) >= q.invitedBefore) continue;
+        const a = activity.get(u.id);
+        if (u.status !== 'pending' || a?.linkUsed || (latestIso(u.createdAt, a?.lastInvitedAt) ?? u.createdAt) >= q.invitedBefore) return false;
       }
-      rows.push(u);
-    }
-    return sortedPage(rows, q, USER_SORTS, 'email');
+      return true;
+    };
+    // Activity changes without the user changing, so each request counts afresh (a key never reused).
+    return this.ix.lists.pageUsers(q, { key: `reclaim:${++this.reclaimViews}`, test });
   }
   async countHeldSeats() {
     return this.ix.held;
@@ -270,17 +265,7 @@ class EmbeddedReads implements Reads {
     return out;
   }
   async pageSessions(q: SessionQuery): Promise<Page<Session> & { activeCount: number }> {
-    const ended = q.state === 'ended';
-    const clients = q.clients ? new Set(q.clients) : null;
-    const needle = q.q?.trim().toLowerCase() ?? '';
-    const rows: Session[] = [];
-    for (const s of this.t.values('sessions')) {
-      if (!!s.endedAt !== ended) continue;
-      if (clients === null ? s.client === 'explorer' : !clients.has(s.client)) continue;
-      if (needle && !contains(s.email, needle)) continue;
-      rows.push(s);
-    }
-    return { ...sortedPage(rows, q, SESSION_SORTS, ended ? 'endedAt' : 'startedAt'), activeCount: this.ix.liveCount };
+    return this.ix.lists.pageSessions(q);
   }
 
   async apiToken(id: string) {
@@ -300,21 +285,8 @@ class EmbeddedReads implements Reads {
   async mail(id: string) {
     return this.t.get('mails', id);
   }
-  private mailMatches(m: MailEntry, q: MailQuery): boolean {
-    const needle = q.q?.trim().toLowerCase() ?? '';
-    const to = q.to?.trim().toLowerCase() ?? '';
-    const recipients = recipientsOf(m);
-    if (q.hideTo && recipients.some((r) => q.hideTo!.has(r))) return false;
-    if (to && !recipients.some((r) => r.includes(to))) return false;
-    return !needle || contains(m.from, needle) || contains(m.subject, needle) || recipients.some((r) => r.includes(needle));
-  }
   async pageMail(q: MailQuery): Promise<Page<MailEntry>> {
-    const rows: MailEntry[] = [];
-    for (const id of this.ix.mails.newestFirst()) {
-      const m = this.t.get('mails', id)!;
-      if (this.mailMatches(m, q)) rows.push(m);
-    }
-    return windowOf(rows, q);
+    return this.ix.lists.pageMail(q);
   }
   async latestMail(to: string, subject: string, hideTo?: ReadonlySet<string>) {
     to = to.trim().toLowerCase();
@@ -334,11 +306,7 @@ class EmbeddedReads implements Reads {
   }
 
   async pageAudit(q: AuditQuery) {
-    const ids = this.ix.audit.newestFirst();
-    const start = q.cursor !== undefined ? decodeOffset(q.cursor) : Math.max(0, q.offset ?? 0);
-    const items = ids.slice(start, start + limitOf(q)).map((id) => this.t.get('audit', id)!);
-    const next = start + items.length;
-    return { items, total: ids.length, nextCursor: next < ids.length ? encodeOffset(next) : null };
+    return this.ix.lists.pageAudit(q);
   }
 
   async usersByEmails(emails: readonly string[]) {
