@@ -11,7 +11,7 @@ export interface LinkItem {
 export type Dialog =
   | { kind: 'help' }
   | { kind: 'confirm'; title: string; message: string; confirmLabel: string; run: () => Promise<boolean> }
-  | { kind: 'link'; title: string; links: LinkItem[]; note: string }
+  | { kind: 'link'; title: string; links: LinkItem[]; note: string; /** The queued message carrying the link, followed live. */ mailId?: string }
   | { kind: 'invite' }
   | { kind: 'edit'; user: PublicUser }
   | { kind: 'details'; user: PublicUser }

@@ -104,6 +104,8 @@ describe('Users screen', () => {
     expect(user).toMatchObject({ status: 'pending', userProfile: 'Tester' });
     const mail = await s.admin.latestMail({ to: 'tui-invite@example.com', wait: 5 });
     const full = await s.admin.mail(mail.mail.id);
+    // The dialog follows the mail's delivery live: queued, then sent.
+    await ui.waitFor('Mailed to tui-invite@example.com at');
     ui.press('c');
     await ui.waitFor("to the terminal's clipboard (OSC 52)");
     const copied = Buffer.from(/\x1b\]52;c;([A-Za-z0-9+/=]+)\x07/.exec(ui.controls[0])![1], 'base64').toString();

@@ -1,4 +1,6 @@
 // Renders the open dialog and wires its outcome back to the app (one place for every dialog kind).
+import { useEffect, useState } from 'react';
+import type { MailDelivery } from '../../src/domain/schemas.js';
 import type { ApiClient } from '../../src/api-client.js';
 import type { TabId } from '../commands.js';
 import { linkNote } from '../hooks/link-note.js';
@@ -23,6 +25,27 @@ export function DialogHost(props: {
   dispatch: (a: UiAction) => void;
 }) {
   const { dialog: d, width, busy, error, client, act, dispatch, res } = props;
+  const followed = d?.kind === 'link' ? d.mailId : undefined;
+  useEffect(() => {
+    if (followed) res.trackDelivery(followed);
+  }, [followed, res.trackDelivery]);
+  // User details list the user's mail and where each message stands.
+  const detailsOf = d?.kind === 'details' ? d.user.id : undefined;
+  const [userMail, setUserMail] = useState<MailDelivery[]>([]);
+  useEffect(() => {
+    setUserMail([]);
+    if (!detailsOf) return;
+    let live = true;
+    client.userDeliveries(detailsOf).then(
+      (r) => {
+        if (!live) return;
+        setUserMail(r.items);
+        for (const m of r.items) if (m.status === 'queued') res.trackDelivery(m.id);
+      },
+      () => {},
+    );
+    return () => void (live = false);
+  }, [detailsOf, client, res.trackDelivery]);
   const close = () => dispatch({ type: 'close' });
   const emailOf = (id: string | null) => (id ? (res.users.find((u) => u.id === id)?.email ?? id) : '—');
   const settle = (p: Promise<boolean>) => void p.then((ok) => ok && close());
@@ -32,9 +55,19 @@ export function DialogHost(props: {
     case 'confirm':
       return <ConfirmDialog title={d.title} message={d.message} confirmLabel={d.confirmLabel} width={width} busy={busy} error={error} onCancel={close} onConfirm={() => settle(d.run())} />;
     case 'link':
-      return <LinkDialog title={d.title} links={d.links} note={d.note} width={width} onClose={close} onCopy={(l) => act.copy(l.url, l.label.replace(/^\[\d+\] /, ''))} />;
+      return (
+        <LinkDialog
+          title={d.title}
+          links={d.links}
+          note={d.note}
+          delivery={d.mailId ? res.deliveries.get(d.mailId) : undefined}
+          width={width}
+          onClose={close}
+          onCopy={(l) => act.copy(l.url, l.label.replace(/^\[\d+\] /, ''))}
+        />
+      );
     case 'details':
-      return <DetailsDialog user={res.users.find((u) => u.id === d.user.id) ?? d.user} width={width} emailOf={emailOf} onClose={close} />;
+      return <DetailsDialog user={res.users.find((u) => u.id === d.user.id) ?? d.user} width={width} emailOf={emailOf} mail={userMail.map((m) => res.deliveries.get(m.id) ?? m)} onClose={close} />;
     case 'session':
       return <SessionDialog session={d.session} width={width} emailOf={emailOf} own={d.session.id === props.ownSessionId} onClose={close} />;
     case 'audit':
@@ -50,7 +83,7 @@ export function DialogHost(props: {
           onCancel={close}
           onSubmit={async (v) => {
             const r = await act.runInDialog(() => client.invite(v), (x) => `Invited ${x.user.email}.`);
-            if (r) act.open({ kind: 'link', title: 'Activation Link', links: [{ label: `activation link for ${r.user.email}`, url: r.activationLink! }], note: linkNote(r.mail) });
+            if (r) act.open({ kind: 'link', title: 'Activation Link', links: [{ label: `activation link for ${r.user.email}`, url: r.activationLink! }], note: linkNote(r.mail), mailId: r.mail.id });
           }}
         />
       );

@@ -3,7 +3,7 @@
 import { Table } from '@alcalzone/ink-table';
 import { Box, Text } from 'ink';
 import { useState, type ReactNode } from 'react';
-import type { AuditEntry, PublicSession, PublicUser } from '../../src/domain/schemas.js';
+import type { AuditEntry, MailDelivery, PublicSession, PublicUser } from '../../src/domain/schemas.js';
 import { commandFor, inScope, keysLabel, SCOPE_TITLES, type Scope, type TabId } from '../commands.js';
 import { fit, shortTime, textWidth, wrap } from '../format.js';
 import { LAYER, SAME, useKeys } from '../input/key-router.js';
@@ -62,7 +62,15 @@ export function ConfirmDialog(props: { title: string; message: string; confirmLa
  * Links on lines of their own, with no border around them: at 80 columns a link fits the line,
  * and a mouse selection copies the link and nothing else.
  */
-export function LinkDialog(props: { title: string; links: LinkItem[]; note: string; width: number; onCopy: (l: LinkItem) => void; onClose: () => void }) {
+/** Where the mail carrying a link stands, in words. */
+export function deliveryLine(d: MailDelivery): string {
+  if (d.status === 'sent') return `Mailed to ${d.to} at ${d.sentAt?.slice(11, 19)} UTC.`;
+  if (d.status === 'failed') return `The mail to ${d.to} could not be sent (${d.lastError ?? 'gave up'}); give the link to the user yourself.`;
+  if (d.lastError) return `Mail to ${d.to} not sent yet (attempt ${d.attempts}: ${d.lastError}); retrying at ${d.nextAttemptAt?.slice(11, 19)} UTC.`;
+  return `Mail to ${d.to} is queued; it goes out in the background.`;
+}
+
+export function LinkDialog(props: { title: string; links: LinkItem[]; note: string; delivery?: MailDelivery; width: number; onCopy: (l: LinkItem) => void; onClose: () => void }) {
   const t = theme();
   const [chosen, setChosen] = useState(0);
   useKeys(LAYER.dialog, (input, key) => {
@@ -82,7 +90,11 @@ export function LinkDialog(props: { title: string; links: LinkItem[]; note: stri
           <Text>{l.url}</Text>
         </Box>
       ))}
-      {props.note ? (
+      {props.delivery ? (
+        <Text color={props.delivery.status === 'failed' || props.delivery.lastError ? t.danger : props.delivery.status === 'sent' ? t.ok : t.muted} wrap="wrap">
+          {deliveryLine(props.delivery)}
+        </Text>
+      ) : props.note ? (
         <Text color={t.muted} wrap="wrap">
           {props.note}
         </Text>
@@ -191,7 +203,20 @@ const useCloseKeys = (onClose: () => void) =>
     if (key.escape || key.return || input === 'q') onClose();
   });
 
-export function DetailsDialog({ user, width, emailOf, onClose }: { user: PublicUser; width: number; emailOf: (id: string | null) => string; onClose: () => void }) {
+export function DetailsDialog({
+  user,
+  width,
+  emailOf,
+  mail = [],
+  onClose,
+}: {
+  user: PublicUser;
+  width: number;
+  emailOf: (id: string | null) => string;
+  /** The newest messages Seatdesk sent the user, and where each stands (followed live). */
+  mail?: MailDelivery[];
+  onClose: () => void;
+}) {
   useCloseKeys(onClose);
   const rows: [string, string][] = [
     ['Email', user.email],
@@ -214,6 +239,9 @@ export function DetailsDialog({ user, width, emailOf, onClose }: { user: PublicU
     <Frame title={`User · ${user.email}`} width={width} footer="Enter/Esc close">
       <Fields rows={rows} width={width} />
       {projects.length ? <Table data={projects} header={TableHeader} /> : <Text>Projects: none</Text>}
+      {mail.slice(0, 3).map((m) => (
+        <Text key={m.id} wrap="truncate">{`Mail "${m.subject}": ${deliveryLine(m)}`}</Text>
+      ))}
     </Frame>
   );
 }

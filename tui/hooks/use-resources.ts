@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient, ServerEvent } from '../../src/api-client.js';
 
-import type { AuditEntry, LicenseView, MailEntry, PublicSession, PublicUser, Settings, SiteSettings } from '../../src/domain/schemas.js';
+import type { AuditEntry, LicenseView, MailDelivery, MailEntry, PublicSession, PublicUser, Settings, SiteSettings } from '../../src/domain/schemas.js';
 
 const PAGE = 10_000;
 /** The audit screen shows the newest entries. */
@@ -30,6 +30,10 @@ export interface Resources {
   reload(): Promise<void>;
   loadEnded(): Promise<void>;
   onEvent(e: ServerEvent): void;
+  /** Delivery of the messages the console's own actions queued, kept current by events. */
+  deliveries: ReadonlyMap<string, MailDelivery>;
+  /** Starts following a queued message's delivery (its state now, then events). */
+  trackDelivery(id: string): void;
   setUsers(f: (u: PublicUser[]) => PublicUser[]): void;
   setSessions(f: (s: PublicSession[]) => PublicSession[]): void;
   setMails(f: (m: MailEntry[]) => MailEntry[]): void;
@@ -47,6 +51,12 @@ export function useResources(client: ApiClient, onError: (e: unknown) => void): 
   const [mails, setMails] = useState<MailEntry[]>([]);
   const [audit, setAudit] = useState<AuditEntry[] | null>(null);
   const [loaded, setLoaded] = useState(false);
+  const [deliveries, setDeliveries] = useState<ReadonlyMap<string, MailDelivery>>(new Map());
+  const putDelivery = useCallback((d: MailDelivery) => setDeliveries((m) => new Map(m).set(d.id, d)), []);
+  const trackDelivery = useCallback(
+    (id: string) => void client.outboxMessage(id).then((r) => putDelivery(r.delivery), () => {}),
+    [client, putDelivery],
+  );
   const errorRef = useRef(onError);
   errorRef.current = onError;
   const licenseTimer = useRef<NodeJS.Timeout | null>(null);
@@ -166,9 +176,15 @@ export function useResources(client: ApiClient, onError: (e: unknown) => void): 
           setMails((list) => [m, ...list.filter((x) => x.id !== m.id)]);
           break;
         }
+        case 'mail.sent':
+        case 'mail.failed': {
+          const d = data.mail as MailDelivery;
+          setDeliveries((m) => (m.has(d.id) ? new Map(m).set(d.id, d) : m));
+          break;
+        }
       }
     },
-    [client, auditSoon],
+    [client, auditSoon, putDelivery],
   );
 
   useEffect(
@@ -179,5 +195,5 @@ export function useResources(client: ApiClient, onError: (e: unknown) => void): 
     [],
   );
 
-  return { license, settings, users, sessions, ended, mails, audit, loaded, reload, loadEnded, onEvent, setUsers, setSessions, setMails, setSettings, setLicense };
+  return { license, settings, users, sessions, ended, mails, audit, loaded, reload, loadEnded, onEvent, deliveries, trackDelivery, setUsers, setSessions, setMails, setSettings, setLicense };
 }

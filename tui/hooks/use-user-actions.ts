@@ -77,7 +77,7 @@ export function useUserActions(p: ScreenProps, selected: PublicUser | undefined,
           confirmLabel: 'Resend',
           run: async () => {
             const r = await act.runInDialog(() => client.resendActivation(u.id), () => `New activation link for ${u.email}.`);
-            if (r) act.open({ kind: 'link', title: 'Activation Link', links: [{ label: `activation link for ${u.email}`, url: r.activationLink! }], note: linkNote(r.mail) });
+            if (r) act.open({ kind: 'link', title: 'Activation Link', links: [{ label: `activation link for ${u.email}`, url: r.activationLink! }], note: linkNote(r.mail), mailId: r.mail.id });
             return false; // replaced by the link dialog
           },
         });
@@ -89,7 +89,7 @@ export function useUserActions(p: ScreenProps, selected: PublicUser | undefined,
           confirmLabel: 'Reset',
           run: async () => {
             const r = await act.runInDialog(() => client.resetPassword(u.id), () => `Password reset for ${u.email}.`);
-            if (r) act.open({ kind: 'link', title: 'Password Reset Link', links: [{ label: `reset link for ${u.email}`, url: r.resetLink! }], note: linkNote(r.mail) });
+            if (r) act.open({ kind: 'link', title: 'Password Reset Link', links: [{ label: `reset link for ${u.email}`, url: r.resetLink! }], note: linkNote(r.mail), mailId: r.mail.id });
             return false;
           },
         });
