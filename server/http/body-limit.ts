@@ -25,7 +25,9 @@ export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
     // full Request (with an AbortController), which cost a third of the throughput of reads.
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const declared = header(c, 'content-length');
-    if (declared !== undefined && header(c, 'transfer-encoding') === undefined) {
+    const chunked = header(c, 'transfer-encoding') !== undefined;
+    if (declared === undefined && !chunked) return next(); // HTTP/1.1: no length, no chunks, no body
+    if (!chunked) {
       const size = Number(declared);
       if (size <= maxSize) return next();
       if (size > DRAIN_MAX) return tooLarge({ connection: 'close' });
