@@ -1,5 +1,5 @@
 // Captured mail: raw .eml files in data/mail plus an index in the store; read, search, wait, delete.
-import { mkdir, open, readFile, rm, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { convert } from 'html-to-text';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
@@ -44,6 +44,37 @@ export class MailService {
 
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
+    await this.recover();
+  }
+
+  /**
+   * The sink answers 250 once a message's file is on disk, before its index entry's commit:
+   * after a crash, files the index does not know are indexed again (blind copies, which only the
+   * envelope named, are then unknown), and entries whose file is gone are dropped.
+   */
+  async recover(): Promise<number> {
+    const repo = this.ctx.repo;
+    const files = new Set((await readdir(this.dir)).filter((f) => f.endsWith('.eml')));
+    const known = new Set<string>();
+    const gone: string[] = [];
+    for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+      const page = await repo.pageMail({ cursor, limit: 10_000 });
+      for (const m of page.items) {
+        known.add(m.file);
+        if (!files.has(m.file)) gone.push(m.id);
+      }
+      cursor = page.nextCursor ?? undefined;
+    }
+    if (gone.length) await repo.transaction((tx) => gone.forEach((id) => tx.deleteMail(id)));
+    let found = 0;
+    for (const file of files) {
+      if (known.has(file)) continue;
+      const st = await stat(join(this.dir, file)).catch(() => null);
+      if (!st?.isFile()) continue;
+      await this.ingest(file.slice(0, -'.eml'.length), file, st.size, { from: '', to: [] }, { receivedAt: st.mtime });
+      found++;
+    }
+    return found;
   }
 
   newFileName(): { id: string; file: string; path: string } {
@@ -52,14 +83,27 @@ export class MailService {
     return { id, file, path: join(this.dir, file) };
   }
 
-  /** Indexes a message whose raw source is already saved at `file`. Survives malformed MIME. */
-  async ingest(id: string, file: string, size: number, envelope: { from: string; to: string[] }): Promise<MailEntry> {
-    const now = this.ctx.now();
+  /**
+   * Indexes a message whose raw source is already saved at `file`; `head`, when the caller still
+   * holds it, is the start of the message (its header block and some body). `saved`, if given,
+   * settles when the file is on disk (the parse runs meanwhile); nothing is indexed before.
+   * `onIndexed` is called once the entry is in the index, before its commit is durable: the file
+   * is the record, and `recover()` indexes it again after a crash. Survives malformed MIME.
+   */
+  async ingest(
+    id: string,
+    file: string,
+    size: number,
+    envelope: { from: string; to: string[] },
+    opts: { head?: Buffer; saved?: Promise<void>; onIndexed?: () => void; receivedAt?: Date } = {},
+  ): Promise<MailEntry> {
+    const { head, saved } = opts;
+    const now = opts.receivedAt ?? this.ctx.now();
     let entry: MailEntry;
     try {
       // The index needs headers and a snippet: the first 256 KB give both, and a 25 MB message is
       // then not parsed whole (which would hold the event loop) until someone opens it.
-      const parsed = await simpleParser(await readHead(join(this.dir, file)), { skipHtmlToText: true, skipTextLinks: true, skipTextToHtml: true, skipImageLinks: true });
+      const parsed = await simpleParser(head ?? (await readHead(join(this.dir, file))), { skipHtmlToText: true, skipTextLinks: true, skipTextToHtml: true, skipImageLinks: true });
       const named = addresses(parsed.to);
       const to = named.length ? named : envelope.to;
       const cc = addresses(parsed.cc);
@@ -82,9 +126,11 @@ export class MailService {
     } catch {
       entry = { id, messageId: null, from: envelope.from, to: envelope.to, cc: [], bcc: [], subject: '(unreadable message)', date: now.toISOString(), receivedAt: now.toISOString(), size, file, snippet: '' };
     }
+    await saved;
     const dropped = await this.ctx.repo.transaction(async (tx) => {
       const kept = tx.putMail(entry, (await tx.settings()).mailRetention);
       tx.emit({ type: 'mail.received', data: { mail: entry } });
+      opts.onIndexed?.(); // the commit follows; the file is already on disk
       return kept;
     });
     for (const m of dropped) await unlink(join(this.dir, m.file)).catch(() => {});
@@ -192,8 +238,10 @@ export class MailService {
 
   async remove(id: string, viewer?: Viewer): Promise<void> {
     const m = await this.entry(id, viewer);
-    await this.ctx.repo.transaction((tx) => tx.deleteMail(id));
+    // The file first: after a crash in between, recover() drops an entry without a file, but
+    // would index a file without an entry again.
     await unlink(join(this.dir, m.file)).catch(() => {});
+    await this.ctx.repo.transaction((tx) => tx.deleteMail(id));
   }
 
   async removeAll(viewer?: Viewer): Promise<number> {

@@ -1,7 +1,6 @@
 // The built-in SMTP sink: accepts mail from local programs, saves it, then acknowledges DATA.
 // Seatdesk's own mail comes in on a second, authenticated listener that other clients cannot fill.
-import { createWriteStream } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerOptions } from 'smtp-server';
@@ -93,45 +92,105 @@ function listen(server: SMTPServer, port: number, host: string): Promise<void> {
 
 const closeServer = (server: SMTPServer) => new Promise<void>((resolve) => server.close(() => resolve()));
 
-/** smtp-server's DATA handler: the message is saved and indexed before the 250. */
+/** Bytes of a message held in memory before they go to its file (a 25 MB message must not pile up). */
+const SPILL_BYTES = 256 * 1024;
+/** What the index parses: the header block (up to 8 MB) and the start of the body. */
+const HEAD_BYTES = 256 * 1024;
+const MAX_HEADER_BYTES = 8 * 1024 * 1024;
+
+/**
+ * smtp-server's DATA handler: the message is written to its own file and answered 250 once that
+ * file is fdatasynced and indexed. Small messages cost one open, write, fdatasync and close (what
+ * any durable mail store pays); the index is parsed from the start of the message kept in memory,
+ * while the fdatasync runs, and its journal commit (group-committed) does not hold up the 250.
+ */
 function saveMessage(mail: MailService, maxBytes: number): NonNullable<SMTPServerOptions['onData']> {
   return (stream: SMTPServerDataStream, session, callback) => {
     const { id, file, path } = mail.newFileName();
-    const out = createWriteStream(path, { mode: 0o600 });
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let headerEnded = false;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
     let size = 0;
-    let failed: Error | null = null;
-    out.on('error', (e) => (failed = e));
+    let fh: FileHandle | null = null;
+    let failed: unknown = null;
+    let writing: Promise<void> = Promise.resolve();
+    const flush = (chunks: Buffer[]) =>
+      (writing = writing.then(async () => {
+        if (failed) return;
+        try {
+          fh ??= await open(path, 'w', 0o600);
+          await writeAll(fh, chunks);
+        } catch (e) {
+          failed = e;
+        }
+      }));
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
       // Past the limit, stop keeping bytes; smtp-server drains the rest and we answer 552.
       if (stream.sizeExceeded || failed) return;
-      // Respect the disk's pace: a 25 MB message must not pile up in memory.
-      if (!out.write(chunk)) {
+      if (headBytes < HEAD_BYTES || (!headerEnded && headBytes < MAX_HEADER_BYTES)) {
+        if (!headerEnded) headerEnded = endsHeader(head.at(-1), chunk);
+        head.push(chunk);
+        headBytes += chunk.length;
+      }
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes >= SPILL_BYTES) {
+        // Respect the disk's pace: read no more until this part is written.
         stream.pause();
-        out.once('drain', () => stream.resume());
+        void flush(pending).then(() => stream.resume());
+        pending = [];
+        pendingBytes = 0;
       }
     });
-    stream.on('end', () => {
-      out.end(async () => {
-        if (stream.sizeExceeded || failed) {
-          await unlink(path).catch(() => {});
-          const err = new Error(
-            stream.sizeExceeded ? `Message exceeds the fixed maximum message size of ${maxBytes} bytes` : 'Could not save the message',
-          ) as Error & { responseCode: number };
-          err.responseCode = stream.sizeExceeded ? 552 : 451;
-          return callback(err);
-        }
-        try {
-          const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-          await mail.ingest(id, file, size, { from, to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()) });
-          callback(null, `Saved as ${id}`);
-        } catch (e) {
-          await unlink(path).catch(() => {});
-          const err = new Error(`Could not save the message: ${(e as Error).message}`) as Error & { responseCode: number };
-          err.responseCode = 451;
-          callback(err);
-        }
+    stream.on('end', async () => {
+      const fail = async (code: number, message: string) => {
+        await fh?.close().catch(() => {});
+        await unlink(path).catch(() => {});
+        callback(Object.assign(new Error(message), { responseCode: code }));
+      };
+      await flush(pending);
+      if (stream.sizeExceeded) return fail(552, `Message exceeds the fixed maximum message size of ${maxBytes} bytes`);
+      if (failed) return fail(451, `Could not save the message (${(failed as NodeJS.ErrnoException).code ?? (failed as Error).message})`);
+      const saved = (async () => {
+        fh ??= await open(path, 'w', 0o600);
+        await fh.datasync();
+        await fh.close();
+        fh = null;
+      })();
+      let answered = false;
+      const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+      const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+      // 250 once the file is on disk and indexed in memory; the index's journal commit follows.
+      const onIndexed = () => {
+        answered = true;
+        callback(null, `Saved as ${id}`);
+      };
+      await mail.ingest(id, file, size, { from, to }, { head: Buffer.concat(head), saved, onIndexed }).catch(async (e) => {
+        // After the 250 the file is the record: the next start indexes it again.
+        if (answered) return;
+        await saved.catch(() => {});
+        await fail(451, `Could not save the message (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
       });
     });
   };
+}
+
+/** Whether the blank line that ends the header block is in `chunk` (or spans from `prev` into it). */
+function endsHeader(prev: Buffer | undefined, chunk: Buffer): boolean {
+  if (chunk.includes('\r\n\r\n') || chunk.includes('\n\n')) return true;
+  if (!prev) return false;
+  const seam = Buffer.concat([prev.subarray(-3), chunk.subarray(0, 3)]);
+  return seam.includes('\r\n\r\n') || seam.includes('\n\n');
+}
+
+async function writeAll(fh: FileHandle, chunks: Buffer[]): Promise<void> {
+  const buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+  for (let done = 0; done < buf.length; ) {
+    const { bytesWritten } = await fh.write(buf, done, buf.length - done);
+    if (!(bytesWritten > 0)) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    done += bytesWritten;
+  }
 }

@@ -1,4 +1,4 @@
-// A child process for the full-disk test: the real server on a disk that fills on command.
+// A child process for crash tests: the real server on a disk that fills on command.
 // stdin lines "fill <bytes>" and "free" are answered "ok"; the parent kills it with SIGKILL.
 import { createInterface } from 'node:readline';
 import { configFromEnv } from '../../server/config.js';
@@ -11,7 +11,7 @@ const s = await startServer(
   { ...configFromEnv({}), port: 0, smtpPort: 0, dataDir: process.argv[2], requestLog: false, adminEmail: ADMIN.email, adminPassword: ADMIN.password },
   { scrypt: TEST_SCRYPT, quiet: true, fileOps: disk.fileOps },
 );
-process.stdout.write(`ready ${s.url}\n`);
+process.stdout.write(`ready ${s.url} ${s.smtpPort}\n`);
 for await (const line of createInterface({ input: process.stdin })) {
   const [verb, arg] = line.split(' ');
   if (verb === 'fill') disk.fill(Number(arg));

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CLIENTS, startSink } from '../../server/mail/sink.js';
 import { SNAPSHOT_FILE, Store } from '../../server/store/embedded/store.js';
+import { spawnChildServer } from '../helpers/child-server.js';
 import { ADMIN, PASSWORD, activeUser, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
 
 let s: TestServer;
@@ -122,6 +123,70 @@ describe('slow and idle clients', () => {
       expect((await s.admin.latestMail({ to: 'reserved@example.com', wait: 5 })).mail.subject).toBe('reserved');
     } finally {
       await sink.close();
+    }
+  });
+});
+
+describe('crashes', () => {
+  it('every message answered 250 is listed after the server is killed mid-stream', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'seatdesk-mailcrash-'));
+    const child = await spawnChildServer(dir);
+    try {
+      const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: child.smtpPort, pool: true, maxConnections: 10, maxMessages: Infinity });
+      const acked: string[] = [];
+      let n = 0;
+      const senders = Array.from({ length: 10 }, async () => {
+        for (;;) {
+          const subject = `crash ${n++}`;
+          try {
+            await smtp.sendMail({ from: 'a@example.org', to: 'crash@example.com', bcc: 'crash-bcc@example.com', subject, text: 'x'.repeat(2000) });
+            // Pulled the moment a 250 arrives: its index entry's commit is likely still in flight.
+            if (acked.push(subject) === 30) void child.kill();
+          } catch {
+            return; // the server is gone
+          }
+        }
+      });
+      await Promise.all(senders);
+      await child.kill();
+      smtp.close();
+      const t = await startTestServer({ dir });
+      try {
+        const listed = new Set((await t.admin.mails({ to: 'crash@example.com', limit: 10_000 })).items.map((m) => m.subject));
+        for (const subject of acked) expect(listed.has(subject), `acknowledged "${subject}" lost`).toBe(true);
+      } finally {
+        await t.stop();
+      }
+    } finally {
+      await child.kill();
+      await removeDir(dir);
+    }
+  }, 60_000);
+
+  it('a message file the index lost is indexed again at start; an entry whose file is gone is dropped', async () => {
+    const t = await startTestServer();
+    let u: TestServer | undefined;
+    try {
+      const other = nodemailer.createTransport({ host: '127.0.0.1', port: t.smtpPort!, secure: false, ignoreTLS: true });
+      await other.sendMail({ from: 'a@example.org', to: 'keep@example.com', subject: 'kept', text: 'x' });
+      const kept = (await t.admin.latestMail({ to: 'keep@example.com', wait: 5 })).mail;
+      await other.sendMail({ from: 'a@example.org', to: 'keep@example.com', subject: 'file gone', text: 'x' });
+      other.close();
+      const gone = (await t.admin.latestMail({ subject: 'file gone', wait: 5 })).mail;
+      await t.stop();
+      const mailDir = join(t.dir, 'mail');
+      await rm(join(mailDir, gone.file));
+      // As if the server had answered 250 for this one and died before the index's commit.
+      await writeFile(join(mailDir, 'orphan1.eml'), 'From: Robot <robot@example.org>\r\nTo: orphan@example.com\r\nCc: orphan-cc@example.com\r\nSubject: Found again\r\n\r\nHello\r\n');
+      u = await startTestServer({ dir: t.dir });
+      const found = (await u.admin.latestMail({ to: 'orphan-cc@example.com' })).mail;
+      expect(found).toMatchObject({ id: 'orphan1', subject: 'Found again', from: 'robot@example.org', to: ['orphan@example.com'], cc: ['orphan-cc@example.com'] });
+      expect((await u.admin.mail(found.id)).mail.text).toContain('Hello');
+      expect((await u.admin.mail(kept.id)).mail.subject).toBe('kept');
+      await expect(u.admin.mail(gone.id)).rejects.toMatchObject({ status: 404 });
+    } finally {
+      await (u ?? t).stop();
+      await removeDir(t.dir);
     }
   });
 });

@@ -1,12 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, writeFile, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { durableFileOps, realDisk } from '../../server/store/embedded/durable-file.js';
 import { JOURNAL_FILE, SNAPSHOT_FILE, Store } from '../../server/store/embedded/store.js';
 import { ApiClient } from '../../src/api-client.js';
 import { SCHEMA_VERSION } from '../../src/domain/schemas.js';
+import { spawnChildServer } from '../helpers/child-server.js';
 import { fullDisk } from '../helpers/full-disk.js';
 import { userRecord } from '../helpers/records.js';
 import { ADMIN, removeDir, startTestServer } from '../helpers/server.js';
@@ -105,28 +105,9 @@ describe('full disk', () => {
 
   it('a server on a full disk, killed after space returns, starts with every acknowledged write', async () => {
     const dir = await tmp();
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve('test/helpers/full-disk-server.ts'), dir], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const exited = new Promise((r) => child.once('exit', r));
+    const child = await spawnChildServer(dir);
     try {
-      let buf = '';
-      const waiters: ((line: string) => void)[] = [];
-      child.stdout.on('data', (d: Buffer) => {
-        buf += d.toString();
-        let i;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, i);
-          buf = buf.slice(i + 1);
-          waiters.shift()?.(line);
-        }
-      });
-      const next = () => new Promise<string>((r) => waiters.push(r));
-      const command = async (c: string) => {
-        const p = next();
-        child.stdin.write(c + '\n');
-        expect(await p).toBe('ok');
-      };
-      const url = (await next()).replace(/^ready /, '');
-      const admin = new ApiClient(url);
+      const admin = new ApiClient(child.url);
       admin.token = (await admin.login({ ...ADMIN, client: 'tui' })).token;
       await admin.updateLicense({ seats: 1000 });
       const acked: string[] = [];
@@ -148,14 +129,13 @@ describe('full disk', () => {
       await burst(10);
       // The disk fills at various points inside a line, with requests in flight, several times.
       for (const room of [0, 3, 200, 700, 1500]) {
-        await command(`fill ${room}`);
+        await child.command(`fill ${room}`);
         await burst(8);
-        await command('free');
+        await child.command('free');
         await burst(3);
       }
       expect(refused.length).toBeGreaterThan(0);
-      child.kill('SIGKILL');
-      await exited;
+      await child.kill();
       const s = await startTestServer({ dir });
       try {
         const emails = new Set((await s.admin.users({ limit: 1000 })).items.map((u) => u.email));
@@ -166,10 +146,7 @@ describe('full disk', () => {
         await s.stop();
       }
     } finally {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await exited;
-      }
+      await child.kill();
     }
   }, 60_000);
 });
