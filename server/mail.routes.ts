@@ -34,9 +34,10 @@ export const mailRoutes = new Hono<AppEnv>()
     return c.body(new Uint8Array(a.content));
   })
   .get('/:id/raw', async (c) => {
-    const path = await c.env.services.mail.rawPath(c.req.param('id'), actorOf(c));
+    const raw = await c.env.services.mail.raw(c.req.param('id'), actorOf(c));
     c.header('Content-Type', 'message/rfc822');
-    return c.body(Readable.toWeb(createReadStream(path)) as ReadableStream);
+    if ('data' in raw) return c.body(new Uint8Array(raw.data));
+    return c.body(Readable.toWeb(createReadStream(raw.path)) as ReadableStream);
   })
   .delete('/:id', async (c) => {
     await c.env.services.mail.remove(c.req.param('id'), actorOf(c));

@@ -127,13 +127,17 @@ export class MailService {
       entry = { id, messageId: null, from: envelope.from, to: envelope.to, cc: [], bcc: [], subject: '(unreadable message)', date: now.toISOString(), receivedAt: now.toISOString(), size, file, snippet: '' };
     }
     await saved;
+    // An engine that keeps the source (PostgreSQL) takes it into the database; the file then goes.
+    const path = join(this.dir, file);
+    const source = this.ctx.repo.keepsMailSource ? await readFile(path) : undefined;
     const dropped = await this.ctx.repo.transaction(async (tx) => {
-      const kept = tx.putMail(entry, (await tx.settings()).mailRetention);
+      const kept = tx.putMail(entry, (await tx.settings()).mailRetention, source);
       tx.emit({ type: 'mail.received', data: { mail: entry } });
       opts.onIndexed?.(); // the commit follows; the file is already on disk
       return kept;
     });
     for (const m of dropped) await unlink(join(this.dir, m.file)).catch(() => {});
+    if (source) await unlink(path).catch(() => {});
     return entry;
   }
 
@@ -191,7 +195,7 @@ export class MailService {
   }
 
   private async parse(m: MailEntry): Promise<ParsedMail> {
-    return simpleParser(await readFile(join(this.dir, m.file)), { skipTextLinks: true });
+    return simpleParser(await this.source(m), { skipTextLinks: true });
   }
 
   async read(id: string, viewer?: Viewer): Promise<MailMessage> {
@@ -232,8 +236,18 @@ export class MailService {
     return (await this.ctx.repo.outboxOf(userId, 20)).filter((m) => !hidden?.has(m.to)).map(deliveryOf);
   }
 
-  async rawPath(id: string, viewer?: Viewer): Promise<string> {
-    return join(this.dir, (await this.entry(id, viewer)).file);
+  private async source(m: MailEntry): Promise<Buffer> {
+    return (await this.ctx.repo.mailSource(m.id)) ?? (await readFile(join(this.dir, m.file)));
+  }
+
+  /** A message's raw source: a file to stream, or (kept by the engine) its bytes. */
+  async raw(id: string, viewer?: Viewer): Promise<{ path: string } | { data: Buffer }> {
+    const m = await this.entry(id, viewer);
+    if (this.ctx.repo.keepsMailSource) {
+      const data = await this.ctx.repo.mailSource(m.id);
+      if (data) return { data };
+    }
+    return { path: join(this.dir, m.file) };
   }
 
   async remove(id: string, viewer?: Viewer): Promise<void> {

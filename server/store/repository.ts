@@ -114,6 +114,8 @@ export interface Reads {
   actionTokenByHash(tokenHash: string): Promise<ActionToken | undefined>;
 
   mail(id: string): Promise<MailEntry | undefined>;
+  /** A captured message's raw source when the engine keeps it (see `keepsMailSource`); otherwise undefined: it is the entry's file in data/mail. */
+  mailSource(id: string): Promise<Buffer | undefined>;
   pageMail(q: MailQuery): Promise<Page<MailEntry>>;
   /** The newest message to `to` (exact or substring) with `subject` in its subject. */
   latestMail(to: string, subject: string, hideTo?: ReadonlySet<string>): Promise<MailEntry | undefined>;
@@ -151,8 +153,11 @@ export interface Tx extends Reads {
   appendAudit(entry: AuditEntry): void;
   /** Records a change of the seats held or bought; the oldest are dropped past SEAT_HISTORY_KEEP. */
   appendSeatHistory(entry: SeatHistoryEntry): void;
-  /** Indexes a captured message; returns the oldest ones dropped to stay within `retention`. */
-  putMail(entry: MailEntry, retention: number): MailEntry[];
+  /**
+   * Indexes a captured message; returns the oldest ones dropped to stay within `retention` (whose
+   * files the caller deletes). `source`: the raw message, for an engine that keeps it.
+   */
+  putMail(entry: MailEntry, retention: number, source?: Buffer): MailEntry[];
   deleteMail(id: string): void;
   /** Writes a message to the outbox; it is sent once the transaction is durable. */
   enqueueMail(message: OutboxMessage): void;
@@ -162,6 +167,11 @@ export interface Tx extends Reads {
 }
 
 export interface Repository extends Reads {
+  /**
+   * The engine keeps captured mail's raw source itself (PostgreSQL: whichever server's sink took a
+   * message, every server serves it); otherwise the source is a file in data/mail.
+   */
+  readonly keepsMailSource?: boolean;
   /**
    * Takes up to `limit` due messages for this sender until `leaseUntilIso`: no other sender (on
    * this server or another) gets them before then. A crash simply lets the lease run out.

@@ -12,6 +12,9 @@ export const TEST_SCRYPT = { N: 2 ** 12, r: 8, p: 1 };
 export const ADMIN = { email: 'admin@example.com', password: 'admin-password-123' };
 export const PASSWORD = 'user-password-456';
 
+/** For tests of the embedded engine's own files (snapshot, journal, disk faults): never PostgreSQL. */
+export const EMBEDDED = { databaseUrl: null } as const;
+
 export interface Clock {
   now: () => Date;
   advance(ms: number): void;

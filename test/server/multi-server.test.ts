@@ -52,6 +52,9 @@ describe('several servers over one PostgreSQL database', () => {
     const { user } = await a.admin.invite({ email: 'carol@example.com' });
     expect((await b.admin.users({ q: 'carol' })).items.map((u) => u.id)).toEqual([user.id]);
     await eventually(() => onB.some((e) => e.type === 'user.updated' && JSON.stringify(e.data).includes(user.id)), 2000);
+    // A's sink captured the invitation; B serves it, raw source included (both live in the database).
+    const { mail } = await b.admin.latestMail({ to: 'carol@example.com', wait: 10 });
+    expect(await b.admin.rawMail(mail.id)).toContain('/activate/');
 
     // A session opened on A, ended by the administrator on B.
     const onA = await listen(a.admin);

@@ -10,7 +10,7 @@ import { startServer } from '../../server/main.js';
 import { realFileOps } from '../../server/store/embedded/durable-file.js';
 import { SNAPSHOT_FILE, Store } from '../../server/store/embedded/store.js';
 import { loadToken, saveToken } from '../../src/token-file.js';
-import { ADMIN, PASSWORD, activeUser, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
+import { ADMIN, EMBEDDED, PASSWORD, activeUser, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
 
 const dirs: string[] = [];
 const tmp = async () => {
@@ -91,6 +91,7 @@ describe('durability', () => {
     let full = false;
     const enospc = () => Promise.reject(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
     const s = await startTestServer({
+      config: EMBEDDED,
       start: {
         fileOps: {
           writeDurable: (f, t) => (full ? enospc() : realFileOps.writeDurable(f, t)),
@@ -132,7 +133,7 @@ describe('process', () => {
   it('a corrupt store stops the server with the file named', async () => {
     const dir = await tmp();
     await writeFile(join(dir, SNAPSHOT_FILE), '{"schemaVersion":1,"se');
-    await expect(startTestServer({ dir })).rejects.toThrow(join(dir, SNAPSHOT_FILE));
+    await expect(startTestServer({ dir, config: EMBEDDED })).rejects.toThrow(join(dir, SNAPSHOT_FILE));
   });
 });
 

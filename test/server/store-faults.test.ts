@@ -9,7 +9,7 @@ import { SCHEMA_VERSION } from '../../src/domain/schemas.js';
 import { spawnChildServer } from '../helpers/child-server.js';
 import { fullDisk } from '../helpers/full-disk.js';
 import { userRecord } from '../helpers/records.js';
-import { ADMIN, removeDir, startTestServer } from '../helpers/server.js';
+import { ADMIN, EMBEDDED, removeDir, startTestServer } from '../helpers/server.js';
 
 const dirs: string[] = [];
 const tmp = async () => {
@@ -136,7 +136,7 @@ describe('full disk', () => {
       }
       expect(refused.length).toBeGreaterThan(0);
       await child.kill();
-      const s = await startTestServer({ dir });
+      const s = await startTestServer({ dir, config: EMBEDDED });
       try {
         const emails = new Set((await s.admin.users({ limit: 1000 })).items.map((u) => u.email));
         for (const e of acked) expect(emails.has(e), `acknowledged ${e} lost`).toBe(true);
@@ -159,7 +159,7 @@ describe('bad store files refuse start-up, naming the file, and are never change
     const before = await filesOf(dir);
     await expect(Store.open(dir)).rejects.toThrow(file);
     expect(await filesOf(dir)).toEqual(before);
-    await expect(startTestServer({ dir })).rejects.toThrow(file);
+    await expect(startTestServer({ dir, config: EMBEDDED })).rejects.toThrow(file);
     expect(await readFile(file, 'utf8')).toBe(bad);
   });
 

@@ -285,6 +285,10 @@ class EmbeddedReads implements Reads {
   async mail(id: string) {
     return this.t.get('mails', id);
   }
+  /** Sources are files in data/mail here. */
+  async mailSource(): Promise<Buffer | undefined> {
+    return undefined;
+  }
   async pageMail(q: MailQuery): Promise<Page<MailEntry>> {
     return this.ix.lists.pageMail(q);
   }

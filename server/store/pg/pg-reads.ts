@@ -256,6 +256,10 @@ export class PgReads implements Reads {
     return this.one(`SELECT doc FROM action_tokens WHERE doc->>'tokenHash' = $1${this.inTx ? ' FOR UPDATE' : ''}`, [tokenHash]);
   }
 
+  async mailSource(id: string): Promise<Buffer | undefined> {
+    const rows = await this.q('SELECT raw FROM mails WHERE id = $1', [id]);
+    return rows[0]?.raw ?? undefined;
+  }
   mail(id: string): Promise<MailEntry | undefined> {
     return this.one('SELECT doc FROM mails WHERE id = $1', [id]);
   }

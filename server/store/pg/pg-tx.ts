@@ -27,6 +27,8 @@ export interface Keep {
 export class PgTx extends PgReads implements Tx {
   readonly events: BusEvent[] = [];
   private batch: string[] = [];
+  /** Raw message sources: sent as parameters, not as SQL text. */
+  private readonly sources: [string, Buffer][] = [];
 
   constructor(
     private readonly run: Query,
@@ -39,16 +41,19 @@ export class PgTx extends PgReads implements Tx {
     super(read, true, false);
   }
 
-  /** Sends the writes collected so far (one round trip). */
+  /** Sends the writes collected so far (one round trip, and one per raw message source). */
   async flush(): Promise<void> {
-    if (!this.batch.length) return;
-    const sql = this.batch.join(';\n');
-    this.batch = [];
-    await this.run(sql);
+    if (this.batch.length) {
+      const sql = this.batch.join(';\n');
+      this.batch = [];
+      await this.run(sql);
+    }
+    for (const [id, raw] of this.sources.splice(0)) await this.run('UPDATE mails SET raw = $2 WHERE id = $1', [id, raw]);
   }
 
-  /** The writes not yet sent, for the commit's round trip. */
-  takeBatch(): string[] {
+  /** The writes not yet sent, for the commit's round trip (raw sources are sent before). */
+  async takeBatch(): Promise<string[]> {
+    if (this.sources.length) await this.flush();
     const b = this.batch;
     this.batch = [];
     return b;
@@ -100,8 +105,9 @@ export class PgTx extends PgReads implements Tx {
     // Pruning scans the newest SEAT_HISTORY_KEEP entries of the index: now and then is enough.
     if (Math.random() < 1 / 256) this.batch.push(`DELETE FROM seat_history WHERE seq <= (SELECT seq FROM seat_history ORDER BY seq DESC OFFSET ${SEAT_HISTORY_KEEP} LIMIT 1)`);
   }
-  putMail(entry: MailEntry, retention: number): MailEntry[] {
+  putMail(entry: MailEntry, retention: number, source?: Buffer): MailEntry[] {
     this.batch.push(upsert('mails', entry));
+    if (source) this.sources.push([entry.id, source]);
     // The raw source lives in the same row, so dropping old messages leaves nothing behind to delete.
     this.batch.push(`DELETE FROM mails WHERE seq <= (SELECT seq FROM mails ORDER BY seq DESC OFFSET ${Math.max(1, Math.floor(retention))} LIMIT 1)`);
     return [];

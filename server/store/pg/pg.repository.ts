@@ -1,6 +1,6 @@
-import type { OutboxMessage } from '../../../src/domain/schemas.js';
 // The PostgreSQL engine: several servers share one database; every rule is held by the database's
 // row locks, events reach the other servers through the events table and NOTIFY.
+import type { OutboxMessage } from '../../../src/domain/schemas.js';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { AppError } from '../../../src/domain/errors.js';
@@ -35,6 +35,8 @@ export class PgRepository extends PgReads implements Repository {
   private readonly maintenance: NodeJS.Timeout;
   private closed = false;
   private readonly keep: Keep;
+  /** Captured mail's raw source is kept in its row, so every server serves the same mail. */
+  readonly keepsMailSource = true;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -88,7 +90,7 @@ export class PgRepository extends PgReads implements Repository {
         await client.query('BEGIN');
         const result = await fn(tx);
         // The rest of the writes, the events and COMMIT in one round trip.
-        const tail = tx.takeBatch();
+        const tail = await tx.takeBatch();
         if (tx.events.length) tail.push(eventsSql(this.origin, tx.events));
         tail.push('COMMIT');
         await client.query(tail.join(';\n'));
