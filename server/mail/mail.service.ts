@@ -65,7 +65,8 @@ export class MailService {
       }
       cursor = page.nextCursor ?? undefined;
     }
-    if (gone.length) await repo.transaction((tx) => gone.forEach((id) => tx.deleteMail(id)));
+    // An engine that keeps sources holds them in the database, not here (and other servers' files are not ours).
+    if (gone.length && !repo.keepsMailSource) await repo.transaction((tx) => gone.forEach((id) => tx.deleteMail(id)));
     let found = 0;
     for (const file of files) {
       if (known.has(file)) continue;

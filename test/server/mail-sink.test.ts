@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CLIENTS, startSink } from '../../server/mail/sink.js';
 import { SNAPSHOT_FILE, Store } from '../../server/store/embedded/store.js';
 import { spawnChildServer } from '../helpers/child-server.js';
-import { ADMIN, PASSWORD, activeUser, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
+import { ADMIN, EMBEDDED, PASSWORD, activeUser, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
 
 let s: TestServer;
 let smtp: Transporter;
@@ -164,7 +164,8 @@ describe('crashes', () => {
   }, 60_000);
 
   it('a message file the index lost is indexed again at start; an entry whose file is gone is dropped', async () => {
-    const t = await startTestServer();
+    // The embedded engine's files; the PostgreSQL engine keeps sources in the database.
+    const t = await startTestServer({ config: EMBEDDED });
     let u: TestServer | undefined;
     try {
       const other = nodemailer.createTransport({ host: '127.0.0.1', port: t.smtpPort!, secure: false, ignoreTLS: true });
@@ -178,7 +179,7 @@ describe('crashes', () => {
       await rm(join(mailDir, gone.file));
       // As if the server had answered 250 for this one and died before the index's commit.
       await writeFile(join(mailDir, 'orphan1.eml'), 'From: Robot <robot@example.org>\r\nTo: orphan@example.com\r\nCc: orphan-cc@example.com\r\nSubject: Found again\r\n\r\nHello\r\n');
-      u = await startTestServer({ dir: t.dir });
+      u = await startTestServer({ dir: t.dir, config: EMBEDDED });
       const found = (await u.admin.latestMail({ to: 'orphan-cc@example.com' })).mail;
       expect(found).toMatchObject({ id: 'orphan1', subject: 'Found again', from: 'robot@example.org', to: ['orphan@example.com'], cc: ['orphan-cc@example.com'] });
       expect((await u.admin.mail(found.id)).mail.text).toContain('Hello');
