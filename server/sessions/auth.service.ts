@@ -3,19 +3,16 @@
 // repository round trip (which matters when the repository is a database).
 import { AppError } from '../../src/domain/errors.js';
 import type { ApiToken, Session, Settings, User } from '../../src/domain/schemas.js';
-import { isIdle, terminationMessage } from '../../src/domain/sessions.js';
+import { isIdle, resetPending, terminationMessage } from '../../src/domain/sessions.js';
 import { hashSecret, newId, sameHash } from '../../src/domain/tokens.js';
 import type { Ctx } from '../context.js';
+import type { RequestInfo } from '../http/request-info.js';
 import type { BusEvent } from '../events.js';
 import { toPublicSession, toPublicUser } from '../public.js';
 import { isoOf, type Activity } from './activity.js';
 import { endSession } from './lifecycle.js';
-import { resetPending } from './login.service.js';
 
-export interface RequestInfo {
-  address: string;
-  userAgent: string;
-}
+export type { RequestInfo } from '../http/request-info.js';
 
 export interface Authenticated {
   user: User;

@@ -3,13 +3,13 @@ import { AppError } from '../../src/domain/errors.js';
 import { hashPassword, needsRehash, verifyDummy, verifyPassword } from '../../src/domain/passwords.js';
 import type { PublicSession, PublicUser, Session, User } from '../../src/domain/schemas.js';
 import { LoginThrottle } from '../../src/domain/login-throttle.js';
-import { pickOldest } from '../../src/domain/sessions.js';
+import { pickOldest, resetPending } from '../../src/domain/sessions.js';
 import { hashSecret, newId, newSecret } from '../../src/domain/tokens.js';
 import { auditEntry } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { toPublicSession, toPublicUser } from '../public.js';
 import type { Activity } from './activity.js';
-import type { RequestInfo } from './auth.service.js';
+import type { RequestInfo } from '../http/request-info.js';
 import { endSession } from './lifecycle.js';
 
 export interface LoginInput {
@@ -120,8 +120,3 @@ export class LoginService {
   }
 }
 
-export const resetPending = () =>
-  new AppError(
-    'password_reset_pending',
-    'An administrator reset your password, so the old one no longer works. Open the link in the email you were sent to choose a new password.',
-  );

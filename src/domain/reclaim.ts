@@ -1,6 +1,15 @@
 // Seat reclamation rules: who is dormant, which invitations are stale, and what the daily policy would do.
 import { z } from 'zod';
-import type { User } from './schemas.js';
+/** The user fields the reclamation rules read (structural, so this module does not import schemas.ts, which imports it). */
+type User = {
+  id: string;
+  email: string;
+  status: 'pending' | 'active' | 'inactive';
+  adminProfile: string | null;
+  lastLoginAt: string | null;
+  activatedAt: string | null;
+  createdAt: string;
+};
 
 export const DAY_MS = 86_400_000;
 

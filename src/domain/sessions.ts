@@ -1,4 +1,5 @@
 // Session rules: idle expiry, which session to evict, and what an ended session tells its holder.
+import { AppError } from './errors.js';
 import type { Session } from './schemas.js';
 
 export const SESSION_HISTORY_KEEP = 10_000;
@@ -26,3 +27,10 @@ const MESSAGES: Record<NonNullable<Session['endReason']>, string> = {
 
 export const terminationMessage = (reason: Session['endReason']): string =>
   reason ? MESSAGES[reason] : 'This session has ended. Sign in again.';
+
+/** Login with the old password after an administrator's reset, before the user completes it. */
+export const resetPending = () =>
+  new AppError(
+    'password_reset_pending',
+    'An administrator reset your password, so the old one no longer works. Open the link in the email you were sent to choose a new password.',
+  );
