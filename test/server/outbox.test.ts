@@ -9,6 +9,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/api-client.js';
+import { databaseFor, TEST_ENGINE } from '../helpers/postgres.js';
 import { ADMIN, eventually, removeDir, startTestServer } from '../helpers/server.js';
 
 /** An SMTP server of the test's own: records what arrives; `refuse` decides the answer to DATA. */
@@ -42,8 +43,13 @@ async function silent(): Promise<{ url: string; server: Server }> {
   return { url: `smtp://127.0.0.1:${(server.address() as { port: number }).port}`, server };
 }
 
-function startChild(dir: string, smtpUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('test/helpers/crash-server.ts'), dir, smtpUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startChild(dir: string, smtpUrl: string): Promise<{ child: ChildProcess; url: string }> {
+  // On the PostgreSQL engine the child opens the database the dir's test servers use.
+  const databaseUrl = TEST_ENGINE === 'postgres' ? await databaseFor(dir) : '';
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('test/helpers/crash-server.ts'), dir, smtpUrl], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, SEATDESK_DATABASE_URL: databaseUrl },
+  });
   return new Promise((res, rej) => {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
