@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ApiClient } from '../src/api-client.js';
+import { ApiClient } from '../src/client/api-client.js';
 import { SCHEMA_VERSION } from '../src/domain/schemas.js';
 import { BENCH_ADMIN, seed, type SeedSize } from './seed.js';
 

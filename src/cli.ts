@@ -39,12 +39,12 @@ program
   .addOption(new Option('--database-url <url>', 'use this PostgreSQL database (postgres://…) instead of the embedded store').env('SEATDESK_DATABASE_URL'))
   .option('--allow-remote', 'allow binding a non-loopback address')
   .action(async (opts: Record<string, string | boolean | undefined>) => {
-    const { runServer } = await import('./server-command.js');
+    const { runServer } = await import('./commands/server.js');
     await runServer(opts);
   });
 
-program.addCommand((await import('./db-command.js')).dbCommand());
-program.addCommand((await import('./migrate-command.js')).migrateCommand());
+program.addCommand((await import('./commands/db.js')).dbCommand());
+program.addCommand((await import('./commands/migrate.js')).migrateCommand());
 
 program
   .command('status')
@@ -66,8 +66,8 @@ program
   .command('logout')
   .description('sign out: end the remembered console session and forget it')
   .action(async () => {
-    const { forgetToken, loadToken } = await import('./token-file.js');
-    const { ApiClient } = await import('./api-client.js');
+    const { forgetToken, loadToken } = await import('./client/token-file.js');
+    const { ApiClient } = await import('./client/api-client.js');
     const url = program.opts().url as string;
     const remembered = await loadToken(url);
     // End the session on the server too, not just forget it here.

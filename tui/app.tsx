@@ -2,7 +2,7 @@
 // bar (or a flash message, or the `:` command line) at the bottom.
 import { Box, Text, useApp } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
-import { ApiError, type ApiClient } from '../src/api-client.js';
+import { ApiError, type ApiClient } from '../src/client/api-client.js';
 import type { PublicUser } from '../src/domain/schemas.js';
 import { commandFor, TABS, type TabId } from './commands.js';
 import { DialogHost } from './components/dialog-host.js';

@@ -2,8 +2,8 @@
 // command entry (src/cli.ts) makes sure a server answers first.
 import { randomUUID } from 'node:crypto';
 import { render } from 'ink';
-import { ApiClient } from '../src/api-client.js';
-import { forgetToken, loadToken, saveToken } from '../src/token-file.js';
+import { ApiClient } from '../src/client/api-client.js';
+import { forgetToken, loadToken, saveToken } from '../src/client/token-file.js';
 import { App } from './app.js';
 import { osc52 } from './clipboard.js';
 import { KeyStdin } from './input/key-stdin.js';

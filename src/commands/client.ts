@@ -1,10 +1,10 @@
 // The API client the scripting commands share: the server from --url/SEATDESK_URL, signed in with
 // SEATDESK_TOKEN or else the console's remembered sign-in.
 import type { Command } from 'commander';
-import { ApiClient } from '../api-client.js';
+import { ApiClient } from '../client/api-client.js';
 import { health } from '../daemon.js';
 import type { PublicUser } from '../domain/schemas.js';
-import { loadToken } from '../token-file.js';
+import { loadToken } from '../client/token-file.js';
 import { CliError, EXIT } from './output.js';
 
 export async function signedInClient(cmd: Command): Promise<ApiClient> {

@@ -3,8 +3,8 @@
 import { hostname, userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { ApiClient } from '../api-client.js';
-import { saveToken } from '../token-file.js';
+import { ApiClient } from '../client/api-client.js';
+import { saveToken } from '../client/token-file.js';
 import { CliError, EXIT, print, run, usageExits } from './output.js';
 
 async function readStdin(): Promise<string> {

@@ -1,7 +1,7 @@
 // What the scripting commands print: aligned tables for people, JSON for scripts, errors on stderr
 // with an exit code that means something.
 import { CommanderError, type Command } from 'commander';
-import { ApiError } from '../api-client.js';
+import { ApiError } from '../client/api-client.js';
 
 /** 0 ok, 1 error, 2 usage, 3 not found or no server answering. */
 export const EXIT = { ok: 0, error: 1, usage: 2, notFound: 3 } as const;

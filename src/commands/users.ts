@@ -1,6 +1,6 @@
 // seatdesk users list|invite|deactivate|reactivate|resend|reset: user administration from scripts.
 import { Option, type Command } from 'commander';
-import type { LinkResult } from '../api-client.js';
+import type { LinkResult } from '../client/api-client.js';
 import { ADMIN_PROFILES, USER_PROFILES, USER_STATUSES } from '../domain/catalogue.js';
 import type { AdminProfile, PublicUser, UserProfile, UserStatus } from '../domain/schemas.js';
 import { signedInClient, userByEmail } from './client.js';

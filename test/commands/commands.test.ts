@@ -6,7 +6,7 @@ import { hostname, tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublicSession, PublicUser } from '../../src/domain/schemas.js';
-import { saveToken } from '../../src/token-file.js';
+import { saveToken } from '../../src/client/token-file.js';
 import { freePort } from '../helpers/net.js';
 import { activeUser, ADMIN, eventually, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
 

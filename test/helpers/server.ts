@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiClient } from '../../src/api-client.js';
+import { ApiClient } from '../../src/client/api-client.js';
 import { configFromEnv, type ServerConfig } from '../../server/config.js';
 import { startServer, type RunningServer, type StartOptions } from '../../server/main.js';
 import { databaseFor, dropDatabaseOf, TEST_ENGINE } from './postgres.js';

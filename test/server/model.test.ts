@@ -4,7 +4,7 @@
 // live session and no usable token, and after a restart every acknowledged change is there.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/api-client.js';
+import { ApiError } from '../../src/client/api-client.js';
 import { ADMIN, PASSWORD, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
 
 const EMAILS = ['ann@example.com', 'ben@example.com', 'cid@example.com', 'dot@example.com', 'eve@example.com', 'fay@example.com'];

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/api-client.js';
+import { ApiClient } from '../../src/client/api-client.js';
 import { databaseFor, TEST_ENGINE } from '../helpers/postgres.js';
 import { ADMIN, eventually, removeDir, startTestServer } from '../helpers/server.js';
 

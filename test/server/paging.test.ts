@@ -1,7 +1,7 @@
 // Keyset paging through the real server: every list route walks by cursor without skipping or
 // repeating a row while rows come and go, and a bad cursor is 400 invalid_cursor.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/api-client.js';
+import { ApiError } from '../../src/client/api-client.js';
 import { removeDir, startTestServer, type TestServer } from '../helpers/server.js';
 
 let s: TestServer;

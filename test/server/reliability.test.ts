@@ -9,7 +9,7 @@ import { configFromEnv } from '../../server/config.js';
 import { startServer } from '../../server/main.js';
 import { realFileOps } from '../../server/store/embedded/durable-file.js';
 import { SNAPSHOT_FILE, Store } from '../../server/store/embedded/store.js';
-import { loadToken, saveToken } from '../../src/token-file.js';
+import { loadToken, saveToken } from '../../src/client/token-file.js';
 import { ADMIN, EMBEDDED, PASSWORD, activeUser, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
 
 const dirs: string[] = [];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerEvent } from '../../src/api-client.js';
+import type { ServerEvent } from '../../src/client/api-client.js';
 import { ADMIN, PASSWORD, activeUser, eventually, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
 
 let s: TestServer;

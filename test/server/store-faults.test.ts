@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { durableFileOps, realDisk } from '../../server/store/embedded/durable-file.js';
 import { JOURNAL_FILE, SNAPSHOT_FILE, Store } from '../../server/store/embedded/store.js';
-import { ApiClient } from '../../src/api-client.js';
+import { ApiClient } from '../../src/client/api-client.js';
 import { SCHEMA_VERSION } from '../../src/domain/schemas.js';
 import { spawnChildServer } from '../helpers/child-server.js';
 import { fullDisk } from '../helpers/full-disk.js';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/api-client.js';
+import { ApiClient } from '../../src/client/api-client.js';
 import { App } from '../../tui/app.js';
 import { osc52 } from '../../tui/clipboard.js';
 import { memoryPrefs, type PrefsStore } from '../../tui/prefs.js';

@@ -2,7 +2,7 @@
 // k9s/lazygit habits (one key table, options bar, g/G, :commands, describe views, field filters…).
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/api-client.js';
+import { ApiClient } from '../../src/client/api-client.js';
 import { App } from '../../tui/app.js';
 import { osc52 } from '../../tui/clipboard.js';
 import { textWidth } from '../../tui/format.js';

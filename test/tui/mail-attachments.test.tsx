@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/api-client.js';
+import { ApiClient } from '../../src/client/api-client.js';
 import { App } from '../../tui/app.js';
 import { osc52 } from '../../tui/clipboard.js';
 import { memoryPrefs } from '../../tui/prefs.js';

@@ -62,7 +62,7 @@ const hasScript = spawnSync('script', ['--version']).status === 0;
 describe.skipIf(!hasScript)('seatdesk when the terminal goes away', () => {
   it('a hang-up (an SSH connection dropping) ends it cleanly and restores the terminal', async () => {
     const { startTestServer } = await import('../helpers/server.js');
-    const { saveToken } = await import('../../src/token-file.js');
+    const { saveToken } = await import('../../src/client/token-file.js');
     const { execSync, spawn: spawnChild } = await import('node:child_process');
     const s = await startTestServer();
     const tdir = await mkdtemp(join(tmpdir(), 'seatdesk-hup-'));

@@ -1,7 +1,7 @@
 // Renders the open dialog and wires its outcome back to the app (one place for every dialog kind).
 import { useEffect, useState } from 'react';
 import type { MailDelivery } from '../../src/domain/schemas.js';
-import type { ApiClient } from '../../src/api-client.js';
+import type { ApiClient } from '../../src/client/api-client.js';
 import type { TabId } from '../commands.js';
 import { linkNote } from '../hooks/link-note.js';
 import type { Resources } from '../hooks/use-resources.js';

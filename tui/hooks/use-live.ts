@@ -1,6 +1,6 @@
 // The live connection: follows /api/events, reconnects by itself, reports its state.
 import { useEffect, useRef, useState } from 'react';
-import { ApiError, type ApiClient, type ServerEvent } from '../../src/api-client.js';
+import { ApiError, type ApiClient, type ServerEvent } from '../../src/client/api-client.js';
 
 export type ConnState = 'connecting' | 'live' | 'reconnecting';
 

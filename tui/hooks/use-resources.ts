@@ -1,6 +1,6 @@
 // What the console shows, loaded over the API and kept current by live events.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiClient, ServerEvent } from '../../src/api-client.js';
+import type { ApiClient, ServerEvent } from '../../src/client/api-client.js';
 
 import type { AuditEntry, LicenseView, MailDelivery, MailEntry, PublicSession, PublicUser, Settings, SiteSettings } from '../../src/domain/schemas.js';
 

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
-import type { MailMessage } from '../../src/api-client.js';
+import type { MailMessage } from '../../src/client/api-client.js';
 import { recipientsOf } from '../../src/domain/mail.js';
 import type { MailEntry } from '../../src/domain/schemas.js';
 import { command, commandFor } from '../commands.js';

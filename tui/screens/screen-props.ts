@@ -1,6 +1,6 @@
 // What every screen gets from the app.
 import { useLayoutEffect } from 'react';
-import type { ApiClient } from '../../src/api-client.js';
+import type { ApiClient } from '../../src/client/api-client.js';
 import type { PublicUser } from '../../src/domain/schemas.js';
 import { COMMANDS, keysLabel, type Scope, type TabId } from '../commands.js';
 import type { Resources } from '../hooks/use-resources.js';

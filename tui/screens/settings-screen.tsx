@@ -1,7 +1,7 @@
 // Settings: the license and the site settings, each editable in place (Site Administrators).
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import type { ApiClient } from '../../src/api-client.js';
+import type { ApiClient } from '../../src/client/api-client.js';
 import { command, commandFor } from '../commands.js';
 import { fit } from '../format.js';
 import type { Resources } from '../hooks/use-resources.js';

@@ -1,6 +1,6 @@
 // Signing in: the first-run setup form (create the Site Administrator) and the login form.
 import { useState } from 'react';
-import { ApiError, type ApiClient } from '../../src/api-client.js';
+import { ApiError, type ApiClient } from '../../src/client/api-client.js';
 import type { PublicUser } from '../../src/domain/schemas.js';
 import { Form } from '../components/form.js';
 

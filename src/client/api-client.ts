@@ -14,14 +14,14 @@ import type {
   SiteSettings,
   UserProfile,
   UserStatus,
-} from './domain/schemas.js';
-import type { BulkResult, BulkUserAction } from './domain/bulk.js';
-import type { ImportResponse } from './domain/bulk-import.js';
-import type { ReclaimPlan, ReclaimRun } from './domain/reclaim.js';
-import type { SeatHistoryEntry } from './domain/seat-history.js';
-import { VERSION } from './version.js';
+} from '../domain/schemas.js';
+import type { BulkResult, BulkUserAction } from '../domain/bulk.js';
+import type { ImportResponse } from '../domain/bulk-import.js';
+import type { ReclaimPlan, ReclaimRun } from '../domain/reclaim.js';
+import type { SeatHistoryEntry } from '../domain/seat-history.js';
+import { VERSION } from '../version.js';
 
-export type { LinkResult, MailLink, MailMessage } from './domain/schemas.js';
+export type { LinkResult, MailLink, MailMessage } from '../domain/schemas.js';
 
 /** How the console (and scripts using this client) appear in the session grid. */
 const USER_AGENT = `seatdesk/${VERSION} (${process.platform}; node ${process.versions.node})`;

@@ -1,6 +1,6 @@
 // `seatdesk server`: runs the server in the foreground until SIGTERM/SIGINT.
-import { configFromEnv } from '../server/config.js';
-import { startServer } from '../server/main.js';
+import { configFromEnv } from '../../server/config.js';
+import { startServer } from '../../server/main.js';
 
 export async function runServer(opts: Record<string, string | boolean | undefined>): Promise<void> {
   const env = { ...process.env };

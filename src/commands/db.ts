@@ -2,7 +2,7 @@
 // binaries come from npm), and `seatdesk migrate --from-data-dir` into a PostgreSQL database.
 import { Command, Option } from 'commander';
 import { join } from 'node:path';
-import { dataDir } from './defaults.js';
+import { dataDir } from '../defaults.js';
 
 /** Clear of a system PostgreSQL on 5432. */
 export const DEFAULT_PG_PORT = 54329;
@@ -13,7 +13,7 @@ export function dbCommand(): Command {
       .addOption(new Option('--dir <dir>', 'where the cluster lives (default: <data dir>/postgres)').env('SEATDESK_PG_DIR'))
       .addOption(new Option('--port <port>', 'port to listen on (127.0.0.1 only)').env('SEATDESK_PG_PORT').default(String(DEFAULT_PG_PORT)));
   const opts = (o: { dir?: string; port: string }) => ({ dir: o.dir ?? join(dataDir(), 'postgres'), port: Number(o.port) });
-  const local = () => import('../server/store/pg/local-postgres.js');
+  const local = () => import('../../server/store/pg/local-postgres.js');
 
   const db = new Command('db').description('a local PostgreSQL for development and tests (for several servers sharing one database)');
   where(db.command('start').description('create (first time) and start the local PostgreSQL in the background')).action(async (o) => {

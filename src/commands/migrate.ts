@@ -9,7 +9,7 @@ export function migrateCommand(): Command {
     .requiredOption('--from-data-dir <dir>', 'the data dir of the embedded store (its server must be stopped)')
     .addOption(new Option('--database-url <url>', 'the PostgreSQL database to fill (postgres://…)').env('SEATDESK_DATABASE_URL').makeOptionMandatory())
     .action(async (o: { fromDataDir: string; databaseUrl: string }) => {
-      const { migrateDataDir } = await import('../server/store/pg/migrate-data-dir.js');
+      const { migrateDataDir } = await import('../../server/store/pg/migrate-data-dir.js');
       try {
         const { source, target } = await migrateDataDir(o.fromDataDir, o.databaseUrl);
         const rows = Object.keys(source).map((k) => `  ${k.padEnd(13)} ${String(source[k as keyof typeof source]).padStart(8)} ${String(target[k as keyof typeof target]).padStart(8)}`);
