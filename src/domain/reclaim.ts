@@ -148,3 +148,26 @@ export interface ReclaimRun {
 /** Whether a daily run is due: never run, or the last one began a day or more ago. */
 export const policyDue = (lastRunAt: string | null | undefined, now: Date): boolean =>
   !lastRunAt || now.getTime() - Date.parse(lastRunAt) >= DAY_MS;
+
+/** A user filter as typed: `dormant:90` and `pending:14` tokens select the reclamation views, the rest is search text. */
+export interface UserFilter {
+  text: string;
+  dormantDays?: number;
+  pendingOlderThanDays?: number;
+}
+
+/** Reads `dormant:N` / `pending:N` (1 to 3650 days) out of a filter; other words stay search text. */
+export function parseUserFilter(q: string | undefined): UserFilter {
+  const out: UserFilter = { text: '' };
+  const words: string[] = [];
+  for (const w of (q ?? '').trim().split(/\s+/)) {
+    const m = /^(dormant|pending):(\d{1,4})$/i.exec(w);
+    const n = m ? Number(m[2]) : 0;
+    if (m && n >= 1 && n <= 3650) {
+      if (m[1].toLowerCase() === 'dormant') out.dormantDays = n;
+      else out.pendingOlderThanDays = n;
+    } else if (w) words.push(w);
+  }
+  out.text = words.join(' ');
+  return out;
+}

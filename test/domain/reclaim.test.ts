@@ -239,3 +239,13 @@ describe('pasted lists', () => {
     expect(pastedToCsv('a@x.org, b@y.org c@z.org;d@w.org\ne@v.org,Eve,Ng')).toBe('a@x.org\nb@y.org\nc@z.org\nd@w.org\ne@v.org,Eve,Ng');
   });
 });
+
+describe('user filter tokens', () => {
+  it('dormant:N and pending:N select the views; other words are search text', async () => {
+    const { parseUserFilter } = await import('../../src/domain/reclaim.js');
+    expect(parseUserFilter('dormant:90')).toEqual({ text: '', dormantDays: 90 });
+    expect(parseUserFilter(' acme  Pending:14 ')).toEqual({ text: 'acme', pendingOlderThanDays: 14 });
+    expect(parseUserFilter('dormant:0 dormant:x')).toEqual({ text: 'dormant:0 dormant:x' });
+    expect(parseUserFilter(undefined)).toEqual({ text: '' });
+  });
+});

@@ -50,10 +50,3 @@ export function useMarks<T extends { id: string }>(rows: readonly T[]): Marks<T>
   };
 }
 
-/** `dormant:90` / `pending:14` in a grid filter: the reclamation views, answered by the server. */
-export function reclaimFilter(filter: string): { kind: 'dormant' | 'pending'; days: number } | null {
-  const m = /^\s*(dormant|pending):(\d{1,4})\s*$/i.exec(filter);
-  if (!m) return null;
-  const days = Number(m[2]);
-  return days >= 1 ? { kind: m[1].toLowerCase() as 'dormant' | 'pending', days } : null;
-}
