@@ -1,5 +1,6 @@
 // Bulk invite: read a CSV file or a pasted list, and preview what inviting it would do.
 import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
 import { ADMIN_PROFILES, Email, USER_PROFILES, type AdminProfile, type UserProfile, type UserStatus } from './schemas.js';
 
 /** The most data rows one import may hold. */
@@ -7,6 +8,15 @@ export const IMPORT_MAX_ROWS = 10_000;
 const NAME_MAX = 100;
 const COLUMNS = ['email', 'firstName', 'lastName', 'userProfile', 'adminProfile'] as const;
 type Column = (typeof COLUMNS)[number];
+
+/** POST /api/users/import: the CSV text (or a pasted list), whether only to preview, and how many rows to invite when seats are short. */
+export const ImportBody = z
+  .object({
+    csv: z.string().max(4_000_000, 'the list is over 4 MB; split it'),
+    dryRun: z.boolean().optional(),
+    inviteFirst: z.number().int().min(1).max(IMPORT_MAX_ROWS).optional(),
+  })
+  .strict();
 
 /** A row that can be invited. `line` is where it starts in the text (1-based). */
 export interface ImportRow {
