@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import nodemailer from 'nodemailer';
 import { PG_BENCHES } from './pg.js';
+import { RECLAIM_BENCHES } from './reclaim.js';
 import { bigSite, cleanupBase, diag, freePort, median, percentile, ROOT, startBenchServer } from './lib.js';
 import { scaleBench, scaleTable, type Row, type ScaleRow } from './scale.js';
 
@@ -205,6 +206,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
 };
 
 for (const [name, bench] of Object.entries(PG_BENCHES)) BENCHES[name] = () => bench(add);
+for (const [name, bench] of Object.entries(RECLAIM_BENCHES)) BENCHES[name] = () => bench(add);
 
 async function waitHealthyPeer(url: string, method = 'GET') {
   const deadline = Date.now() + 15_000;
