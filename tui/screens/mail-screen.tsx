@@ -1,8 +1,6 @@
 // Captured mail: the list, and a reader with headers, text, numbered links (activation first), raw.
-import { writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { Box, Text } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { MailMessage } from '../../src/client/api-client.js';
 import { recipientsOf } from '../../src/domain/mail.js';
 import type { MailEntry } from '../../src/domain/schemas.js';
@@ -10,9 +8,9 @@ import { command, commandFor } from '../commands.js';
 import { GridFooter, GridView } from '../components/grid.js';
 import { bytes, shortTime, textWidth, wrap } from '../format.js';
 import { useGrid, type Column } from '../hooks/use-grid.js';
+import { linkLabel, useMailActions } from '../hooks/use-mail-actions.js';
 import { LAYER, useKeys } from '../input/key-router.js';
 import { theme } from '../theme.js';
-import type { LinkItem } from '../ui-state.js';
 import { allowed, useOptions, type ScreenProps } from './screen-props.js';
 
 export const MAIL_COLUMNS: Column<MailEntry>[] = [
@@ -22,12 +20,9 @@ export const MAIL_COLUMNS: Column<MailEntry>[] = [
   { key: 'from', title: 'From', min: 10, grow: 1, get: (m) => m.from },
 ];
 
-const linkLabel = (l: MailMessage['links'][number], i: number) => `[${i + 1}] ${l.kind === 'other' ? 'link' : `${l.kind} link`}`;
-export const linkItems = (m: MailMessage): LinkItem[] => m.links.map((l, i) => ({ label: linkLabel(l, i), url: l.url }));
-
 export function MailScreen(p: ScreenProps) {
   const t = theme();
-  const { dispatch, act } = p;
+  const { dispatch } = p;
   const grid = useGrid(p.res.mails, MAIL_COLUMNS, {
     height: Math.max(1, p.height - 3),
     width: p.width,
@@ -38,15 +33,12 @@ export function MailScreen(p: ScreenProps) {
     defaultSort: 'receivedAt',
     tie: 'to',
   });
-  const [open, setOpen] = useState<MailMessage | null>(null);
-  const [raw, setRaw] = useState<string | null>(null);
-  const [scroll, setScroll] = useState(0);
-  /** The attachment `S` saves; `a` moves it. */
-  const [att, setAtt] = useState(0);
+  const mail = useMailActions(p);
+  const { open, raw, scroll, att, setScroll } = mail;
   useEffect(() => {
     if (p.ui.mailTo !== null) {
       grid.setFilter(`to:${p.ui.mailTo}`);
-      setOpen(null);
+      mail.closeAll();
       dispatch({ type: 'mailTo', email: null });
     }
   }, [p.ui.mailTo]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -64,12 +56,6 @@ export function MailScreen(p: ScreenProps) {
   };
   useOptions(p, 'mail', open ? 'reader' : 'mail', available);
 
-  const copyFirst = (m: MailMessage) => {
-    const l = m.links[0];
-    if (!l) return act.flash('This message has no links.', 'error');
-    act.copy(l.url, l.kind === 'other' ? 'link' : `${l.kind} link`);
-  };
-
   const readerKey = (m: MailMessage, input: string, key: Parameters<typeof commandFor>[2]) => {
     const page = Math.max(1, bodyHeight - 1);
     const max = Math.max(0, lines.length - bodyHeight);
@@ -77,20 +63,19 @@ export function MailScreen(p: ScreenProps) {
     if (id && !allowed(p, command(id).changes, available(id))) return;
     switch (id) {
       case 'reader.back':
-        return raw !== null ? setRaw(null) : setOpen(null);
+        return mail.close();
       case 'reader.copy':
-        return copyFirst(m);
+        return mail.copyFirst(m);
       case 'reader.links':
-        return m.links.length ? act.open({ kind: 'link', title: `Links in "${m.subject}"`, links: linkItems(m), note: '' }) : act.flash('This message has no links.', 'error');
+        return mail.showLinks(m);
       case 'reader.raw':
-        if (raw !== null) return setRaw(null);
-        return void act.run(() => p.client.rawMail(m.id), () => '').then((r) => r !== undefined && (setRaw(r), setScroll(0)));
+        return mail.toggleRaw(m);
       case 'reader.delete':
-        return confirmDelete(m);
+        return mail.confirmDelete(m);
       case 'reader.attachment':
-        return setAtt((i) => (i + 1) % attachments.length);
+        return mail.nextAttachment(m);
       case 'reader.save':
-        return saveAttachment(m, att);
+        return mail.saveAttachment(m, att);
     }
     switch (commandFor('list', input, key)) {
       case 'up':
@@ -124,59 +109,12 @@ export function MailScreen(p: ScreenProps) {
       const m = grid.selected;
       if (!id) return false;
       if (!allowed(p, command(id).changes, available(id)) || !m) return;
-      if (id === 'mail.read')
-        void act.run(() => p.client.mail(m.id), () => '').then((r) => {
-          if (!r) return;
-          setOpen(r.mail);
-          setRaw(null);
-          setScroll(0);
-          setAtt(0);
-        });
-      else if (id === 'mail.delete') confirmDelete(m);
-      else if (id === 'mail.copy') void act.run(() => p.client.mail(m.id), () => '').then((r) => r && copyFirst(r.mail));
+      if (id === 'mail.read') mail.read(m);
+      else if (id === 'mail.delete') mail.confirmDelete(m);
+      else if (id === 'mail.copy') mail.copyOf(m);
     },
     p.active,
   );
-
-  function saveAttachment(m: MailMessage, n: number) {
-    const a = m.attachments[n];
-    act.open({
-      kind: 'input',
-      title: 'Save attachment',
-      label: 'Save to',
-      initial: `./${basename(a.filename || `attachment-${n + 1}`)}`,
-      hint: `${a.filename ?? 'unnamed'} · ${a.contentType} · ${bytes(a.size)} · an existing file is not overwritten`,
-      submit: async (path) => {
-        const ok = await act.runInDialog(
-          async () => {
-            const { content } = await p.client.attachment(m.id, n);
-            await writeFile(path, content, { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
-              throw new Error(e.code === 'EEXIST' ? `${path} already exists; choose another name.` : `Could not save to ${path}: ${e.message}`);
-            });
-            return true;
-          },
-          () => `Saved ${bytes(a.size)} to ${path}.`,
-        );
-        return !!ok;
-      },
-    });
-  }
-
-  function confirmDelete(m: MailEntry) {
-    act.open({
-      kind: 'confirm',
-      title: 'Delete message',
-      message: `Delete "${m.subject}" to ${m.to.join(', ')}?`,
-      confirmLabel: 'Delete',
-      run: async () => {
-        const ok = await act.runInDialog(() => p.client.deleteMail(m.id), () => 'Message deleted.');
-        if (!ok) return false;
-        p.res.setMails((list) => list.filter((x) => x.id !== m.id));
-        setOpen(null);
-        return true;
-      },
-    });
-  }
 
   if (open) {
     const first = open.links[0];
