@@ -93,9 +93,18 @@ describe("a User Administrator and a Site Administrator's sessions", () => {
     await signIn(plain.email);
     expect((await uac.terminateUserSessions(plain.id)).ended).toBe(1);
 
+    // A Site Administrator can end them.
     await s.admin.terminateSession(saId);
     await expect(saSession.me()).rejects.toMatchObject({ code: 'session_terminated', details: { reason: 'admin' } });
     expect(ADMIN.email).toBe(root.email);
+
+    // Nor does a User Administrator see the delivery records of a Site Administrator's mail (a
+    // reset mail's record leads to its link).
+    const reset = await s.admin.resetPassword(sa.id);
+    expect((await s.admin.userDeliveries(sa.id)).items.length).toBeGreaterThan(0);
+    expect((await uac.userDeliveries(sa.id)).items).toEqual([]);
+    await expect(uac.outboxMessage(reset.mail.id)).rejects.toMatchObject({ status: 404 });
+    expect((await s.admin.outboxMessage(reset.mail.id)).delivery).toBeTruthy();
   });
 });
 
