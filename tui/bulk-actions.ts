@@ -1,6 +1,6 @@
 // Bulk actions on marked rows: one confirm that says what will happen, then one request whose
 // per-item answer becomes one status line.
-import type { ApiClient } from '../src/api-client.js';
+import type { ApiClient } from '../src/client/api-client.js';
 import { bulkSessionConfirm, bulkSummary, bulkUserConfirm, type BulkUserAction } from '../src/domain/bulk.js';
 import type { PublicSession, PublicUser } from '../src/domain/schemas.js';
 import type { Actions } from './screens/screen-props.js';
@@ -39,11 +39,12 @@ export function bulkUserDialog(
     message: c.message,
     confirmLabel: c.confirmLabel,
     run: async () => {
-      const r = await act.run(
+      const r = await act.runInDialog(
         () => client.bulkUsers(action, targets.map((u) => u.id)),
         (res) => bulkSummary(DONE[action], res),
       );
       if (r) onDone();
+      return !!r; // an error stays in the confirm dialog
     },
   };
 }
@@ -57,11 +58,12 @@ export function bulkSessionsDialog(marked: readonly PublicSession[], client: Api
     message: c.message,
     confirmLabel: c.confirmLabel,
     run: async () => {
-      const r = await act.run(
+      const r = await act.runInDialog(
         () => client.bulkEndSessions(marked.map((s) => s.id)),
         (res) => bulkSummary('Ended', res),
       );
       if (r) onDone();
+      return !!r;
     },
   };
 }
