@@ -139,7 +139,7 @@ export function layoutColumns<T>(columns: Column<T>[], total: number, natural: n
     const spare = -over;
     idx.forEach((i, j) => {
       const share = Math.floor((spare * (columns[i].grow ?? 0)) / grows);
-      widths[j] += Math.min(share, Math.ceil(natural[i] / 2) + 4);
+      widths[j] += Math.min(share, Math.ceil(natural[i] / 4) + 2);
     });
   }
   return { columns: idx.map((i) => columns[i]), widths };
