@@ -85,6 +85,7 @@ export const COMMANDS: Command[] = [
   c('reader', 'reader.delete', ['D'], 'delete', 'delete the message (confirm)', { changes: true }),
 
   c('settings', 'settings.edit', ['Enter'], 'edit', 'edit the setting', { changes: true }),
+  c('settings', 'settings.history', ['h'], 'seat history', 'seat history chart: last 30 / 90 days'),
 
   c('audit', 'audit.details', ['Enter'], 'details', 'the entry in full'),
 

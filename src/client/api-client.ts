@@ -11,10 +11,12 @@ import type {
   PublicSession,
   PublicUser,
   Settings,
+  SettingsBody,
   SiteSettings,
   UserProfile,
   UserStatus,
 } from '../domain/schemas.js';
+import type { z } from 'zod';
 import type { BulkResult, BulkUserAction } from '../domain/bulk.js';
 import type { ImportResponse } from '../domain/bulk-import.js';
 import type { ReclaimPlan, ReclaimRun } from '../domain/reclaim.js';
@@ -22,6 +24,9 @@ import type { SeatHistoryEntry } from '../domain/seat-history.js';
 import { VERSION } from '../version.js';
 
 export type { LinkResult, MailLink, MailMessage } from '../domain/schemas.js';
+
+/** A change to the site settings (PUT /api/settings): any of them; the reclamation policy field by field. */
+export type SettingsChange = z.input<typeof SettingsBody>;
 
 /** How the console (and scripts using this client) appear in the session grid. */
 const USER_AGENT = `seatdesk/${VERSION} (${process.platform}; node ${process.versions.node})`;
@@ -149,7 +154,7 @@ export class ApiClient {
   license = () => this.request<LicenseView>('GET', '/api/license');
   updateLicense = (body: { plan?: 'trial' | 'standard'; seats?: number; expiresAt?: string | null }) => this.request<LicenseView>('PUT', '/api/license', body);
   settings = () => this.request<SiteSettings>('GET', '/api/settings');
-  updateSettings = (body: Partial<Settings>) => this.request<Settings>('PUT', '/api/settings', body);
+  updateSettings = (body: SettingsChange) => this.request<Settings>('PUT', '/api/settings', body);
   profiles = () => this.request<{ userProfiles: UserProfile[]; adminProfiles: AdminProfile[] }>('GET', '/api/profiles');
   projects = () => this.request<{ items: { id: string; name: string; members: number }[] }>('GET', '/api/projects');
   audit = (q: { cursor?: string; offset?: number; limit?: number } = {}) => this.request<Page<AuditEntry>>('GET', `/api/audit${qs(q)}`);

@@ -2,7 +2,9 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import type { ApiClient } from '../../src/client/api-client.js';
+import { reclaimPolicyOf } from '../../src/domain/reclaim.js';
 import { command, commandFor } from '../commands.js';
+import { SeatHistoryPanel } from '../components/seat-history-panel.js';
 import { fit } from '../format.js';
 import type { Resources } from '../hooks/use-resources.js';
 import { LAYER, useKeys } from '../input/key-router.js';
@@ -27,6 +29,8 @@ export function expiryValue(v: string): string | null {
 }
 
 const num = (v: string) => (v.trim() === '' ? NaN : Number(v));
+const days = (n: number | null) => (n === null ? 'never' : `${n} days`);
+const dayCount = (v: string) => (v.trim() === '' || v.trim() === 'never' ? null : num(v));
 
 export const FIELDS: Field[] = [
   {
@@ -67,6 +71,25 @@ export const FIELDS: Field[] = [
     save: (c, v) => c.updateSettings({ mailRetention: num(v) }),
   },
   {
+    label: 'Reclaim seats daily',
+    value: (r) => (r.settings ? (reclaimPolicyOf(r.settings).enabled ? 'on' : 'off') : '…'),
+    hint: 'Once a day, deactivate dormant users and withdraw stale invitations (each audited and mailed).',
+    choices: ['off', 'on'],
+    save: (c, v) => c.updateSettings({ reclaim: { enabled: v.trim() === 'on' } }),
+  },
+  {
+    label: '  dormant after',
+    value: (r) => (r.settings ? days(reclaimPolicyOf(r.settings).dormantDays) : '…'),
+    hint: 'Days without a login or session activity before an active user is deactivated (1-3650); empty: never.',
+    save: (c, v) => c.updateSettings({ reclaim: { dormantDays: dayCount(v) } }),
+  },
+  {
+    label: '  invitations expire',
+    value: (r) => (r.settings ? days(reclaimPolicyOf(r.settings).pendingDays) : '…'),
+    hint: 'Days after an unused invitation (or its last resend) before it is withdrawn (1-3650); empty: never.',
+    save: (c, v) => c.updateSettings({ reclaim: { pendingDays: dayCount(v) } }),
+  },
+  {
     label: 'SMTP mode',
     value: (r) => {
       const m = r.settings?.mail;
@@ -82,6 +105,8 @@ const rawValue = (f: Field, r: Resources): string => {
   if (f.label === 'Idle auto-terminate') return String(r.settings?.idleTimeoutMinutes ?? '');
   if (f.label === 'Sessions per user') return String(r.settings?.maxSessionsPerUser ?? '');
   if (f.label === 'Mail retention') return String(r.settings?.mailRetention ?? '');
+  if (f.label === '  dormant after') return String(r.settings ? (reclaimPolicyOf(r.settings).dormantDays ?? '') : '');
+  if (f.label === '  invitations expire') return String(r.settings ? (reclaimPolicyOf(r.settings).pendingDays ?? '') : '');
   if (f.label === 'License expires') return r.license?.expiresAt?.slice(0, 10) ?? '';
   return f.value(r);
 };
@@ -89,6 +114,7 @@ const rawValue = (f: Field, r: Resources): string => {
 export function SettingsScreen(p: ScreenProps) {
   const t = theme();
   const [cursor, setCursor] = useState(0);
+  const [chartDays, setChartDays] = useState<30 | 90>(30);
   const siteAdmin = p.me.adminProfile === 'Site Administrator';
   const available = (id: string) => {
     if (id !== 'settings.edit') return true;
@@ -106,6 +132,7 @@ export function SettingsScreen(p: ScreenProps) {
       if (nav === 'top') return setCursor(0);
       if (nav === 'bottom') return setCursor(FIELDS.length - 1);
       const id = commandFor('settings', input, key);
+      if (id === 'settings.history') return setChartDays((d) => (d === 30 ? 90 : 30));
       if (id !== 'settings.edit') return false;
       if (!allowed(p, command(id).changes, available(id))) return;
       const f = FIELDS[cursor];
@@ -127,6 +154,8 @@ export function SettingsScreen(p: ScreenProps) {
     p.active,
   );
   const labelWidth = 22;
+  // The seat trend takes what the fields and the hint leave.
+  const chartRows = Math.min(8, p.height - FIELDS.length - 5);
   return (
     <Box flexDirection="column">
       <Text color={t.muted} wrap="truncate">
@@ -142,6 +171,11 @@ export function SettingsScreen(p: ScreenProps) {
           {FIELDS[cursor].hint}
         </Text>
       </Box>
+      {chartRows >= 3 ? (
+        <Box marginTop={1}>
+          <SeatHistoryPanel client={p.client} license={p.res.license} days={chartDays} width={p.width} height={chartRows} />
+        </Box>
+      ) : null}
     </Box>
   );
 }
