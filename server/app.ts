@@ -15,10 +15,11 @@ import { mailRoutes } from './mail.routes.js';
 import { activationPages, resetPages } from './pages.routes.js';
 import type { Services } from './services.js';
 import { sessionsRoutes } from './sessions.routes.js';
+import { reclaimRoutes, sessionsBulkRoutes, usersBulkRoutes } from './reclaim.routes.js';
 import { siteRoutes } from './site.routes.js';
 import { usersRoutes } from './users.routes.js';
 
-const ADMIN_PREFIXES = ['/users', '/sessions', '/mail', '/events', '/license', '/settings', '/profiles', '/projects', '/audit', '/diag'];
+const ADMIN_PREFIXES = ['/users', '/sessions', '/mail', '/events', '/license', '/settings', '/profiles', '/projects', '/audit', '/diag', '/policy'];
 
 export interface AppOptions {
   heartbeatMs?: number;
@@ -29,7 +30,10 @@ export interface AppOptions {
 export function createApp(services: Services, opts: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   const tracked: { peak: number; timer: NodeJS.Timeout | null } = { peak: 0, timer: null };
-  app.use(limitBody(64 * 1024));
+  const limit = limitBody(64 * 1024);
+  // A bulk invite carries up to 10,000 rows.
+  const importLimit = limitBody(4 * 1024 * 1024);
+  app.use((c, next) => (c.req.path === '/api/users/import' ? importLimit(c, next) : limit(c, next)));
   app.onError(onError);
   app.notFound((c) => c.json(errorBody('not_found', `There is no ${c.req.method} ${c.req.path}. See the README for the API.`), 404));
 
@@ -37,8 +41,11 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   for (const prefix of ADMIN_PREFIXES) api.use(prefix, requireAuth).use(`${prefix}/*`, requireAuth);
   api
     .route('/', authRoutes)
+    .route('/users', usersBulkRoutes)
     .route('/users', usersRoutes)
+    .route('/sessions', sessionsBulkRoutes)
     .route('/sessions', sessionsRoutes)
+    .route('/', reclaimRoutes)
     .route('/mail', mailRoutes)
     .route('/events', eventsRoutes(opts.heartbeatMs ?? 15_000))
     .route('/', siteRoutes)

@@ -29,6 +29,8 @@ export interface StartOptions {
   /** How often idle sessions are swept and activity is written. */
   sweepMs?: number;
   activityFlushMs?: number;
+  /** How often the server checks whether the daily seat-reclamation run is due. */
+  policyTickMs?: number;
   /** Idle SMTP clients of the sink are disconnected after this long. */
   smtpIdleTimeoutMs?: number;
   /** Print where it listens. */
@@ -118,6 +120,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const flush = setInterval(() => void services.sessions.flushActivity().catch(() => {}), opts.activityFlushMs ?? 5_000);
     sweep.unref();
     flush.unref();
+    services.reclaim.start(opts.policyTickMs ?? 60_000);
+    cleanups.push(() => services.reclaim.stop());
     cleanups.push(async () => {
       clearInterval(sweep);
       clearInterval(flush);

@@ -8,6 +8,7 @@ import { cutoffIso, DAY_MS, isDormant, isStaleInvitation, parseUserFilter, planR
 import type { PublicUser, User } from '../src/domain/schemas.js';
 import type { SeatHistoryEntry } from '../src/domain/seat-history.js';
 import type { Actor } from './context.js';
+import { toPublicUser } from './public.js';
 import type { Page, Repository, Tx, UserQuery } from './store/repository.js';
 
 /** Bulk items run this many at a time: each is its own transaction, and the commits share fsyncs. */
@@ -76,14 +77,14 @@ export class ReclaimService {
   }
 
   /** Adds "Last active" (the later of the last login and the last session activity) to a page of users. */
-  async withLastActive(page: Page<User>, toPublic: (u: User) => PublicUser): Promise<Page<PublicUser>> {
+  async withLastActive(page: Page<User>): Promise<Page<PublicUser>> {
     const activity = await this.d.repo.activityOf(page.items.map((u) => u.id));
     return {
       ...page,
       items: page.items.map((u) => {
         const s = activity.get(u.id)?.lastSessionActivity ?? null;
         const last = [u.lastLoginAt, s].filter((x): x is string => !!x).sort().pop() ?? null;
-        return { ...toPublic(u), lastActiveAt: last };
+        return { ...toPublicUser(u), lastActiveAt: last };
       }),
     };
   }

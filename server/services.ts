@@ -8,6 +8,7 @@ import { LoginService } from './sessions/login.service.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { TokensService } from './sessions/tokens.service.js';
 import { SiteService } from './site.service.js';
+import { ReclaimService } from './reclaim.service.js';
 import { UsersService } from './users.service.js';
 
 export interface Services {
@@ -19,20 +20,25 @@ export interface Services {
   sessions: SessionsService;
   site: SiteService;
   mail: MailService;
+  /** Dormant users, stale invitations, bulk actions and imports, the daily policy, seat history. */
+  reclaim: ReclaimService;
   /** Set once the mailer exists (the sink's port is known only after it listens). */
   outbox?: OutboxSender;
 }
 
 export function createServices(ctx: Ctx): Services {
   const activity = new Activity();
+  const users = new UsersService(ctx, activity);
+  const sessions = new SessionsService(ctx, activity);
   return {
     ctx,
-    users: new UsersService(ctx, activity),
+    users,
     auth: new AuthService(ctx, activity),
     login: new LoginService(ctx, activity),
     tokens: new TokensService(ctx, activity),
-    sessions: new SessionsService(ctx, activity),
+    sessions,
     site: new SiteService(ctx),
     mail: new MailService(ctx),
+    reclaim: new ReclaimService({ repo: ctx.repo, now: ctx.now, users, sessions }),
   };
 }

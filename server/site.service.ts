@@ -5,6 +5,7 @@ import { assertSeatsCover, licenseView } from '../src/domain/seats.js';
 import type { License, LicenseView, Settings, SettingsBody } from '../src/domain/schemas.js';
 import type { z } from 'zod';
 import { auditEntry } from './audit.js';
+import { recordSeats } from './seat-history.js';
 import type { Actor, Ctx } from './context.js';
 import type { AuditQuery } from './store/repository.js';
 
@@ -21,11 +22,13 @@ export class SiteService {
   async updateLicense(actor: Actor, body: Partial<License>): Promise<LicenseView> {
     const now = this.ctx.now();
     return this.ctx.repo.transaction(async (tx) => {
-      const next = { ...(await tx.license()), ...body };
+      const prev = await tx.license();
+      const next = { ...prev, ...body };
       const held = await tx.countHeldSeats();
       assertSeatsCover(next.seats, held);
       tx.setLicense(next);
       tx.appendAudit(auditEntry(now, actor, 'license.update', null, { changes: body }));
+      if (next.seats !== prev.seats) await recordSeats(tx, now, actor, 'license.update', null);
       tx.emit({ type: 'license.updated', data: {} });
       return licenseView(next, held);
     });

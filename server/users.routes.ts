@@ -1,16 +1,25 @@
 // Admin API for users: list, read, invite, change, and the lifecycle actions.
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { InviteBody, PatchUserBody, UserStatus } from '../src/domain/schemas.js';
 import { actorOf, requirePerm } from './http/auth.js';
 import type { AppEnv } from './http/env.js';
 import { jsonBody, PageQuery, query } from './http/validate.js';
 import { toPublicUser } from './public.js';
 
-export const UserQuery = PageQuery.extend({ status: UserStatus.optional() });
+const days = z.coerce.number().int().min(1).max(3650).optional();
+export const UserQuery = PageQuery.extend({
+  status: UserStatus.optional(),
+  dormantDays: days.describe('Only dormant users: active, no login and no session activity for this many days. Also `dormant:N` in q.'),
+  pendingOlderThanDays: days.describe('Only stale invitations: pending, invited more than this many days ago, link never used. Also `pending:N` in q.'),
+});
 
 export const usersRoutes = new Hono<AppEnv>()
   .use(requirePerm('users'))
-  .get('/', async (c) => c.json(await c.env.services.users.list(query(c, UserQuery))))
+  .get('/', async (c) => {
+    const { reclaim, users } = c.env.services;
+    return c.json(await reclaim.withLastActive(await users.page(reclaim.userQuery(query(c, UserQuery)))));
+  })
   .post('/invite', async (c) => {
     const body = await jsonBody(c, InviteBody);
     return c.json(await c.env.services.users.invite(actorOf(c), body), 201);

@@ -4,14 +4,16 @@ import { AppError } from '../src/domain/errors.js';
 import { hashPassword, weakPasswordReason } from '../src/domain/passwords.js';
 import { can, mayManage } from '../src/domain/permissions.js';
 import { SAMPLE_PROJECT_ID } from '../src/domain/sample-project.js';
+import type { ReclaimReason } from '../src/domain/reclaim.js';
 import { assertSeatFree } from '../src/domain/seats.js';
 import type { ActionToken, AdminProfile, LinkResult, MailQueued, PublicUser, User, UserProfile } from '../src/domain/schemas.js';
 import { hashSecret, newId, newSecret } from '../src/domain/tokens.js';
 import { auditEntry } from './audit.js';
 import type { Actor, Ctx } from './context.js';
 import { queueMail } from './mail/outbox.js';
-import { invitationMail, reactivationMail, resendMail, resetMail } from './mail/templates.js';
+import { dormantMail, invitationMail, reactivationMail, resendMail, resetMail, withdrawnMail } from './mail/templates.js';
 import { toPublicUser } from './public.js';
+import { recordSeats } from './seat-history.js';
 import type { Activity } from './sessions/activity.js';
 import { endAllForUser, revokeAllTokens } from './sessions/lifecycle.js';
 import type { Page, Reads, Tx, UserQuery } from './store/repository.js';
@@ -31,6 +33,11 @@ export class UsersService {
   async list(q: UserQuery): Promise<Page<PublicUser>> {
     const page = await this.repo.pageUsers(q);
     return { ...page, items: page.items.map(toPublicUser) };
+  }
+
+  /** A page of user records (the list route adds "Last active" before they go out). */
+  page(q: UserQuery): Promise<Page<User>> {
+    return this.repo.pageUsers(q);
   }
 
   async get(id: string, reads: Reads = this.repo): Promise<User> {
@@ -67,6 +74,7 @@ export class UsersService {
       if (!existing) assertSeatFree({ ...(await tx.license()), expiresAt: null }, await tx.countHeldSeats(), 'create the administrator');
       tx.putUser(user);
       tx.appendAudit(auditEntry(now, null, 'setup', user));
+      if (!existing || existing.status === 'inactive') await recordSeats(tx, now, null, 'setup', user);
       this.emitUser(tx, user, !existing);
       return user;
     });
@@ -75,7 +83,7 @@ export class UsersService {
 
   // ---- invite and activation ----
 
-  async invite(actor: Actor, body: { email: string; userProfile?: UserProfile; adminProfile?: AdminProfile | null }): Promise<LinkResult> {
+  async invite(actor: Actor, body: { email: string; userProfile?: UserProfile; adminProfile?: AdminProfile | null; firstName?: string; lastName?: string }): Promise<LinkResult> {
     const adminProfile = body.adminProfile ?? null;
     if (adminProfile === 'Site Administrator' && !can(actor, 'license:write'))
       throw new AppError('forbidden', 'Only a Site Administrator can invite another Site Administrator.');
@@ -96,10 +104,13 @@ export class UsersService {
       const profile = body.userProfile ?? 'Default';
       const user: User = {
         ...this.blankUser(body.email, now, actor.id, profile),
+        ...(body.firstName ? { firstName: body.firstName } : {}),
+        ...(body.lastName ? { lastName: body.lastName } : {}),
         adminProfile,
         projects: [{ projectId: SAMPLE_PROJECT_ID, profile }],
       };
       tx.putUser(user);
+      await recordSeats(tx, now, actor, 'user.invite', user);
       const link = this.issueToken(tx, 'activation', user.id, this.ctx.config.activationTtlMs, now);
       tx.appendAudit(auditEntry(now, actor, 'user.invite', user, { userProfile: profile, adminProfile }));
       this.emitUser(tx, user, true);
@@ -201,23 +212,51 @@ export class UsersService {
       const user = await this.get(id, tx);
       this.assertMayManage(actor, user);
       if (user.id === actor.id) throw new AppError('self_action', 'You cannot deactivate your own account. Ask another administrator.');
-      if (user.status === 'inactive') throw new AppError('invalid_state', `${user.email} is already inactive.`);
-      if (user.adminProfile === 'Site Administrator' && user.status === 'active' && (await tx.siteAdmins('active')).length <= 1)
-        throw new AppError('last_admin', `${user.email} is the last active Site Administrator and cannot be deactivated.`);
-      const next: User = {
-        ...user,
-        status: 'inactive',
-        suspendedProjects: user.projects,
-        projects: [],
-        deactivatedAt: now.toISOString(),
-      };
-      tx.putUser(next);
-      const ended = await endAllForUser(tx, this.activity, user.id, 'deactivated', actor.id, now);
-      tx.appendAudit(auditEntry(now, actor, 'user.deactivate', user, { sessionsEnded: ended.length }));
-      this.emitUser(tx, next, true);
-      return next;
+      return this.deactivateIn(tx, user, actor, now, null);
     });
     return toPublicUser(user);
+  }
+
+  /**
+   * The reclamation policy's action, by the server itself: in one transaction, `stillApplies` is
+   * checked against the user as it is now (dormant still, the invitation still unused) and only then
+   * is the user deactivated (a pending one's links withdrawn), audited with the reason, recorded in
+   * the seat history and mailed. False when the condition no longer held: nothing changed.
+   */
+  async reclaim(id: string, reason: ReclaimReason, stillApplies: (user: User, tx: Tx) => Promise<boolean>): Promise<boolean> {
+    const now = this.ctx.now();
+    return this.repo.transaction(async (tx) => {
+      const user = await tx.user(id);
+      if (!user || !(await stillApplies(user, tx))) return false;
+      await this.deactivateIn(tx, user, null, now, reason);
+      const site = (await tx.site()).name;
+      const msg = reason === 'dormant' ? dormantMail(user.email, site, this.ctx.config.publicUrl) : withdrawnMail(user.email, site);
+      queueMail(tx, now, 'notice', msg, user, null);
+      return true;
+    });
+  }
+
+  /** Deactivation inside a transaction: the seat freed, projects suspended, sessions ended, audited. */
+  private async deactivateIn(tx: Tx, user: User, actor: Actor | null, now: Date, reason: ReclaimReason | null): Promise<User> {
+    if (user.status === 'inactive') throw new AppError('invalid_state', `${user.email} is already inactive.`);
+    if (user.adminProfile === 'Site Administrator' && user.status === 'active' && (await tx.siteAdmins('active')).length <= 1)
+      throw new AppError('last_admin', `${user.email} is the last active Site Administrator and cannot be deactivated.`);
+    const next: User = {
+      ...user,
+      status: 'inactive',
+      suspendedProjects: user.projects,
+      projects: [],
+      deactivatedAt: now.toISOString(),
+    };
+    tx.putUser(next);
+    // A withdrawn invitation's link stops working at once.
+    if (user.status === 'pending' && reason) tx.deleteActionTokensOf(user.id, 'activation');
+    const ended = await endAllForUser(tx, this.activity, user.id, 'deactivated', actor?.id ?? null, now);
+    const action = reason === 'stale_invitation' ? 'user.withdraw_invitation' : 'user.deactivate';
+    tx.appendAudit(auditEntry(now, actor, action, user, { sessionsEnded: ended.length, ...(reason ? { reason } : {}) }));
+    await recordSeats(tx, now, actor, action, user, reason);
+    this.emitUser(tx, next, true);
+    return next;
   }
 
   async reactivate(actor: Actor, id: string): Promise<{ user: PublicUser; mail: MailQueued }> {
@@ -236,6 +275,7 @@ export class UsersService {
       };
       tx.putUser(next);
       tx.appendAudit(auditEntry(now, actor, 'user.reactivate', user));
+      await recordSeats(tx, now, actor, 'user.reactivate', next);
       this.emitUser(tx, next, true);
       const msg = reactivationMail(next.email, (await tx.site()).name, this.ctx.config.publicUrl, next.status === 'pending');
       const mail = queueMail(tx, now, 'reactivation', msg, next, actor);

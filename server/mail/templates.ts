@@ -55,3 +55,20 @@ export const reactivationMail = (to: string, site: string, url: string, pending:
       : [`Your ${site} account has been reactivated. You can sign in again.`],
     { url, label: `Open ${site}` },
   );
+
+export const dormantMail = (to: string, site: string, url: string) =>
+  build(
+    to,
+    `Your ${site} account was deactivated for inactivity`,
+    [
+      `Your ${site} account has not been used for a long time, so it was deactivated and its seat freed for someone else.`,
+      'Nothing of yours was deleted. If you need the account again, ask your administrator to reactivate it.',
+    ],
+    { url, label: `Open ${site}` },
+  );
+
+export const withdrawnMail = (to: string, site: string) =>
+  build(to, `Your invitation to ${site} was withdrawn`, [
+    `Your invitation to ${site} was not used for a long time, so it was withdrawn and its link no longer works.`,
+    'If you still need an account, ask your administrator for a new invitation.',
+  ]);

@@ -22,6 +22,9 @@ import { LatestQuery, MailQuery } from '../mail.routes.js';
 import { SessionQuery } from '../sessions.routes.js';
 import { AuditQuery } from '../site.routes.js';
 import { UserQuery } from '../users.routes.js';
+import { HistoryQuery } from '../reclaim.routes.js';
+import { BulkSessionsBody, BulkUsersBody } from '../../src/domain/bulk.js';
+import { ImportBody } from '../../src/domain/bulk-import.js';
 
 /**
  * Who may call: anyone; anyone on the server's own machine; any bearer token (session or API);
@@ -161,6 +164,19 @@ export const API_ROUTES: ApiRoute[] = [
     ok: { status: 200, schema: z.object({ ended: z.number().int() }), description: 'How many ended.' }, errors: ['user_not_found'],
   },
 
+  {
+    method: 'post', path: '/api/users/bulk', tag: 'Users', summary: 'Deactivate, reactivate, resend activation or end the sessions of many users', caller: { permission: 'users' }, body: BulkUsersBody,
+    description:
+      'Each id is applied in its own transaction and answered on its own, so one failure never undoes the others. An id already in the asked-for state answers `ok` with `changed: false`: a retry is safe, and two administrators acting on overlapping sets never free a seat twice. `resend-activation` needs a Site Administrator; `terminate-sessions` the sessions permission.',
+    ok: { status: 200, schema: R.BulkResultView, description: 'One result per distinct id, in order.' },
+  },
+  {
+    method: 'post', path: '/api/users/import', tag: 'Users', summary: 'Bulk invite from CSV or a pasted list: a preview, then the invitations', caller: { permission: 'users' }, body: ImportBody,
+    description:
+      'Rows are `email[,firstName,lastName,userProfile,adminProfile]` (a header row may name the columns). The preview lists valid rows, invalid rows with the reason, duplicates (within the list and existing accounts) and whether the free seats suffice; when they do not, nothing is invited unless `inviteFirst` asks for the first K. With `dryRun` nothing changes; otherwise each row is invited in its own transaction and answered per row. At most 10,000 rows (4 MB).',
+    ok: { status: 200, schema: R.ImportResponseView, description: 'The preview, and the per-row results when not a dry run.' },
+  },
+
   // ---- sessions ----
   {
     method: 'get', path: '/api/sessions', tag: 'Sessions', summary: 'Live sessions, or ended ones as history', caller: { permission: 'sessions' }, query: SessionQuery,
@@ -171,6 +187,12 @@ export const API_ROUTES: ApiRoute[] = [
     method: 'delete', path: '/api/sessions/:id', tag: 'Sessions', summary: 'End a session (reason `admin`)', caller: { permission: 'sessions' },
     description: 'The next request on it gets 401 `session_terminated`.',
     ok: { status: 200, schema: z.object({ session: R.PublicSessionView }), description: 'The ended session.' }, errors: ['session_not_found', 'invalid_state'],
+  },
+
+  {
+    method: 'post', path: '/api/sessions/bulk', tag: 'Sessions', summary: 'End many sessions (reason `admin`)', caller: { permission: 'sessions' }, body: BulkSessionsBody,
+    description: 'Each session in its own transaction; an already-ended one answers `ok` with `changed: false`.',
+    ok: { status: 200, schema: R.BulkResultView, description: 'One result per distinct id, in order.' },
   },
 
   // ---- mail ----
@@ -203,6 +225,21 @@ export const API_ROUTES: ApiRoute[] = [
   {
     method: 'put', path: '/api/license', tag: 'Site', summary: 'Change the plan, seats or expiry', caller: { permission: 'license:write' }, body: LicenseBody,
     ok: { status: 200, schema: R.LicenseView, description: 'The license now.' }, errors: ['seats_below_held'],
+  },
+  {
+    method: 'get', path: '/api/license/history', tag: 'Site', summary: 'Seat history: each change of the seats held or bought, newest first', caller: { permission: 'license:read' }, query: HistoryQuery,
+    description: 'Who, what, when, why (`dormant`, `stale_invitation` for the policy) and the seats held and bought just after. `days` (default 90) bounds how far back.',
+    ok: { status: 200, schema: R.SeatHistoryPage, description: 'A page of the history.' },
+  },
+  {
+    method: 'get', path: '/api/policy/plan', tag: 'Site', summary: 'Seat reclamation: what a run would do now (the dry run)', caller: { permission: 'settings:write' },
+    description: 'Dormant users to deactivate and stale invitations to withdraw under the configured policy (whether or not it is on), oldest first.',
+    ok: { status: 200, schema: R.ReclaimPlanView, description: 'The plan.' },
+  },
+  {
+    method: 'post', path: '/api/policy/run', tag: 'Site', summary: 'Seat reclamation: run the policy now', caller: { permission: 'settings:write' },
+    description: 'Each action in its own transaction that checks its condition again; audited with reason `dormant` or `stale_invitation`, and the user is mailed.',
+    ok: { status: 200, schema: R.ReclaimRunView, description: 'The plan followed and each action\'s result.' },
   },
   { method: 'get', path: '/api/settings', tag: 'Site', summary: 'Site settings and how mail leaves', caller: { permission: 'settings:read' }, ok: { status: 200, schema: R.SiteSettingsView, description: 'The settings.' } },
   { method: 'put', path: '/api/settings', tag: 'Site', summary: 'Change site settings', caller: { permission: 'settings:write' }, body: SettingsBody, ok: { status: 200, schema: R.SettingsView, description: 'The settings now.' } },

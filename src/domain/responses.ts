@@ -2,6 +2,7 @@
 // real responses against that document. Stored shapes come from schemas.ts; only views live here.
 import { z } from 'zod';
 import { ApiToken, AuditEntry, License, MailEntry, OutboxMessage, Session, Settings, User } from './schemas.js';
+import { SeatHistoryEntry } from './seat-history.js';
 
 export const ErrorResponse = z.object({
   error: z
@@ -49,7 +50,7 @@ export const LinkResultView = z.object({
 const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), total: z.number().int(), nextCursor: z.string().nullable().optional() });
 
-export const UserPage = page(PublicUserView);
+export const UserPage = page(PublicUserView.extend({ lastActiveAt: z.string().nullable().optional().describe('The later of the last login and the last request on any session.') }));
 export const SessionPage = page(PublicSessionView).extend({ activeCount: z.number().int() });
 export const MailPage = page(MailEntry);
 export const AuditPage = page(AuditEntry);
@@ -93,3 +94,66 @@ export const Diag = z.object({
 });
 
 export const Ok = z.object({ ok: z.literal(true) });
+
+// ---- seat reclamation ----
+
+const ItemError = z.object({ code: z.string(), message: z.string() });
+export const BulkResultView = z.object({
+  results: z.array(
+    z.object({
+      id: z.string(),
+      ok: z.boolean(),
+      changed: z.boolean().optional().describe('false: already in the asked-for state (a retry, or another administrator was first).'),
+      error: ItemError.optional(),
+      link: z.string().optional().describe('The new activation link (resend-activation).'),
+    }),
+  ),
+});
+
+const ImportRowView = z.object({
+  line: z.number().int(),
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  userProfile: z.string(),
+  adminProfile: z.string().nullable(),
+});
+const ImportProblemView = z.object({ line: z.number().int(), email: z.string(), code: z.string(), reason: z.string() });
+export const ImportResponseView = z.object({
+  dryRun: z.boolean(),
+  preview: z.object({
+    rows: z.number().int(),
+    valid: z.array(ImportRowView),
+    invalid: z.array(ImportProblemView),
+    duplicates: z.array(ImportProblemView),
+    seats: z.object({ available: z.number().int(), needed: z.number().int(), enough: z.boolean(), missing: z.number().int() }),
+    toInvite: z.array(ImportRowView),
+    note: z.string().nullable(),
+  }),
+  results: z.array(
+    z.object({ line: z.number().int(), email: z.string(), ok: z.boolean(), id: z.string().optional(), activationLink: z.string().optional(), error: ItemError.optional() }),
+  ),
+});
+
+const PolicyView = z.object({ enabled: z.boolean(), dormantDays: z.number().int().nullable(), pendingDays: z.number().int().nullable(), lastRunAt: z.string().nullable().optional() });
+const PlannedActionView = z.object({
+  userId: z.string(),
+  email: z.string(),
+  action: z.enum(['deactivate', 'withdraw']),
+  reason: z.enum(['dormant', 'stale_invitation']),
+  since: z.string().nullable(),
+});
+export const ReclaimPlanView = z.object({
+  at: z.string(),
+  policy: PolicyView,
+  actions: z.array(PlannedActionView),
+  kept: z.array(z.object({ userId: z.string(), email: z.string(), reason: z.string() })),
+  seatsFreed: z.number().int(),
+});
+export const ReclaimRunView = z.object({
+  plan: ReclaimPlanView,
+  results: z.array(
+    z.object({ userId: z.string(), email: z.string(), action: z.enum(['deactivate', 'withdraw']), ok: z.boolean(), changed: z.boolean().optional(), error: ItemError.optional() }),
+  ),
+});
+export const SeatHistoryPage = page(SeatHistoryEntry);

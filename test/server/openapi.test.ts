@@ -149,6 +149,12 @@ describe('real answers match the document', () => {
     await call('post', `/api/users/${inv.user.id}/deactivate`, { expect: 200 });
     await call('post', `/api/users/${inv.user.id}/deactivate`, { expect: 409 });
     await call('post', `/api/users/${inv.user.id}/reactivate`, { expect: 200 });
+    await call('get', '/api/users?dormantDays=90&pendingOlderThanDays=14', { expect: 200 });
+    await call('post', '/api/users/bulk', { body: { action: 'deactivate', ids: [inv.user.id, 'nobody'] }, expect: 200 });
+    await call('post', '/api/users/bulk', { body: { action: 'explode', ids: [inv.user.id] }, expect: 400 });
+    await call('post', '/api/users/import', { body: { csv: 'bulk1@example.com,Bo\nnot-an-address\n', dryRun: true }, expect: 200 });
+    await call('post', '/api/users/import', { body: { csv: 'bulk1@example.com,Bo\n' }, expect: 200 });
+    await call('post', '/api/users/import', { body: { csv: '' }, expect: 400 });
 
     // sessions
     const other = (await call('post', '/api/auth/login', { body: { ...ADMIN, client: 'explorer', clientId: 'tour-explorer' }, token: null, expect: 200 })).body as { session: { id: string } };
@@ -157,6 +163,7 @@ describe('real answers match the document', () => {
     await call('get', '/api/sessions?client=fax', { expect: 400 });
     await call('delete', `/api/sessions/${other.session.id}`, { expect: 200 });
     await call('delete', '/api/sessions/nope', { expect: 404 });
+    await call('post', '/api/sessions/bulk', { body: { action: 'terminate', ids: [other.session.id, 'nope'] }, expect: 200 });
 
     // mail
     const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: s.smtpPort!, secure: false, ignoreTLS: true });
@@ -182,6 +189,9 @@ describe('real answers match the document', () => {
     await call('get', '/api/projects', { expect: 200 });
     await call('get', '/api/audit?limit=5', { expect: 200 });
     await call('get', '/api/diag', { expect: 200 });
+    await call('get', '/api/license/history?days=30', { expect: 200 });
+    await call('get', '/api/policy/plan', { expect: 200 });
+    await call('post', '/api/policy/run', { expect: 200 });
 
     // the event stream: its status and type (it never ends by itself)
     const ac = new AbortController();

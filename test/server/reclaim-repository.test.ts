@@ -1,9 +1,13 @@
 // The repository's reads and writes for seat reclamation, the same on every engine: the dormant
 // and stale-invitation filters agree with the domain's rules, activity per user, seat history.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DAY_MS, isDormant, isStaleInvitation } from '../../src/domain/reclaim.js';
 import type { ActionToken, Session } from '../../src/domain/schemas.js';
 import type { SeatHistoryEntry } from '../../src/domain/seat-history.js';
+import { EmbeddedRepository } from '../../server/store/embedded/embedded.repository.js';
 import { dropDatabase } from '../../server/store/pg/local-postgres.js';
 import { PgRepository } from '../../server/store/pg/pg.repository.js';
 import type { Repository } from '../../server/store/repository.js';
@@ -19,6 +23,15 @@ const NOW = new Date('2026-06-30T12:00:00.000Z');
 const ago = (d: number) => new Date(NOW.getTime() - d * DAY_MS).toISOString();
 
 const ENGINES: Record<string, () => Promise<Repository>> = {
+  async embedded() {
+    const dir = await mkdtemp(join(tmpdir(), 'seatdesk-reclaim-'));
+    const repo = await EmbeddedRepository.open(dir, { sessionHistory: 100, now: () => NOW });
+    cleanups.push(
+      () => repo.close(),
+      () => rm(dir, { recursive: true, force: true }),
+    );
+    return repo;
+  },
   async postgres() {
     const url = await newTestDatabase();
     const repo = await PgRepository.open({ url, sessionHistory: 100, now: () => NOW });
