@@ -41,7 +41,7 @@ export const COMMANDS: Command[] = [
   c('list', 'halfDown', ['Ctrl+D'], 'half down', 'half a page down'),
   c('list', 'top', ['Home', 'g'], 'first', 'first row'),
   c('list', 'bottom', ['End', 'G'], 'last', 'last row'),
-  c('list', 'filter', ['/'], 'filter', 'filter as you type: text, status:pending, client:web, profile:tester (Enter keeps, Esc clears)'),
+  c('list', 'filter', ['/'], 'filter', 'filter as you type: text, status:pending, client:web, profile:tester; Users: dormant:90, pending:14 (Enter keeps, Esc clears)'),
   c('list', 'clearFilter', ['Esc'], 'clear filter', 'clear the filter'),
   c('list', 'sort', ['s'], 'sort', 'sort by the next column'),
   c('list', 'reverse', ['S'], 'reverse', 'reverse the sort'),
@@ -60,11 +60,16 @@ export const COMMANDS: Command[] = [
   c('users', 'users.edit', ['e'], 'edit', 'edit profiles', { changes: true }),
   c('users', 'users.endSessions', ['X'], 'end sessions', "end all of the user's sessions (confirm)", { changes: true }),
   c('users', 'users.mail', ['m'], 'mail', "that user's mail"),
+  c('users', 'users.mark', ['Space'], 'mark', 'mark or unmark the row: d, r, a and X then act on every marked row'),
+  c('users', 'users.markAll', ['*'], 'mark all', 'mark every row the filter shows (again: unmark them); Esc clears the marks'),
+  c('users', 'users.import', ['I'], 'import', 'invite many: a CSV file or pasted addresses, previewed first', { changes: true }),
 
   c('sessions', 'sessions.describe', ['Enter'], 'describe', 'describe the session (client id, full user agent, times)'),
   c('sessions', 'sessions.terminate', ['x'], 'terminate', 'terminate the selected session at once', { changes: true }),
   c('sessions', 'sessions.terminateUser', ['X'], 'end all of user', "end all of the user's sessions (confirm)", { changes: true }),
   c('sessions', 'sessions.idle', ['t'], 'idle timeout', 'idle auto-terminate minutes', { changes: true }),
+  c('sessions', 'sessions.mark', ['Space'], 'mark', 'mark or unmark the row: x then ends every marked session'),
+  c('sessions', 'sessions.markAll', ['*'], 'mark all', 'mark every row the filter shows (again: unmark them); Esc clears the marks'),
   c('sessions', 'sessions.explorer', ['e'], 'Explorer', 'show or hide Explorer sessions'),
   c('sessions', 'sessions.history', ['h'], 'history', 'ended sessions with reasons'),
 
@@ -122,6 +127,8 @@ export function keyMatches(name: string, input: string, key: Key): boolean {
       return key.home;
     case 'End':
       return key.end;
+    case 'Space':
+      return input === ' ' && !key.ctrl && !key.meta;
   }
   if (name.startsWith('Ctrl+')) return key.ctrl && input.toLowerCase() === name.slice(5).toLowerCase();
   return !key.ctrl && !key.meta && input === name;

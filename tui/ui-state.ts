@@ -13,6 +13,7 @@ export type Dialog =
   | { kind: 'confirm'; title: string; message: string; confirmLabel: string; run: () => Promise<boolean> }
   | { kind: 'link'; title: string; links: LinkItem[]; note: string; /** The queued message carrying the link, followed live. */ mailId?: string }
   | { kind: 'invite' }
+  | { kind: 'import' }
   | { kind: 'edit'; user: PublicUser }
   | { kind: 'details'; user: PublicUser }
   | { kind: 'session'; session: PublicSession }

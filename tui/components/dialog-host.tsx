@@ -8,6 +8,8 @@ import type { Resources } from '../hooks/use-resources.js';
 import type { Actions } from '../screens/screen-props.js';
 import type { Dialog, UiAction } from '../ui-state.js';
 import { AuditDialog, ConfirmDialog, DetailsDialog, HelpDialog, InputDialog, LinkDialog, SessionDialog } from './dialogs.js';
+import { importSource } from './import-source.js';
+import { ImportDialog } from './import-dialog.js';
 import { EditProfilesDialog, InviteDialog } from './user-dialogs.js';
 
 export function DialogHost(props: {
@@ -84,6 +86,28 @@ export function DialogHost(props: {
           onSubmit={async (v) => {
             const r = await act.runInDialog(() => client.invite(v), (x) => `Invited ${x.user.email}.`);
             if (r) act.open({ kind: 'link', title: 'Activation Link', links: [{ label: `activation link for ${r.user.email}`, url: r.activationLink! }], note: linkNote(r.mail), mailId: r.mail.id });
+          }}
+        />
+      );
+    case 'import':
+      return (
+        <ImportDialog
+          width={width}
+          height={props.height}
+          source={importSource(client)}
+          onCancel={close}
+          onDone={(r) => {
+            close();
+            const failed = r.results.filter((x) => !x.ok);
+            const skipped = r.preview.invalid.length + r.preview.duplicates.length;
+            act.flash(
+              `Invited ${r.results.length - failed.length} of ${r.preview.rows} rows` +
+                (skipped ? `, ${skipped} invalid or duplicate` : '') +
+                (failed.length ? `, ${failed.length} failed (${failed[0].email}: ${failed[0].error?.message})` : '') +
+                '.',
+              failed.length ? 'error' : 'ok',
+            );
+            void res.reload();
           }}
         />
       );

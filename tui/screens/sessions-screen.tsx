@@ -6,7 +6,9 @@ import { commandFor } from '../commands.js';
 import { GridFooter, GridView } from '../components/grid.js';
 import { shortTime } from '../format.js';
 import { useGrid, type Column, type FieldFilters } from '../hooks/use-grid.js';
+import { useMarks } from '../hooks/use-marks.js';
 import { useSessionActions } from '../hooks/use-session-actions.js';
+import { bulkSessionsDialog } from '../bulk-actions.js';
 import { LAYER, useKeys } from '../input/key-router.js';
 import { theme } from '../theme.js';
 import { useOptions, type ScreenProps } from './screen-props.js';
@@ -53,7 +55,13 @@ export function SessionsScreen(p: ScreenProps) {
   const ENDED = useMemo(() => endedColumns((id) => (id ? (emails.get(id) ?? id) : '—')), [emails]);
   const height = Math.max(1, p.height - 3);
   const common = { height, width: p.width, filterText: (s: PublicSession) => `${s.email} ${s.userAgent} ${s.address}`, fields: FIELDS, tie: 'email' };
-  const liveGrid = useGrid(liveRows, LIVE_COLUMNS, { ...common, prefs: p.prefs, onPrefs: p.savePrefs, defaultSort: 'startedAt' });
+  const marks = useMarks(liveRows);
+  // Marked rows show a dot before the address (Space marks, * marks every row the filter shows).
+  const liveColumns = useMemo(
+    () => [{ ...email, get: (s: PublicSession) => (marks.has(s.id) ? `● ${s.email}` : s.email), sortValue: (s: PublicSession) => s.email }, ...LIVE_COLUMNS.slice(1)],
+    [marks.has],
+  );
+  const liveGrid = useGrid(liveRows, liveColumns, { ...common, prefs: p.prefs, onPrefs: p.savePrefs, defaultSort: 'startedAt' });
   const endedGrid = useGrid(endedRows, ENDED, { ...common, defaultSort: 'endedAt', defaultOrder: 'desc' });
   const grid = history ? endedGrid : liveGrid;
   const rows = history ? endedRows : liveRows;
@@ -65,10 +73,20 @@ export function SessionsScreen(p: ScreenProps) {
   useKeys(
     LAYER.screen,
     (input, key) => {
+      if (!history && key.escape && !grid.filter && !grid.filtering && marks.count) return void marks.clear();
       const used = grid.handleKey(input, key);
       if (used !== false) return used;
       const id = commandFor(scope, input, key);
       if (!id) return false;
+      if (id === 'sessions.mark') return void (grid.selected && marks.toggle(grid.selected.id));
+      if (id === 'sessions.markAll') return void marks.markAll(grid.view.slice(0, grid.view.length).flatMap((s) => (s ? [s.id] : [])));
+      if (id === 'sessions.terminate' && marks.count) {
+        if (!p.act.mayChange()) return;
+        // The console's own session is left alone (quit instead), as with x on one row.
+        const targets = marks.rows.filter((s) => s.id !== p.ownSessionId);
+        const d = bulkSessionsDialog(targets, p.client, p.act, marks.clear);
+        return d ? p.act.open(d) : p.act.flash("The only marked session is this console's own: quit instead.", 'error');
+      }
       actions.run(id);
     },
     p.active,
@@ -86,7 +104,12 @@ export function SessionsScreen(p: ScreenProps) {
         <Text color={t.muted}>{`  ·  Idle auto-terminate: ${idle ? `${idle} min` : 'off'}`}</Text>
       </Text>
       <GridView grid={grid} width={p.width} empty={history ? (res.ended ? 'No ended sessions.' : 'Loading…') : 'No live sessions.'} />
-      <GridFooter grid={grid} total={rows.length} noun={history ? 'ended sessions' : 'sessions'} />
+      <GridFooter
+        grid={grid}
+        total={rows.length}
+        noun={history ? 'ended sessions' : 'sessions'}
+        extra={!history && marks.count ? `${marks.count} marked (x ends them, Esc clears)` : undefined}
+      />
     </Box>
   );
 }

@@ -1,12 +1,17 @@
 // "Licenses - Users": the user grid; its commands live in use-user-actions.
 import { Box, Text } from 'ink';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { latestIso } from '../../src/domain/reclaim.js';
+import type { BulkUserAction } from '../../src/domain/bulk.js';
 import type { PublicSession, PublicUser } from '../../src/domain/schemas.js';
 import { commandFor } from '../commands.js';
 import { GridFooter, GridView } from '../components/grid.js';
 import { shortTime } from '../format.js';
 import { useGrid, type Column } from '../hooks/use-grid.js';
+import { useMarks } from '../hooks/use-marks.js';
+import { useReclaimView } from '../hooks/use-reclaim-view.js';
 import { useUserActions } from '../hooks/use-user-actions.js';
+import { bulkUserDialog } from '../bulk-actions.js';
 import { LAYER, useKeys } from '../input/key-router.js';
 import { theme } from '../theme.js';
 import { useOptions, type ScreenProps } from './screen-props.js';
@@ -21,9 +26,18 @@ export function sessionCounts(sessions: readonly PublicSession[]): Map<string, n
   return m;
 }
 
-export function userColumns(ctx: { emailOf: (id: string | null) => string; sessions: (u: PublicUser) => number; max: number }): Column<PublicUser>[] {
+export function userColumns(ctx: { emailOf: (id: string | null) => string; sessions: (u: PublicUser) => number; max: number; marked?: (id: string) => boolean }): Column<PublicUser>[] {
   return [
-    { key: 'email', title: 'Login email', min: 14, grow: 3, shrink: 0.25, get: (u) => u.email, color: (u) => theme()[STATUS_COLOR[u.status]] },
+    {
+      key: 'email',
+      title: 'Login email',
+      min: 14,
+      grow: 3,
+      shrink: 0.25,
+      get: (u) => (ctx.marked?.(u.id) ? `● ${u.email}` : u.email),
+      sortValue: (u) => u.email,
+      color: (u) => theme()[STATUS_COLOR[u.status]],
+    },
     { key: 'name', title: 'Name', min: 8, grow: 2, get: (u) => `${u.firstName} ${u.lastName}`.trim() },
     { key: 'status', title: 'Status', min: 8, get: (u) => u.status },
     { key: 'userProfile', title: 'Profile', min: 9, get: (u) => u.userProfile },
@@ -39,11 +53,21 @@ export function userColumns(ctx: { emailOf: (id: string | null) => string; sessi
       sortValue: (u) => ctx.sessions(u),
     },
     { key: 'lastLoginAt', title: 'Last login', min: 10, get: (u) => shortTime(u.lastLoginAt), sortValue: (u) => u.lastLoginAt ?? '' },
+    // The later of the last login and the last request on any session (events carry only the login).
+    { key: 'lastActiveAt', title: 'Last active', min: 10, sortBy: null, get: (u) => shortTime(latestIso(u.lastActiveAt, u.lastLoginAt)), sortValue: (u) => latestIso(u.lastActiveAt, u.lastLoginAt) ?? '' },
     { key: 'createdAt', title: 'Created', optional: 1, get: (u) => shortTime(u.createdAt), sortValue: (u) => u.createdAt },
     { key: 'invitedBy', title: 'Invited by', optional: 2, max: 30, get: (u) => ctx.emailOf(u.invitedBy), sortValue: (u) => ctx.emailOf(u.invitedBy) },
     { key: 'projects', title: 'Projects', optional: 3, max: 30, get: (u) => u.projects.map((m) => (m.projectId === 'sample-project' ? 'Sample Project' : m.projectId)).join(', ') || '—' },
   ];
 }
+
+/** The commands that act on every marked row when rows are marked. */
+const BULK: Record<string, BulkUserAction> = {
+  'users.deactivate': 'deactivate',
+  'users.reactivate': 'reactivate',
+  'users.resend': 'resend-activation',
+  'users.endSessions': 'terminate-sessions',
+};
 
 export function UsersScreen(p: ScreenProps) {
   const t = theme();
@@ -51,29 +75,44 @@ export function UsersScreen(p: ScreenProps) {
   const counts = useMemo(() => sessionCounts(res.sessions), [res.sessions]);
   const emails = useMemo(() => new Map(res.users.map((u) => [u.id, u.email])), [res.users]);
   const max = res.settings?.maxSessionsPerUser ?? 3;
+  // `dormant:90` / `pending:14` in the filter: the server says who (its rules, its clock).
+  const [filterSeen, setFilterSeen] = useState(p.prefs?.filter ?? '');
+  const reclaim = useReclaimView(p.client, filterSeen, res.users);
+  const marks = useMarks(res.users);
   const columns = useMemo(
-    () => userColumns({ emailOf: (id) => (id ? (emails.get(id) ?? id) : '—'), sessions: (u) => counts.get(u.id) ?? 0, max }),
-    [emails, counts, max],
+    () => userColumns({ emailOf: (id) => (id ? (emails.get(id) ?? id) : '—'), sessions: (u) => counts.get(u.id) ?? 0, max, marked: marks.has }),
+    [emails, counts, max, marks.has],
   );
-  const grid = useGrid(res.users, columns, {
+  const grid = useGrid(reclaim.rows, columns, {
     height: Math.max(1, p.height - 3),
     width: p.width,
     prefs: p.prefs,
     onPrefs: p.savePrefs,
     filterText: (u) => `${u.email} ${u.firstName} ${u.lastName}`,
-    fields: { status: (u) => u.status, profile: (u) => u.userProfile, admin: (u) => u.adminProfile ?? 'none' },
+    fields: { status: (u) => u.status, profile: (u) => u.userProfile, admin: (u) => u.adminProfile ?? 'none', ...reclaim.fields },
     defaultSort: 'email',
   });
+  useEffect(() => setFilterSeen(grid.filter), [grid.filter]);
   const actions = useUserActions(p, grid.selected, (u) => counts.get(u.id) ?? 0);
   useOptions(p, 'users', 'users', actions.available);
 
   useKeys(
     LAYER.screen,
     (input, key) => {
+      if (key.escape && !grid.filter && !grid.filtering && marks.count) return void marks.clear();
       const used = grid.handleKey(input, key);
       if (used !== false) return used;
       const id = commandFor('users', input, key);
       if (!id) return false;
+      if (id === 'users.mark') return void (grid.selected && marks.toggle(grid.selected.id));
+      if (id === 'users.markAll') return void marks.markAll(grid.view.slice(0, grid.view.length).flatMap((u) => (u ? [u.id] : [])));
+      if (id === 'users.import') return void (p.act.mayChange() && p.act.open({ kind: 'import' }));
+      const bulk = marks.count ? BULK[id] : undefined;
+      if (bulk) {
+        if (!p.act.mayChange()) return;
+        const d = bulkUserDialog(bulk, marks.rows, res.license?.available ?? 0, p.client, p.act, marks.clear);
+        return d ? p.act.open(d) : p.act.flash(`None of the ${marks.count} marked users can be ${bulk === 'resend-activation' ? 'sent a new link' : `${bulk}d`}.`, 'error');
+      }
       actions.run(id);
     },
     p.active,
@@ -83,10 +122,14 @@ export function UsersScreen(p: ScreenProps) {
   return (
     <Box flexDirection="column">
       <Text wrap="truncate" color={t.muted}>
-        {lic ? `Licenses: ${lic.plan} plan, ${lic.seats} seats, ${lic.held} held, ${lic.available} available` : 'Loading…'}
+        {reclaim.summary
+          ? `${reclaim.summary}${lic ? ` · ${lic.held}/${lic.seats} held` : ''}`
+          : lic
+            ? `Licenses: ${lic.plan} plan, ${lic.seats} seats, ${lic.held} held, ${lic.available} available`
+            : 'Loading…'}
       </Text>
       <GridView grid={grid} width={p.width} empty={res.loaded ? (grid.filter ? 'No user matches the filter.' : 'No users yet. Press i to invite one.') : 'Loading…'} />
-      <GridFooter grid={grid} total={res.users.length} noun="users" />
+      <GridFooter grid={grid} total={res.users.length} noun="users" extra={marks.count ? `${marks.count} marked (d r a X act on them, Esc clears)` : undefined} />
     </Box>
   );
 }
