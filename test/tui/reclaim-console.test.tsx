@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/api-client.js';
+import { ApiClient } from '../../src/client/api-client.js';
 import { DAY_MS } from '../../src/domain/reclaim.js';
 import { App } from '../../tui/app.js';
 import { osc52 } from '../../tui/clipboard.js';

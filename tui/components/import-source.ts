@@ -3,7 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, resolve } from 'node:path';
-import type { ApiClient } from '../../src/api-client.js';
+import type { ApiClient } from '../../src/client/api-client.js';
 import { pastedToCsv } from '../../src/domain/bulk-import.js';
 import type { ImportSource } from './import-dialog.js';
 

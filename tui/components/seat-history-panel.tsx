@@ -1,6 +1,6 @@
 // The seat trend under the settings: seats held per day over the last 30 or 90 days.
 import { Box, Text } from 'ink';
-import type { ApiClient } from '../../src/api-client.js';
+import type { ApiClient } from '../../src/client/api-client.js';
 import type { LicenseView } from '../../src/domain/schemas.js';
 import { useSeatHistory } from '../hooks/use-seat-history.js';
 import { theme } from '../theme.js';

@@ -2,7 +2,7 @@
 // which users they are (its rules, its clock, session activity the console does not hold), and
 // the grid keeps only those rows; the footer line says how many seats they hold.
 import { useEffect, useMemo, useState } from 'react';
-import type { ApiClient } from '../../src/api-client.js';
+import type { ApiClient } from '../../src/client/api-client.js';
 import { parseUserFilter } from '../../src/domain/reclaim.js';
 import type { PublicUser } from '../../src/domain/schemas.js';
 import { holdsSeat } from '../../src/domain/seats.js';

@@ -1,6 +1,6 @@
 // The seat history for the chart: fetched over the API, again whenever the seat count moves.
 import { useEffect, useState } from 'react';
-import type { ApiClient } from '../../src/api-client.js';
+import type { ApiClient } from '../../src/client/api-client.js';
 import type { LicenseView } from '../../src/domain/schemas.js';
 import { seatSeries, type SeatHistoryEntry, type SeatPoint } from '../../src/domain/seat-history.js';
 
