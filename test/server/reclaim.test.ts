@@ -286,11 +286,12 @@ describe('the daily reclamation policy', () => {
     const inv = await s.admin.invite({ email: 'never@example.com' });
     const awakeClient = s.client();
     awakeClient.token = (await awakeClient.login({ email: awake.email, password: PASSWORD, client: 'web', clientId: 'awake' })).token;
-    await s.admin.updateSettings({ reclaim: { enabled: true, dormantDays: 30, pendingDays: 14 } });
     s.clock.advance(31 * DAY_MS);
     await awakeClient.me();
     await s.admin.me();
     await s.services.sessions.flushActivity();
+    // Turned on after the jump of the clock, so no tick sees the jump before the activity is written.
+    await s.admin.updateSettings({ reclaim: { enabled: true, dormantDays: 30, pendingDays: 14 } });
 
     await eventually(async () => (await s.admin.user(dozy.id)).user.status === 'inactive');
     await eventually(async () => (await s.admin.user(inv.user.id)).user.status === 'inactive');
