@@ -52,7 +52,7 @@ async function runAs(): Promise<{ uid: number; gid: number } | null> {
     try {
       await run('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', RUN_AS]);
     } catch (e) {
-      throw new Error(`PostgreSQL will not run as root, and creating the system user "${RUN_AS}" failed: ${(e as Error).message.trim()}`);
+      throw new Error(`PostgreSQL will not run as root, and creating the system user "${RUN_AS}" failed: ${(e as Error).message.trim()}`, { cause: e });
     }
     return ids();
   }
