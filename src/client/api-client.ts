@@ -102,7 +102,7 @@ export class ApiClient {
       throw new ApiError(0, 'unreachable', `Cannot reach the server at ${this.baseUrl} (${(e as Error).message}).`);
     }
     const text = await res.text();
-    let data: unknown = null;
+    let data: unknown;
     try {
       data = text ? JSON.parse(text) : null;
     } catch {

@@ -100,7 +100,7 @@ export interface Window<T> {
 export function pageBySort<T extends { id: string }>(rows: readonly T[], q: KeysetQuery): Window<T> {
   const keyed = rows.map((r) => ({ p: positionOf(r, q.sort), r }));
   keyed.sort((a, b) => comparePositions(a.p, b.p, q.order));
-  let start = 0;
+  let start: number;
   if (q.cursor !== undefined) {
     const after = decodeCursor(q.cursor, q.sort);
     let lo = 0;

@@ -23,7 +23,7 @@ export async function loadStore(tables: Tables, dir: string, low: Low<StoreData 
   const file = join(dir, SNAPSHOT_FILE);
   await low.read();
   const raw = low.data;
-  let rewrite = false;
+  let rewrite: boolean;
   let seq: number;
   if (raw === null) {
     rewrite = true;
