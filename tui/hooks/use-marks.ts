@@ -15,7 +15,10 @@ export function marksReducer(marks: ReadonlySet<string>, a: MarksAction): Readon
       // `*` again on rows that are all marked unmarks them (a toggle over the filter's rows).
       const every = a.ids.length > 0 && a.ids.every((id) => marks.has(id));
       const next = new Set(marks);
-      for (const id of a.ids) every ? next.delete(id) : next.add(id);
+      for (const id of a.ids) {
+        if (every) next.delete(id);
+        else next.add(id);
+      }
       return next;
     }
     case 'clear':
