@@ -47,7 +47,7 @@ describe('login throttling', () => {
   });
 
   it('one address spraying many accounts is slowed', () => {
-    let now = 0;
+    const now = 0;
     const t = new LoginThrottle(() => now);
     const results = Array.from({ length: 8 }, (_, i) => attempt(t, `u${i}@x.test`, '203.0.113.9', false));
     expect(results.slice(0, 5)).toEqual(Array(5).fill('fail'));

@@ -55,7 +55,6 @@ export const KEY = {
   end: '\x1b[F',
 };
 
-// eslint-disable-next-line no-control-regex
 export const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
 export function renderTui(tree: ReactElement, size = { columns: 100, rows: 30 }) {

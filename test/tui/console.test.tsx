@@ -120,11 +120,11 @@ describe('Users screen', () => {
     await ui.waitFor('zed-filter@example.com');
     ui.press('/');
     ui.type('zed-fil');
-    let f = await ui.waitFor('filter: zed-fil');
+    await ui.waitFor('filter: zed-fil');
     await ui.waitFor((fr) => !/^admin@example\.com/m.test(fr) && /^zed-filter@example\.com/m.test(fr));
     ui.press(KEY.enter);
     ui.press(KEY.esc);
-    f = await ui.waitFor((fr) => fr.includes(ADMIN.email) && !fr.includes('filter: zed'));
+    const f = await ui.waitFor((fr) => fr.includes(ADMIN.email) && !fr.includes('filter: zed'));
     expect(f).toContain('Login email ▲');
     ui.press('S');
     await ui.waitFor('Login email ▼');
