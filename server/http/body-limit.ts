@@ -11,8 +11,10 @@ const DRAIN_MAX = 64 * 1024 * 1024;
 /**
  * Refuses bodies over `maxSize` with 413 payload_too_large. An unread body would be parsed as the
  * next request on the connection (and the server would close it, losing the client's next
- * request), so the rest of an oversized body is read and discarded after the answer; a declared
- * size over DRAIN_MAX is answered with Connection: close instead.
+ * request), so the rest of an oversized body is read and discarded before the answer; a body over
+ * DRAIN_MAX is answered with Connection: close instead. Before, not after: @hono/node-server
+ * drains whatever is still unread once a response is out, and closes the connection if that takes
+ * over half a second, which a client still sending a few megabytes on a busy machine does.
  */
 export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
   const tooLarge = (extra: Record<string, string> = {}) =>
@@ -31,7 +33,7 @@ export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
       const size = Number(declared);
       if (size <= maxSize) return next();
       if (size > DRAIN_MAX) return tooLarge({ connection: 'close' });
-      discardBody(c.env.incoming as IncomingMessage | undefined);
+      await discardBody(c.env.incoming as IncomingMessage | undefined);
       return tooLarge();
     }
     // Chunked: count as it arrives, keep what fits, and on overflow read the rest away.
@@ -45,15 +47,17 @@ export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
       if (done) break;
       size += value.length;
       if (size > maxSize) {
-        void (async () => {
+        try {
           for (let read = size; read <= DRAIN_MAX; ) {
             const r = await reader.read();
-            if (r.done) return;
+            if (r.done) return tooLarge();
             read += r.value.length;
           }
           await reader.cancel();
-        })().catch(() => {});
-        return tooLarge();
+        } catch {
+          // The client went away while sending; the answer is for the record only.
+        }
+        return tooLarge({ connection: 'close' });
       }
       chunks.push(value);
     }
@@ -62,9 +66,12 @@ export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Reads the rest of a body the answer does not need, so the connection stays in step. */
-export function discardBody(incoming: IncomingMessage | undefined): void {
-  if (!incoming || incoming.readableEnded || incoming.destroyed) return;
-  incoming.on('data', () => {});
-  incoming.resume();
+/** Reads the rest of a body the answer does not need, so the connection stays in step; settles once it is read (or the client is gone). */
+export function discardBody(incoming: IncomingMessage | undefined): Promise<void> {
+  if (!incoming || incoming.readableEnded || incoming.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    incoming.once('end', resolve).once('close', resolve).once('error', () => resolve());
+    incoming.on('data', () => {});
+    incoming.resume();
+  });
 }

@@ -15,12 +15,12 @@ export const isJsonType = (type: string): boolean => type.split(';', 1)[0].trim(
  * origin without a CORS preflight; application/json it cannot, so this also stops forged
  * cross-site calls to login, setup and activation.
  */
-export const requireJson: MiddlewareHandler<AppEnv> = (c, next) => {
+export const requireJson: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
   const type = header(c, 'content-type');
   const hasBody = type !== undefined || header(c, 'transfer-encoding') !== undefined || Number(header(c, 'content-length') ?? 0) > 0;
   if (!hasBody || (type !== undefined && isJsonType(type))) return next();
-  discardBody(c.env.incoming as IncomingMessage | undefined);
+  await discardBody(c.env.incoming as IncomingMessage | undefined);
   throw new AppError(
     'unsupported_media_type',
     type === undefined
