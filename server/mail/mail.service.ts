@@ -134,9 +134,12 @@ export class MailService {
     const dropped = await this.ctx.repo.transaction(async (tx) => {
       const kept = tx.putMail(entry, (await tx.settings()).mailRetention, source);
       tx.emit({ type: 'mail.received', data: { mail: entry } });
-      opts.onIndexed?.(); // the commit follows; the file is already on disk
+      // The embedded engine's reads see the entry now (the commit follows; the file is already on
+      // disk); PostgreSQL's see it only after COMMIT, so the sender is answered then.
+      if (!source) opts.onIndexed?.();
       return kept;
     });
+    if (source) opts.onIndexed?.();
     for (const m of dropped) await unlink(join(this.dir, m.file)).catch(() => {});
     if (source) await unlink(path).catch(() => {});
     return entry;

@@ -76,7 +76,8 @@ describe('secrets on disk', () => {
           expect(text.includes(encodeURIComponent(secret)), `${rel} holds ${secret.slice(0, 8)}… encoded`).toBe(false);
         }
       }
-      expect(mailFiles).toBeGreaterThan(0); // the captured mail does hold the links, as it should
+      // The captured mail does hold the links, as it should (on PostgreSQL it is in the database, not here).
+      if (!s.config.databaseUrl) expect(mailFiles).toBeGreaterThan(0);
     } finally {
       await removeDir(s.dir);
     }

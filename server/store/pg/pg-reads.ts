@@ -11,19 +11,25 @@ export type Query = (text: string, params?: unknown[]) => Promise<any[]>;
 export const USER_SORTS = ['email', 'firstName', 'lastName', 'status', 'userProfile', 'adminProfile', 'createdAt', 'activatedAt', 'lastLoginAt', 'deactivatedAt'] as const;
 export const SESSION_SORTS = ['email', 'client', 'address', 'userAgent', 'startedAt', 'lastActivityAt', 'endedAt', 'endReason'] as const;
 /** Columns never empty: their order needs no "empty last" term, so an index on (key, id) serves both directions. */
-const NEVER_EMPTY = new Set(['email', 'status', 'userProfile', 'createdAt', 'client', 'startedAt', 'lastActivityAt']);
+const NEVER_EMPTY = new Set(['email', 'status', 'userProfile', 'createdAt', 'client', 'startedAt', 'lastActivityAt', 'receivedAt', 'at']);
+export const MAIL_SORTS = ['receivedAt', 'subject', 'from', 'to'] as const;
+/** Columns that are not one text field of the document: their compared text, as the domain makes it (String of a list joins with commas). */
+const COLUMN_TEXT: Record<string, string> = { to: `array_to_string(ARRAY(SELECT jsonb_array_elements_text(doc->'to')), ',')` };
 
 const MAX_LIMIT = 10_000;
 const limitOf = (q: PageQuery) => Math.min(MAX_LIMIT, Math.max(1, q.limit ?? 100));
 const like = (s: string) => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 /** Every recipient of a message (To, Cc, Bcc) as one jsonb array. */
 const RCPT = `((doc->'to') || coalesce(doc->'cc', '[]'::jsonb) || coalesce(doc->'bcc', '[]'::jsonb))`;
+/** Newest first, as the mail list's default order (the sink may index two messages out of arrival order). */
+export const NEWEST_MAIL = `(lower(doc->>'receivedAt') COLLATE "C") DESC, id DESC`;
 const docs = <T>(rows: { doc: T }[]): T[] => rows.map((r) => r.doc);
 
 /** The SQL of one keyset page over `table` sorted by a whitelisted column of its documents. */
 function keyset(table: string, where: string[], params: unknown[], column: string, order: Order, q: PageQuery): { list: string; count: string; params: unknown[]; limit: number } {
   const neverEmpty = NEVER_EMPTY.has(column);
-  const key = neverEmpty ? `(lower(doc->>'${column}') COLLATE "C")` : `(nullif(lower(doc->>'${column}'), '') COLLATE "C")`;
+  const text = COLUMN_TEXT[column] ?? `doc->>'${column}'`;
+  const key = neverEmpty ? `(lower(${text}) COLLATE "C")` : `(nullif(lower(${text}), '') COLLATE "C")`;
   const dir = order === 'desc' ? 'DESC' : 'ASC';
   const cmp = order === 'desc' ? '<' : '>';
   const count = `SELECT count(*)::int AS n FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
@@ -93,8 +99,8 @@ export class PgReads implements Reads {
     return rows[0]?.doc as T | undefined;
   }
 
-  private async meta<T>(key: string, lock = false): Promise<T> {
-    const rows = await this.q(`SELECT value FROM meta WHERE key = $1${lock ? ' FOR UPDATE' : ''}`, [key]);
+  private async meta<T>(key: string): Promise<T> {
+    const rows = await this.q('SELECT value FROM meta WHERE key = $1', [key]);
     if (!rows[0]) throw new Error(`the database has no ${key} row; was it created by Seatdesk?`);
     return rows[0].value as T;
   }
@@ -284,7 +290,8 @@ export class PgReads implements Reads {
   }
   pageMail(q: MailQuery): Promise<Page<MailEntry>> {
     const f = this.mailFilter(q);
-    return this.pageSeq(bySeq('mails', f.where, f.params, q));
+    const column = q.sort && (MAIL_SORTS as readonly string[]).includes(q.sort) ? q.sort : 'receivedAt';
+    return this.page<MailEntry>(keyset('mails', f.where, f.params, column, q.order ?? 'desc', q), f.params, column);
   }
   async latestMail(to: string, subject: string, hideTo?: ReadonlySet<string>): Promise<MailEntry | undefined> {
     const f = this.mailFilter({ to, hideTo });
@@ -293,14 +300,14 @@ export class PgReads implements Reads {
       f.params.push(like(s));
       f.where.push(`lower(doc->>'subject') LIKE $${f.params.length}`);
     }
-    return this.one(`SELECT doc FROM mails${f.where.length ? ` WHERE ${f.where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT 1`, f.params);
+    return this.one(`SELECT doc FROM mails${f.where.length ? ` WHERE ${f.where.join(' AND ')}` : ''} ORDER BY ${NEWEST_MAIL} LIMIT 1`, f.params);
   }
   async countMail(): Promise<number> {
     return (await this.q('SELECT count(*)::int AS n FROM mails'))[0].n;
   }
 
   pageAudit(q: AuditQuery): Promise<Page<AuditEntry>> {
-    return this.pageSeq(bySeq('audit', [], [], q));
+    return this.page<AuditEntry>(keyset('audit', [], [], 'at', q.order ?? 'desc', q), [], 'at');
   }
 
   async usersByEmails(emails: readonly string[]): Promise<User[]> {

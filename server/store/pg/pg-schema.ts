@@ -117,6 +117,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX seat_history_seq ON seat_history (seq);
   CREATE INDEX sessions_user_activity ON sessions ((doc->>'userId'), (lower(doc->>'lastActivityAt') COLLATE "C"));
   `,
+  // 3: mail newest first by arrival and the audit log by time, as the embedded engine orders them
+  `
+  CREATE INDEX mails_received ON mails ((lower(doc->>'receivedAt') COLLATE "C"), id);
+  CREATE INDEX audit_at ON audit ((lower(doc->>'at') COLLATE "C"), id);
+  `,
 ];
 
 /** The advisory lock key that serialises migrations ("seatdesk" as a number). */

@@ -5,7 +5,7 @@ import type { ActionToken, ApiToken, AuditEntry, License, MailEntry, OutboxMessa
 import { SEAT_HISTORY_KEEP, type SeatHistoryEntry } from '../../../src/domain/seat-history.js';
 import type { BusEvent } from '../../events.js';
 import type { Tx } from '../repository.js';
-import { PgReads, type Query } from './pg-reads.js';
+import { NEWEST_MAIL, PgReads, type Query } from './pg-reads.js';
 
 const lit = (v: string) => pg.escapeLiteral(v);
 const json = (v: unknown) => `${lit(JSON.stringify(v))}::jsonb`;
@@ -13,7 +13,8 @@ const upsert = (table: string, r: { id: string }) => `INSERT INTO ${table} (id, 
 export const pruneEnded = (keep: number) =>
   `DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE doc->>'endedAt' IS NOT NULL
      ORDER BY (lower(doc->>'endedAt') COLLATE "C") DESC, id DESC OFFSET ${Math.max(0, Math.floor(keep))})`;
-export const pruneAudit = (keep: number) => `DELETE FROM audit WHERE seq <= (SELECT seq FROM audit ORDER BY seq DESC OFFSET ${Math.max(0, Math.floor(keep))} LIMIT 1)`;
+export const pruneAudit = (keep: number) =>
+  `DELETE FROM audit WHERE id IN (SELECT id FROM audit ORDER BY (lower(doc->>'at') COLLATE "C") DESC, id DESC OFFSET ${Math.max(0, Math.floor(keep))})`;
 const textArray = (xs: Iterable<string>) => `ARRAY[${[...xs].map(lit).join(',')}]::text[]`;
 
 /** How much history to keep, and how many removals are due (shared by a repository's transactions). */
@@ -109,7 +110,7 @@ export class PgTx extends PgReads implements Tx {
     this.batch.push(upsert('mails', entry));
     if (source) this.sources.push([entry.id, source]);
     // The raw source lives in the same row, so dropping old messages leaves nothing behind to delete.
-    this.batch.push(`DELETE FROM mails WHERE seq <= (SELECT seq FROM mails ORDER BY seq DESC OFFSET ${Math.max(1, Math.floor(retention))} LIMIT 1)`);
+    this.batch.push(`DELETE FROM mails WHERE id IN (SELECT id FROM mails ORDER BY ${NEWEST_MAIL} OFFSET ${Math.max(1, Math.floor(retention))})`);
     return [];
   }
   deleteMail(id: string): void {
