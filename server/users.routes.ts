@@ -12,13 +12,15 @@ export const UserQuery = PageQuery.extend({
   status: UserStatus.optional(),
   dormantDays: days.describe('Only dormant users: active, no login and no session activity for this many days. Also `dormant:N` in q.'),
   pendingOlderThanDays: days.describe('Only stale invitations: pending, invited more than this many days ago, link never used. Also `pending:N` in q.'),
+  profile: z.string().max(40).optional().describe('Only users whose user profile starts with this (any case): the console\'s `profile:` filter.'),
+  admin: z.string().max(40).optional().describe('Only users whose admin profile starts with this (any case), or `none`: the console\'s `admin:` filter.'),
 });
 
 export const usersRoutes = new Hono<AppEnv>()
   .use(requirePerm('users'))
   .get('/', async (c) => {
     const { reclaim, users } = c.env.services;
-    return c.json(await reclaim.withLastActive(await users.page(reclaim.userQuery(query(c, UserQuery)))));
+    return c.json(await users.withSessionCounts(await reclaim.withLastActive(await users.page(reclaim.userQuery(query(c, UserQuery))))));
   })
   .post('/invite', async (c) => {
     const body = await jsonBody(c, InviteBody);

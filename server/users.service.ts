@@ -30,9 +30,10 @@ export class UsersService {
 
   // ---- reads ----
 
-  async list(q: UserQuery): Promise<Page<PublicUser>> {
-    const page = await this.repo.pageUsers(q);
-    return { ...page, items: page.items.map(toPublicUser) };
+  /** Each row says how many of the session limit it uses, so a list never needs every session. */
+  async withSessionCounts(page: Page<PublicUser>): Promise<Page<PublicUser>> {
+    const live = await Promise.all(page.items.map((u) => this.repo.liveSessionsOf(u.id)));
+    return { ...page, items: page.items.map((u, i) => ({ ...u, liveSessions: live[i].filter((s) => s.client !== 'api').length })) };
   }
 
   /** A page of user records (the list route adds "Last active" before they go out). */

@@ -39,6 +39,10 @@ export interface UserQuery extends PageQuery {
   /** Substring of the login email or the name, case-insensitive. */
   q?: string;
   status?: UserStatus;
+  /** The user profile starts with this (any case). */
+  profile?: string;
+  /** The admin profile starts with this (any case); `none` for users without one. */
+  admin?: string;
   /** Dormant users only: active, and last active (login, session activity, else activation) before this time. */
   dormantBefore?: string;
   /** Stale invitations only: pending, newest activation link sent before this time and never used. */

@@ -161,7 +161,7 @@ export class ApiClient {
 
   // ---- users ----
   /** `dormantDays` / `pendingOlderThanDays` narrow the list to dormant users / stale invitations (and compose with the rest). */
-  users = (q: ListQuery & { status?: UserStatus; dormantDays?: number; pendingOlderThanDays?: number } = {}, signal?: AbortSignal) =>
+  users = (q: ListQuery & { status?: UserStatus; profile?: string; admin?: string; dormantDays?: number; pendingOlderThanDays?: number } = {}, signal?: AbortSignal) =>
     this.request<Page<PublicUser>>('GET', `/api/users${qs(q)}`, undefined, signal);
   user = (id: string) => this.request<{ user: PublicUser }>('GET', `/api/users/${encodeURIComponent(id)}`);
   invite = (body: { email: string; userProfile?: UserProfile; adminProfile?: AdminProfile | null }) => this.request<LinkResult>('POST', '/api/users/invite', body);

@@ -50,7 +50,12 @@ export const LinkResultView = z.object({
 const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), total: z.number().int(), nextCursor: z.string().nullable().optional() });
 
-export const UserPage = page(PublicUserView.extend({ lastActiveAt: z.string().nullable().optional().describe('The later of the last login and the last request on any session.') }));
+export const UserPage = page(
+  PublicUserView.extend({
+    lastActiveAt: z.string().nullable().optional().describe('The later of the last login and the last request on any session.'),
+    liveSessions: z.number().int().optional().describe('Live sessions counting toward the per-user limit (API sessions do not).'),
+  }),
+);
 export const SessionPage = page(PublicSessionView).extend({ activeCount: z.number().int() });
 export const MailPage = page(MailEntry);
 export const AuditPage = page(AuditEntry);

@@ -41,7 +41,11 @@ export const User = z.object({
 });
 export type User = z.infer<typeof User>;
 /** A user as the API shows it: never the password hash; lists add "Last active" (login or session activity). */
-export type PublicUser = Omit<User, 'passwordHash'> & { lastActiveAt?: string | null };
+export type PublicUser = Omit<User, 'passwordHash'> & {
+  lastActiveAt?: string | null;
+  /** In list pages: live sessions counting toward the per-user limit (API sessions do not). */
+  liveSessions?: number;
+};
 
 export const Project = z.object({
   id: z.string(),

@@ -59,7 +59,8 @@ async function filterTo(ui: ReturnType<typeof open>, text: string, noun = 'users
   ui.press('/');
   ui.type(text);
   ui.press(KEY.enter);
-  await ui.waitFor(new RegExp(`1/1 of \\d+ ${noun}`));
+  // The server filters: wait for the answer to the whole text (a shorter prefix may match the same row).
+  await ui.waitFor((f) => new RegExp(`1/1 of \\d+ ${noun}`).test(f) && f.includes(`filter: ${text}  (`));
 }
 
 const lines = (f: string) => f.split('\n');

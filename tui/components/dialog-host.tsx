@@ -49,7 +49,7 @@ export function DialogHost(props: {
     return () => void (live = false);
   }, [detailsOf, client, res.trackDelivery]);
   const close = () => dispatch({ type: 'close' });
-  const emailOf = (id: string | null) => (id ? (res.users.find((u) => u.id === id)?.email ?? id) : '—');
+  const emailOf = res.emailOf;
   const settle = (p: Promise<boolean>) => void p.then((ok) => ok && close());
   switch (d.kind) {
     case 'help':
@@ -69,7 +69,7 @@ export function DialogHost(props: {
         />
       );
     case 'details':
-      return <DetailsDialog user={res.users.find((u) => u.id === d.user.id) ?? d.user} width={width} emailOf={emailOf} mail={userMail.map((m) => res.deliveries.get(m.id) ?? m)} onClose={close} />;
+      return <DetailsDialog user={res.latestUser(d.user.id) ?? d.user} width={width} emailOf={emailOf} mail={userMail.map((m) => res.deliveries.get(m.id) ?? m)} onClose={close} />;
     case 'session':
       return <SessionDialog session={d.session} width={width} emailOf={emailOf} own={d.session.id === props.ownSessionId} onClose={close} />;
     case 'audit':

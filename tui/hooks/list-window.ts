@@ -44,8 +44,6 @@ export class ListWindow<T extends { id: string }> {
   private listeners = new Set<() => void>();
   private lastRange: [number, number] = [0, 0];
   private refreshTimer: NodeJS.Timeout | null = null;
-  /** Rows from before a query change, shown until the new query's first rows arrive. */
-  private stale: Map<number, T> | null = null;
   total: number | null = null;
   /** The last page's extra fields (sessions: activeCount). */
   extra: Record<string, unknown> = {};
@@ -74,12 +72,18 @@ export class ListWindow<T extends { id: string }> {
     return this.rows.size;
   }
 
+  /** Rows in the list (0 until the first page of the current query arrives). */
   get count(): number {
-    return this.total ?? this.stale?.size ?? 0;
+    return this.total ?? 0;
   }
 
   rowAt(i: number): T | undefined {
-    return this.total === null ? this.stale?.get(i) : this.rows.get(i);
+    return this.rows.get(i);
+  }
+
+  /** The rows held now (near the view), in list order. */
+  loadedRows(): T[] {
+    return [...this.rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
   }
 
   indexOf(id: string): number {
@@ -87,7 +91,7 @@ export class ListWindow<T extends { id: string }> {
     return -1;
   }
 
-  /** Changes the query; rows of the old one stay on screen until the new ones arrive. */
+  /** Changes the query: the old rows go at once (an action never lands on a row of the old list). */
   setQuery(q: WindowQuery): void {
     const key = keyOfQuery(q);
     if (key === this.key && this.query) return;
@@ -96,7 +100,6 @@ export class ListWindow<T extends { id: string }> {
     this.generation++;
     for (const ac of this.inflight.values()) ac.abort();
     this.inflight.clear();
-    this.stale = this.total === null ? this.stale : this.rows;
     this.rows = new Map();
     this.total = null;
     this.ensure(0, this.lastRange[1] - this.lastRange[0] || CHUNK);
@@ -185,7 +188,6 @@ export class ListWindow<T extends { id: string }> {
           this.invalidate(0);
         }
         this.total = total;
-        this.stale = null;
         this.error = null;
         this.changed();
         if (ended && page.items.length === 0) return;

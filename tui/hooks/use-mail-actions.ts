@@ -68,7 +68,7 @@ export function useMailActions(p: ScreenProps) {
       run: async () => {
         const ok = await act.runInDialog(() => client.deleteMail(m.id), () => 'Message deleted.');
         if (!ok) return false;
-        p.res.setMails((list) => list.filter((x) => x.id !== m.id));
+        p.res.mails.invalidate(0);
         setOpen(null);
         return true;
       },

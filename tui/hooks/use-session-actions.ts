@@ -5,7 +5,8 @@ import { allowed, type Availability, type ScreenProps } from '../screens/screen-
 
 export function useSessionActions(p: ScreenProps, selected: PublicSession | undefined, view: { history: boolean; toggleHistory(): void; toggleExplorer(): void }) {
   const { act, client, res } = p;
-  const liveOf = (userId: string) => res.sessions.filter((s) => s.userId === userId);
+  // The console holds only a window of sessions: ask the server for the user's live ones.
+  const liveOf = async (s: PublicSession) => (await client.sessions({ q: s.email, client: 'all', limit: 1000 })).items.filter((x) => x.userId === s.userId);
   const siteAdmin = p.me.adminProfile === 'Site Administrator';
 
   const available = (id: string): Availability => {
@@ -57,18 +58,19 @@ export function useSessionActions(p: ScreenProps, selected: PublicSession | unde
         return act.open({ kind: 'session', session: s });
       case 'sessions.terminate':
         return void act.run(() => client.terminateSession(s.id), () => `Session of ${s.email} (${s.client}) terminated.`);
-      case 'sessions.terminateUser': {
-        const live = liveOf(s.userId);
-        const own = live.some((x) => x.id === p.ownSessionId);
-        const n = live.length;
-        return act.open({
-          kind: 'confirm',
-          title: 'Terminate all sessions',
-          message: `End all ${n} live session${n === 1 ? '' : 's'} of ${s.email}${own ? ", this console's own included" : ''}? They will be told the site administrator ended them.`,
-          confirmLabel: `End ${n}`,
-          run: async () => !!(await act.runInDialog(() => client.terminateUserSessions(s.userId), (r) => `${r.ended} session(s) of ${s.email} terminated.`)),
+      case 'sessions.terminateUser':
+        return void act.run(() => liveOf(s), () => '').then((live) => {
+          if (!live) return;
+          const own = live.some((x) => x.id === p.ownSessionId);
+          const n = live.length;
+          act.open({
+            kind: 'confirm',
+            title: 'Terminate all sessions',
+            message: `End all ${n} live session${n === 1 ? '' : 's'} of ${s.email}${own ? ", this console's own included" : ''}? They will be told the site administrator ended them.`,
+            confirmLabel: `End ${n}`,
+            run: async () => !!(await act.runInDialog(() => client.terminateUserSessions(s.userId), (r) => `${r.ended} session(s) of ${s.email} terminated.`)),
+          });
         });
-      }
     }
   };
   return { available, run };

@@ -1,7 +1,11 @@
 // A grid over a server-side list window: the same keys and the same Grid shape as useGrid, but
 // the sort, the filter and the count are the server's, and only the rows near the view are held.
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { Key } from 'ink';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { commandFor } from '../commands.js';
+import { textWidth } from '../format.js';
+import { SAME, type KeyResult } from '../input/key-router.js';
+import { useTextField } from '../input/text-field.js';
 import type { GridPrefs } from '../prefs.js';
 import type { ListWindow, WindowQuery } from './list-window.js';
 import { layoutColumns, naturalWidths, windowTop, type Column, type Grid, type Row, type RowsView } from './use-grid.js';
@@ -23,10 +27,16 @@ interface State {
   selectedId: string | null;
   cursor: number;
   top: number;
-  filter: string;
   filtering: boolean;
   sortKey: string;
   order: 'asc' | 'desc';
+}
+
+export interface WindowGrid<T> extends Grid<T> {
+  /** The rows for the current filter and sort have not arrived yet. */
+  loading: boolean;
+  /** The count with no filter (for "12 of 340"), once known. */
+  baseTotal: number | null;
 }
 
 export function useWindowGrid<T extends Row>(
@@ -39,24 +49,25 @@ export function useWindowGrid<T extends Row>(
     onPrefs?: (p: GridPrefs) => void;
     defaultSort: string;
     defaultOrder?: 'asc' | 'desc';
-    /** Query parameters besides sort, order and q (client, state, …). */
+    /** Query parameters besides sort, order and q (client, …). */
     params?: Record<string, string>;
     /** False while the screen has never been shown: nothing is fetched for it yet. */
     enabled?: boolean;
   },
-): Grid<T> & { loading: boolean; baseTotal: number | null } {
-  const sortable = columns.filter((c) => c.sortBy !== null);
+): WindowGrid<T> {
+  const sortable = (c: Column<T>) => c.sortBy !== null;
   const [state, setState] = useState<State>(() => ({
     selectedId: null,
     cursor: 0,
     top: 0,
-    filter: opts.prefs?.filter ?? '',
     filtering: false,
-    sortKey: sortable.some((c) => c.key === opts.prefs?.sort) ? opts.prefs!.sort! : opts.defaultSort,
+    sortKey: columns.some((c) => c.key === opts.prefs?.sort && sortable(c)) ? opts.prefs!.sort! : opts.defaultSort,
     order: opts.prefs?.order ?? opts.defaultOrder ?? 'asc',
   }));
+  const field = useTextField(opts.prefs?.filter ?? '');
+  const filter = field.value;
   const sortCol = columns.find((c) => c.key === state.sortKey);
-  const query: WindowQuery = { sort: sortCol?.sortBy ?? state.sortKey, order: state.order, q: state.filter.trim(), params: opts.params };
+  const query: WindowQuery = { sort: sortCol?.sortBy ?? state.sortKey, order: state.order, q: filter.trim(), params: opts.params };
   const queryKey = JSON.stringify(query);
   useSyncExternalStore(win.subscribe, () => win.version);
   // A hidden screen fetches nothing until it is first shown; then it keeps its window current.
@@ -64,9 +75,8 @@ export function useWindowGrid<T extends Row>(
   if (opts.enabled !== false) shown.current = true;
   if (shown.current) win.setQuery(query);
 
-  // The count with no filter, for "12 of 340".
   const baseTotal = useRef<number | null>(null);
-  if (!query.q && win.total !== null) baseTotal.current = win.total;
+  if (!query.q && !win.loading && win.total !== null) baseTotal.current = win.total;
 
   const count = win.count;
   // The cursor follows its record when the list moves under it (a refresh after an event).
@@ -81,9 +91,15 @@ export function useWindowGrid<T extends Row>(
     if (shown.current) win.ensure(top, top + opts.height);
   }, [win, top, opts.height, queryKey, shown.current]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // Columns sized by the rows on screen (the window holds no more); the sorted one has room for its marker.
+  const rows = new WindowRows(win);
+  const onScreen = rows.slice(top, top + opts.height).filter((r): r is T => r !== undefined);
+  const natural = naturalWidths(columns, onScreen).map((w, i) => (columns[i].key === state.sortKey ? Math.max(w, textWidth(columns[i].title) + 2) : w));
+  const layout = layoutColumns(columns, opts.width, natural);
+
   const live = useRef({ cursor, top, count });
   live.current = { cursor, top, count };
-  const persist = (s: State) => opts.onPrefs?.({ sort: s.sortKey, order: s.order, filter: s.filter });
+  const persist = (s: Pick<State, 'sortKey' | 'order'>, f: string) => opts.onPrefs?.({ sort: s.sortKey, order: s.order, filter: f });
 
   const moveTo = (index: (cur: number, count: number) => number) =>
     setState((s) => {
@@ -95,64 +111,101 @@ export function useWindowGrid<T extends Row>(
       return { ...s, cursor: next, selectedId: win.rowAt(next)?.id ?? null, top: nextTop };
     });
 
-  const setFilter = (f: (s: State) => Partial<State>) =>
-    setState((s) => {
-      const n = { ...s, ...f(s), selectedId: null, cursor: 0, top: 0 };
-      if (n.filter !== s.filter) persist(n);
-      return n;
-    });
+  const filterChanged = () => {
+    setState((s) => ({ ...s, selectedId: null, cursor: 0, top: 0 }));
+    persist(state, field.latest());
+  };
 
-  const handleKey = (input: string, key: Key): boolean => {
+  const handleKey = (input: string, key: Key): KeyResult => {
     if (state.filtering) {
-      if (key.escape) setFilter(() => ({ filter: '', filtering: false }));
-      else if (key.return) setState((s) => ({ ...s, filtering: false }));
-      else if (key.backspace || key.delete) setFilter((s) => ({ filter: s.filter.slice(0, -1) }));
-      else if (input && !key.ctrl && !key.meta && !key.upArrow && !key.downArrow) setFilter((s) => ({ filter: s.filter + input }));
+      if (key.escape) {
+        field.set('');
+        setState((s) => ({ ...s, filtering: false }));
+        filterChanged();
+      } else if (key.return) setState((s) => ({ ...s, filtering: false }));
       else if (key.upArrow) moveTo((c) => c - 1);
       else if (key.downArrow) moveTo((c) => c + 1);
+      else if (field.handle(input, key)) {
+        filterChanged();
+        return SAME; // the filter's text: the keys after it still go to the filter
+      }
       return true;
     }
     const page = Math.max(1, opts.height - 1);
-    if (key.upArrow || input === 'k') moveTo((c) => c - 1);
-    else if (key.downArrow || input === 'j') moveTo((c) => c + 1);
-    else if (key.pageUp) moveTo((c) => c - page);
-    else if (key.pageDown) moveTo((c) => c + page);
-    else if (key.home) moveTo(() => 0);
-    else if (key.end) moveTo((_c, n) => n - 1);
-    else if (input === '/') setState((s) => ({ ...s, filtering: true }));
-    else if (key.escape && state.filter) setFilter(() => ({ filter: '' }));
-    else if ((input === 's' || input === 'S') && sortable.length > 0) {
-      setState((s) => {
-        let n: State;
-        if (input === 'S') n = { ...s, order: s.order === 'asc' ? 'desc' : 'asc' };
-        else {
-          const i = sortable.findIndex((c) => c.key === s.sortKey);
-          n = { ...s, sortKey: sortable[(i + 1) % sortable.length].key, order: 'asc' };
-        }
-        persist(n);
-        return { ...n, selectedId: null, cursor: 0, top: 0 };
-      });
-    } else return false;
+    switch (commandFor('list', input, key)) {
+      case 'up':
+        moveTo((c) => c - 1);
+        break;
+      case 'down':
+        moveTo((c) => c + 1);
+        break;
+      case 'pageUp':
+        moveTo((c) => c - page);
+        break;
+      case 'pageDown':
+        moveTo((c) => c + page);
+        break;
+      case 'halfUp':
+        moveTo((c) => c - Math.ceil(page / 2));
+        break;
+      case 'halfDown':
+        moveTo((c) => c + Math.ceil(page / 2));
+        break;
+      case 'top':
+        moveTo(() => 0);
+        break;
+      case 'bottom':
+        moveTo((_c, n) => n - 1);
+        break;
+      case 'filter':
+        setState((s) => ({ ...s, filtering: true }));
+        break;
+      case 'clearFilter':
+        if (!filter) return false;
+        field.set('');
+        filterChanged();
+        break;
+      case 'sort':
+      case 'reverse':
+        setState((s) => {
+          let n: State;
+          if (input === 'S') n = { ...s, order: s.order === 'asc' ? 'desc' : 'asc' };
+          else {
+            // The columns on screen that the server can sort by, so the marker is always in sight.
+            const choices = layout.columns.filter(sortable);
+            if (choices.length === 0) return s;
+            const i = choices.findIndex((c) => c.key === s.sortKey);
+            n = { ...s, sortKey: choices[(i + 1) % choices.length].key, order: 'asc' };
+          }
+          persist(n, field.latest());
+          return { ...n, selectedId: null, cursor: 0, top: 0 };
+        });
+        break;
+      default:
+        return false;
+    }
     return true;
   };
 
-  // Columns sized by the rows on screen (the window holds no more).
-  const onScreen = new WindowRows(win).slice(top, top + opts.height).filter((r): r is T => r !== undefined);
   return {
-    layout: layoutColumns(columns, opts.width, naturalWidths(columns, onScreen)),
-    filterCursor: Array.from(state.filter).length,
-    view: new WindowRows(win),
+    layout,
+    view: rows,
     cursor,
     top,
     height: opts.height,
     selected: win.rowAt(cursor),
-    filter: state.filter,
+    filter,
+    filterCursor: field.cursor,
     filtering: state.filtering,
     sortKey: state.sortKey,
     order: state.order,
     handleKey,
     select: (id) => setState((s) => ({ ...s, selectedId: id })),
-    setFilter: (text) => setFilter(() => ({ filter: text, filtering: false })),
+    setFilter: (text) => {
+      field.set(text);
+      setState((s) => ({ ...s, filtering: false, selectedId: null, cursor: 0, top: 0 }));
+      persist(state, text);
+    },
     loading: win.loading,
     baseTotal: baseTotal.current,
   };

@@ -2,12 +2,12 @@
 import { Box, Text } from 'ink';
 import { useEffect } from 'react';
 import type { MailMessage } from '../../src/client/api-client.js';
-import { recipientsOf } from '../../src/domain/mail.js';
 import type { MailEntry } from '../../src/domain/schemas.js';
 import { command, commandFor } from '../commands.js';
 import { GridFooter, GridView } from '../components/grid.js';
 import { bytes, shortTime, textWidth, wrap } from '../format.js';
-import { useGrid, type Column } from '../hooks/use-grid.js';
+import type { Column } from '../hooks/use-grid.js';
+import { useWindowGrid } from '../hooks/use-window-grid.js';
 import { linkLabel, useMailActions } from '../hooks/use-mail-actions.js';
 import { LAYER, useKeys } from '../input/key-router.js';
 import { theme } from '../theme.js';
@@ -23,15 +23,15 @@ export const MAIL_COLUMNS: Column<MailEntry>[] = [
 export function MailScreen(p: ScreenProps) {
   const t = theme();
   const { dispatch } = p;
-  const grid = useGrid(p.res.mails, MAIL_COLUMNS, {
+  // The server filters (from, recipients, subject; `to:` a recipient), sorts and counts.
+  const grid = useWindowGrid(p.res.mails, MAIL_COLUMNS, {
     height: Math.max(1, p.height - 3),
     width: p.width,
     prefs: p.prefs ?? { sort: 'receivedAt', order: 'desc' },
     onPrefs: p.savePrefs,
-    filterText: (m) => `${m.from} ${recipientsOf(m).join(' ')} ${m.subject}`,
-    fields: { to: (m) => recipientsOf(m).join(' '), from: (m) => m.from, subject: (m) => m.subject },
     defaultSort: 'receivedAt',
-    tie: 'to',
+    defaultOrder: 'desc',
+    enabled: p.active,
   });
   const mail = useMailActions(p);
   const { open, raw, scroll, att, setScroll } = mail;
@@ -154,10 +154,10 @@ export function MailScreen(p: ScreenProps) {
   return (
     <Box flexDirection="column">
       <Text wrap="truncate" color={t.muted}>
-        {`Captured mail: ${p.res.mails.length}`}
+        {`Captured mail: ${grid.baseTotal ?? grid.view.length}`}
       </Text>
-      <GridView grid={grid} width={p.width} empty={grid.filter ? 'No message matches.' : 'No mail captured yet.'} />
-      <GridFooter grid={grid} total={p.res.mails.length} noun="messages" />
+      <GridView grid={grid} width={p.width} empty={grid.loading ? 'Loading…' : grid.filter ? 'No message matches.' : 'No mail captured yet.'} />
+      <GridFooter grid={grid} total={grid.baseTotal ?? grid.view.length} noun="messages" />
     </Box>
   );
 }

@@ -1,13 +1,14 @@
 // "Login Clients": live sessions fed by events, one-key termination, history of ended sessions.
 import { Box, Text } from 'ink';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { PublicSession } from '../../src/domain/schemas.js';
 import { commandFor } from '../commands.js';
 import { GridFooter, GridView } from '../components/grid.js';
 import { shortTime } from '../format.js';
-import { useGrid, type Column, type FieldFilters } from '../hooks/use-grid.js';
+import type { Column } from '../hooks/use-grid.js';
 import { useMarks } from '../hooks/use-marks.js';
 import { useSessionActions } from '../hooks/use-session-actions.js';
+import { useWindowGrid } from '../hooks/use-window-grid.js';
 import { bulkSessionsDialog } from '../bulk-actions.js';
 import { LAYER, useKeys } from '../input/key-router.js';
 import { theme } from '../theme.js';
@@ -24,7 +25,7 @@ export const LIVE_COLUMNS: Column<PublicSession>[] = [
   { key: 'userAgent', title: 'User agent', min: 10, grow: 3, get: (s) => s.userAgent },
   started,
   { key: 'lastActivityAt', title: 'Last activity', min: 13, get: (s) => shortTime(s.lastActivityAt), sortValue: (s) => s.lastActivityAt },
-  { key: 'clientId', title: 'Client id', optional: 1, max: 36, get: (s) => s.clientId ?? '—' },
+  { key: 'clientId', title: 'Client id', optional: 1, max: 36, get: (s) => s.clientId ?? '—', sortBy: null },
 ];
 
 export function endedColumns(emailOf: (id: string | null) => string): Column<PublicSession>[] {
@@ -34,37 +35,30 @@ export function endedColumns(emailOf: (id: string | null) => string): Column<Pub
     started,
     { key: 'endedAt', title: 'Ended', min: 11, get: (s) => shortTime(s.endedAt), sortValue: (s) => s.endedAt ?? '' },
     { key: 'endReason', title: 'Reason', min: 8, get: (s) => s.endReason ?? '' },
-    { key: 'endedBy', title: 'Ended by', min: 10, grow: 1, get: (s) => (s.endedBy ? emailOf(s.endedBy) : '—') },
+    { key: 'endedBy', title: 'Ended by', min: 10, grow: 1, get: (s) => (s.endedBy ? emailOf(s.endedBy) : '—'), sortBy: null },
   ];
 }
 
-const FIELDS: FieldFilters<PublicSession> = { client: (s) => s.client, reason: (s) => s.endReason ?? '', address: (s) => s.address };
 
 export function SessionsScreen(p: ScreenProps) {
   const t = theme();
   const [history, setHistory] = useState(false);
   const [explorer, setExplorer] = useState(false);
   const { res } = p;
-  useEffect(() => {
-    if (history && res.ended === null) void res.loadEnded();
-  }, [history, res]);
-  const visible = (list: PublicSession[]) => (explorer ? list : list.filter((s) => s.client !== 'explorer'));
-  const liveRows = useMemo(() => visible(res.sessions), [explorer, res.sessions]); // eslint-disable-line react-hooks/exhaustive-deps
-  const endedRows = useMemo(() => visible(res.ended ?? []), [explorer, res.ended]); // eslint-disable-line react-hooks/exhaustive-deps
-  const emails = useMemo(() => new Map(res.users.map((u) => [u.id, u.email])), [res.users]);
-  const ENDED = useMemo(() => endedColumns((id) => (id ? (emails.get(id) ?? id) : '—')), [emails]);
+  const ENDED = useMemo(() => endedColumns(res.emailOf), [res.emailOf]);
   const height = Math.max(1, p.height - 3);
-  const common = { height, width: p.width, filterText: (s: PublicSession) => `${s.email} ${s.userAgent} ${s.address}`, fields: FIELDS, tie: 'email' };
-  const marks = useMarks(liveRows);
+  // The server filters (login email; `client:`), sorts and counts; Explorer sessions only when asked for.
+  const common = { height, width: p.width, params: explorer ? { client: 'all' } : undefined };
+  // Marks are kept for the rows the window holds (those near the view).
+  const marks = useMarks(res.sessions.loadedRows());
   // Marked rows show a dot before the address (Space marks, * marks every row the filter shows).
   const liveColumns = useMemo(
     () => [{ ...email, get: (s: PublicSession) => (marks.has(s.id) ? `● ${s.email}` : s.email), sortValue: (s: PublicSession) => s.email }, ...LIVE_COLUMNS.slice(1)],
     [marks.has],
   );
-  const liveGrid = useGrid(liveRows, liveColumns, { ...common, prefs: p.prefs, onPrefs: p.savePrefs, defaultSort: 'startedAt' });
-  const endedGrid = useGrid(endedRows, ENDED, { ...common, defaultSort: 'endedAt', defaultOrder: 'desc' });
+  const liveGrid = useWindowGrid(res.sessions, liveColumns, { ...common, prefs: p.prefs, onPrefs: p.savePrefs, defaultSort: 'startedAt', enabled: p.active && !history });
+  const endedGrid = useWindowGrid(res.ended, ENDED, { ...common, defaultSort: 'endedAt', defaultOrder: 'desc', enabled: p.active && history });
   const grid = history ? endedGrid : liveGrid;
-  const rows = history ? endedRows : liveRows;
 
   const actions = useSessionActions(p, grid.selected, { history, toggleHistory: () => setHistory((v) => !v), toggleExplorer: () => setExplorer((v) => !v) });
   const scope = history ? 'history' : 'sessions';
@@ -93,20 +87,21 @@ export function SessionsScreen(p: ScreenProps) {
   );
 
   const idle = res.settings?.idleTimeoutMinutes;
-  const hiddenExplorer = explorer ? 0 : res.sessions.length - liveRows.length;
+  const active = res.sessions.extra.activeCount as number | undefined;
+  const hiddenExplorer = explorer || active === undefined || grid.filter ? 0 : active - (liveGrid.baseTotal ?? active);
   const count = history
-    ? `Ended sessions: ${res.ended?.length ?? '…'}`
-    : `Active sessions: ${res.sessions.length}${hiddenExplorer ? ` (${hiddenExplorer} Explorer hidden, e shows)` : ''}`;
+    ? `Ended sessions: ${endedGrid.baseTotal ?? '…'}`
+    : `Active sessions: ${active ?? '…'}${hiddenExplorer ? ` (${hiddenExplorer} Explorer hidden, e shows)` : ''}`;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
         <Text bold>{count}</Text>
         <Text color={t.muted}>{`  ·  Idle auto-terminate: ${idle ? `${idle} min` : 'off'}`}</Text>
       </Text>
-      <GridView grid={grid} width={p.width} empty={history ? (res.ended ? 'No ended sessions.' : 'Loading…') : 'No live sessions.'} />
+      <GridView grid={grid} width={p.width} empty={grid.loading ? 'Loading…' : history ? 'No ended sessions.' : 'No live sessions.'} />
       <GridFooter
         grid={grid}
-        total={rows.length}
+        total={grid.baseTotal ?? grid.view.length}
         noun={history ? 'ended sessions' : 'sessions'}
         extra={!history && marks.count ? `${marks.count} marked (x ends them, Esc clears)` : undefined}
       />

@@ -1,16 +1,16 @@
 // "Licenses - Users": the user grid; its commands live in use-user-actions.
 import { Box, Text } from 'ink';
-import { useEffect, useMemo, useState } from 'react';
-import { latestIso } from '../../src/domain/reclaim.js';
+import { useMemo } from 'react';
+import { latestIso, parseUserFilter } from '../../src/domain/reclaim.js';
 import type { BulkUserAction } from '../../src/domain/bulk.js';
-import type { PublicSession, PublicUser } from '../../src/domain/schemas.js';
+import type { PublicUser } from '../../src/domain/schemas.js';
 import { commandFor } from '../commands.js';
 import { GridFooter, GridView } from '../components/grid.js';
 import { shortTime } from '../format.js';
-import { useGrid, type Column } from '../hooks/use-grid.js';
+import type { Column } from '../hooks/use-grid.js';
 import { useMarks } from '../hooks/use-marks.js';
-import { useReclaimView } from '../hooks/use-reclaim-view.js';
 import { useUserActions } from '../hooks/use-user-actions.js';
+import { useWindowGrid } from '../hooks/use-window-grid.js';
 import { bulkUserDialog } from '../bulk-actions.js';
 import { LAYER, useKeys } from '../input/key-router.js';
 import { theme } from '../theme.js';
@@ -18,13 +18,6 @@ import { useOptions, type ScreenProps } from './screen-props.js';
 
 const STATUS_COLOR: Record<PublicUser['status'], 'ok' | 'warn' | 'muted'> = { active: 'ok', pending: 'warn', inactive: 'muted' };
 const adminShort = (u: PublicUser) => (u.adminProfile === 'Site Administrator' ? 'Site' : u.adminProfile === 'User Administrator' ? 'User' : '');
-
-/** Live sessions that count toward the limit (API sessions do not), per user. */
-export function sessionCounts(sessions: readonly PublicSession[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const s of sessions) if (s.client !== 'api') m.set(s.userId, (m.get(s.userId) ?? 0) + 1);
-  return m;
-}
 
 export function userColumns(ctx: { emailOf: (id: string | null) => string; sessions: (u: PublicUser) => number; max: number; marked?: (id: string) => boolean }): Column<PublicUser>[] {
   return [
@@ -38,7 +31,7 @@ export function userColumns(ctx: { emailOf: (id: string | null) => string; sessi
       sortValue: (u) => u.email,
       color: (u) => theme()[STATUS_COLOR[u.status]],
     },
-    { key: 'name', title: 'Name', min: 8, grow: 2, get: (u) => `${u.firstName} ${u.lastName}`.trim() },
+    { key: 'name', title: 'Name', min: 8, grow: 2, get: (u) => `${u.firstName} ${u.lastName}`.trim(), sortBy: 'firstName' },
     { key: 'status', title: 'Status', min: 8, get: (u) => u.status },
     { key: 'userProfile', title: 'Profile', min: 9, get: (u) => u.userProfile },
     { key: 'adminProfile', title: 'Admin', min: 7, get: adminShort },
@@ -51,13 +44,14 @@ export function userColumns(ctx: { emailOf: (id: string | null) => string; sessi
         return `${n}/${ctx.max}${n >= ctx.max ? ' full' : ''}`;
       },
       sortValue: (u) => ctx.sessions(u),
+      sortBy: null,
     },
     { key: 'lastLoginAt', title: 'Last login', min: 10, get: (u) => shortTime(u.lastLoginAt), sortValue: (u) => u.lastLoginAt ?? '' },
     // The later of the last login and the last request on any session (events carry only the login).
     { key: 'lastActiveAt', title: 'Last active', min: 10, sortBy: null, get: (u) => shortTime(latestIso(u.lastActiveAt, u.lastLoginAt)), sortValue: (u) => latestIso(u.lastActiveAt, u.lastLoginAt) ?? '' },
     { key: 'createdAt', title: 'Created', optional: 1, get: (u) => shortTime(u.createdAt), sortValue: (u) => u.createdAt },
-    { key: 'invitedBy', title: 'Invited by', optional: 2, max: 30, get: (u) => ctx.emailOf(u.invitedBy), sortValue: (u) => ctx.emailOf(u.invitedBy) },
-    { key: 'projects', title: 'Projects', optional: 3, max: 30, get: (u) => u.projects.map((m) => (m.projectId === 'sample-project' ? 'Sample Project' : m.projectId)).join(', ') || '—' },
+    { key: 'invitedBy', title: 'Invited by', optional: 2, max: 30, get: (u) => ctx.emailOf(u.invitedBy), sortBy: null },
+    { key: 'projects', title: 'Projects', optional: 3, max: 30, get: (u) => u.projects.map((m) => (m.projectId === 'sample-project' ? 'Sample Project' : m.projectId)).join(', ') || '—', sortBy: null },
   ];
 }
 
@@ -72,28 +66,25 @@ const BULK: Record<string, BulkUserAction> = {
 export function UsersScreen(p: ScreenProps) {
   const t = theme();
   const { res } = p;
-  const counts = useMemo(() => sessionCounts(res.sessions), [res.sessions]);
-  const emails = useMemo(() => new Map(res.users.map((u) => [u.id, u.email])), [res.users]);
   const max = res.settings?.maxSessionsPerUser ?? 3;
-  // `dormant:90` / `pending:14` in the filter: the server says who (its rules, its clock).
-  const [filterSeen, setFilterSeen] = useState(p.prefs?.filter ?? '');
-  const reclaim = useReclaimView(p.client, filterSeen, res.users);
-  const marks = useMarks(res.users);
-  const columns = useMemo(
-    () => userColumns({ emailOf: (id) => (id ? (emails.get(id) ?? id) : '—'), sessions: (u) => counts.get(u.id) ?? 0, max, marked: marks.has }),
-    [emails, counts, max, marks.has],
-  );
-  const grid = useGrid(reclaim.rows, columns, {
+  // Marks are kept for the rows the window holds (it holds those near the view, not every user).
+  const marks = useMarks(res.users.loadedRows());
+  // Each row of the server's page says how many sessions the user has; inviters' emails are looked up once.
+  const columns = useMemo(() => userColumns({ emailOf: res.emailOf, sessions: (u) => u.liveSessions ?? 0, max, marked: marks.has }), [res.emailOf, max, marks.has]);
+  const grid = useWindowGrid(res.users, columns, {
     height: Math.max(1, p.height - 3),
     width: p.width,
     prefs: p.prefs,
     onPrefs: p.savePrefs,
-    filterText: (u) => `${u.email} ${u.firstName} ${u.lastName}`,
-    fields: { status: (u) => u.status, profile: (u) => u.userProfile, admin: (u) => u.adminProfile ?? 'none', ...reclaim.fields },
     defaultSort: 'email',
+    enabled: p.active,
   });
-  useEffect(() => setFilterSeen(grid.filter), [grid.filter]);
-  const actions = useUserActions(p, grid.selected, (u) => counts.get(u.id) ?? 0);
+  // `dormant:90` / `pending:14` in the filter: the server says who (its rules, its clock); each holds a seat.
+  const reclaim = parseUserFilter(grid.filter);
+  const what = reclaim.dormantDays && reclaim.pendingOlderThanDays ? 'dormant or stale' : reclaim.dormantDays ? `dormant (${reclaim.dormantDays}+ days)` : `stale invitations (${reclaim.pendingOlderThanDays}+ days)`;
+  const found = grid.view.length;
+  const summary = reclaim.dormantDays || reclaim.pendingOlderThanDays ? (grid.loading ? `finding ${what}…` : `${found} ${what} hold ${found} seat${found === 1 ? '' : 's'}`) : null;
+  const actions = useUserActions(p, grid.selected, (u) => u.liveSessions ?? 0);
   useOptions(p, 'users', 'users', actions.available);
 
   useKeys(
@@ -122,14 +113,14 @@ export function UsersScreen(p: ScreenProps) {
   return (
     <Box flexDirection="column">
       <Text wrap="truncate" color={t.muted}>
-        {reclaim.summary
-          ? `${reclaim.summary}${lic ? ` · ${lic.held}/${lic.seats} held` : ''}`
+        {summary
+          ? `${summary}${lic ? ` · ${lic.held}/${lic.seats} held` : ''}`
           : lic
             ? `Licenses: ${lic.plan} plan, ${lic.seats} seats, ${lic.held} held, ${lic.available} available`
             : 'Loading…'}
       </Text>
-      <GridView grid={grid} width={p.width} empty={res.loaded ? (grid.filter ? 'No user matches the filter.' : 'No users yet. Press i to invite one.') : 'Loading…'} />
-      <GridFooter grid={grid} total={res.users.length} noun="users" extra={marks.count ? `${marks.count} marked (d r a X act on them, Esc clears)` : undefined} />
+      <GridView grid={grid} width={p.width} empty={grid.loading ? 'Loading…' : grid.filter ? 'No user matches the filter.' : 'No users yet. Press i to invite one.'} />
+      <GridFooter grid={grid} total={grid.baseTotal ?? grid.view.length} noun="users" extra={marks.count ? `${marks.count} marked (d r a X act on them, Esc clears)` : undefined} />
     </Box>
   );
 }

@@ -81,6 +81,8 @@ class Indexes {
   held = 0;
   siteAdmins = new Set<string>();
   liveSessionsByUser = new Grouped();
+  /** Every session (live or ended) per user: a page of users asks for its users' activity. */
+  sessionsByUser = new Grouped();
   liveSessionByApiToken = new Map<string, string>();
   liveCount = 0;
   actionTokensByUser = new Grouped();
@@ -110,6 +112,8 @@ class Indexes {
       if (next?.adminProfile === 'Site Administrator') this.siteAdmins.add(next.id);
     });
     t.onChange('sessions', (prev, next) => {
+      if (prev && !next) this.sessionsByUser.remove(prev.userId, prev.id);
+      if (next && !prev) this.sessionsByUser.add(next.userId, next.id);
       if (prev && !prev.endedAt) {
         this.liveCount--;
         this.liveSessionsByUser.remove(prev.userId, prev.id);
@@ -333,18 +337,34 @@ class EmbeddedReads implements Reads {
       return a;
     };
     for (const id of ids ?? []) if (this.t.get('users', id)) of(id);
+    if (ids) {
+      // A page of users: their own sessions and links, from the per-user indexes (not every session).
+      for (const id of ids) {
+        if (!this.t.get('users', id)) continue;
+        const a = of(id);
+        for (const sid of this.ix.sessionsByUser.get(id)) {
+          const at = this.t.get('sessions', sid)!.lastActivityAt;
+          if (!a.lastSessionActivity || at > a.lastSessionActivity) a.lastSessionActivity = at;
+        }
+        for (const tid of this.ix.actionTokensByUser.get(id)) {
+          const tok = this.t.get('actionTokens', tid)!;
+          if (tok.kind !== 'activation') continue;
+          if (!a.lastInvitedAt || tok.createdAt > a.lastInvitedAt) a.lastInvitedAt = tok.createdAt;
+          if (tok.usedAt) a.linkUsed = true;
+        }
+      }
+      return out;
+    }
     for (const s of this.t.values('sessions')) {
-      if (ids && !ids.has(s.userId)) continue;
       const a = of(s.userId);
       if (!a.lastSessionActivity || s.lastActivityAt > a.lastSessionActivity) a.lastSessionActivity = s.lastActivityAt;
     }
     for (const tok of this.t.values('actionTokens')) {
-      if (tok.kind !== 'activation' || (ids && !ids.has(tok.userId))) continue;
+      if (tok.kind !== 'activation') continue;
       const a = of(tok.userId);
       if (!a.lastInvitedAt || tok.createdAt > a.lastInvitedAt) a.lastInvitedAt = tok.createdAt;
       if (tok.usedAt) a.linkUsed = true;
     }
-    if (ids) for (const id of [...out.keys()]) if (!this.t.get('users', id)) out.delete(id);
     return out;
   }
   async pageSeatHistory(q: SeatHistoryQuery) {

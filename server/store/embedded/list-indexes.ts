@@ -75,6 +75,14 @@ export class ListIndexes {
 
   /** `where`: a further filter the engine applies (dormant users, stale invitations), named by `key`. */
   pageUsers(q: UserQuery, where?: { key: string; test: (u: User) => boolean }): Page<User> {
+    const profile = q.profile?.trim().toLowerCase();
+    const admin = q.admin?.trim().toLowerCase();
+    if (profile || admin) {
+      const outer = where;
+      const test = (u: User) =>
+        (!profile || u.userProfile.toLowerCase().startsWith(profile)) && (!admin || (u.adminProfile ?? 'none').toLowerCase().startsWith(admin)) && (!outer || outer.test(u));
+      where = { key: `profile:${profile ?? ''}\u0000admin:${admin ?? ''}\u0000${outer?.key ?? ''}`, test };
+    }
     return this.users.page({
       sort: pick(q.sort, USER_SORTS, 'email'),
       order: q.order ?? 'asc',
