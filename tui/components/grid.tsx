@@ -59,7 +59,7 @@ export function GridFooter<T extends Row>({ grid, total, noun, extra }: { grid: 
           {chars.slice(0, grid.filterCursor).join('')}
           <Text inverse>{chars[grid.filterCursor] ?? ' '}</Text>
           {chars.slice(grid.filterCursor + 1).join('')}
-          {'  Enter keeps · Esc clears · status: client: profile:'}
+          {`  Enter keeps · Esc clears${grid.fieldNames?.length ? ` · ${grid.fieldNames.map((n) => `${n}:`).join(' ')}` : ''}`}
         </Text>
       ) : grid.filter ? (
         <Text color={t.accent}>{`  filter: ${grid.filter}  (/ edits, Esc clears)`}</Text>

@@ -169,6 +169,8 @@ export interface Grid<T> {
   selected: T | undefined;
   filter: string;
   filterCursor: number;
+  /** The field filters this grid knows (status, client…), for the filter's hint. */
+  fieldNames?: string[];
   filtering: boolean;
   sortKey: string;
   order: 'asc' | 'desc';
@@ -319,6 +321,7 @@ export function useGrid<T extends Row>(
     selected: view[cursor],
     filter,
     filterCursor: field.cursor,
+    fieldNames: Object.keys(opts.fields ?? {}),
     filtering: state.filtering,
     sortKey: state.sortKey,
     order: state.order,
