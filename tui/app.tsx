@@ -37,6 +37,8 @@ export interface AppProps {
   osc52: (text: string) => string;
   /** How long a flash message stays (ms). */
   flashMs?: number;
+  /** The email of the remembered sign-in: filled in if it has to be given again. */
+  email?: string | null;
 }
 
 type Phase =
@@ -77,11 +79,11 @@ function Console(props: AppProps) {
         }
       }
       const st = await client.setupStatus();
-      setPhase(st.needsSetup ? { kind: 'setup' } : { kind: 'login', message: null, email: null });
+      setPhase(st.needsSetup ? { kind: 'setup' } : { kind: 'login', message: null, email: props.email ?? null });
     } catch (e) {
       setPhase({ kind: 'unreachable', message: (e as Error).message });
     }
-  }, [client]);
+  }, [client, props.email]);
 
   useEffect(() => void check(), [check]);
 

@@ -55,6 +55,7 @@ export async function runConsole(opts: { url: string; readOnly: boolean }): Prom
       readOnly={opts.readOnly}
       prefs={prefs}
       clientId={clientId}
+      email={remembered?.email ?? null}
       writeControl={(seq) => process.stdout.write(seq)}
       osc52={osc52}
       onToken={(token, email) => void (token && email ? saveToken({ url, token, email }).catch(() => {}) : forgetToken())}

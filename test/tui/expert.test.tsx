@@ -403,6 +403,19 @@ describe('what an expert expects', () => {
     await ui.waitFor('Captured mail');
   });
 
+  it('a remembered sign-in that no longer works asks for the password only: the email is filled in', async () => {
+    const controls: string[] = [];
+    const ui = renderTui(
+      <App client={new ApiClient(s.url, { token: 'sd_expired' })} readOnly={false} prefs={memoryPrefs()} clientId="remembered" email={ADMIN.email} writeControl={(c) => controls.push(c)} osc52={osc52} />,
+      { columns: 80, rows: 24 },
+    );
+    mounted.push(ui);
+    const f = await ui.waitFor('sign in');
+    expect(f).toMatch(new RegExp(`Email\\s+${ADMIN.email.replace('.', '\\.')}`));
+    ui.type(`${ADMIN.password}\r`);
+    await ui.waitFor('Licenses:');
+  });
+
   it('the console does not start servers: it only talks HTTP', () => {
     const main = readFileSync('tui/main.tsx', 'utf8');
     expect(main).not.toMatch(/daemon|startBackground/);
