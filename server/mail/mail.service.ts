@@ -2,10 +2,11 @@
 import { mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { convert } from 'html-to-text';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { simpleParser, type ParsedMail } from 'mailparser';
 import { AppError } from '../../src/domain/errors.js';
 import { blindRecipients, recipientsOf } from '../../src/domain/mail.js';
 import type { MailDelivery, MailEntry, MailLink, MailMessage, User } from '../../src/domain/schemas.js';
+import { parseForIndex } from './index-parse.js';
 import { deliveryOf } from './outbox.js';
 import { newId } from '../../src/domain/tokens.js';
 import type { Ctx } from '../context.js';
@@ -32,9 +33,6 @@ async function readHead(path: string): Promise<Buffer> {
     await fh.close();
   }
 }
-
-const addresses = (a: AddressObject | AddressObject[] | undefined): string[] =>
-  (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => (v.address ?? v.name ?? '').toLowerCase())).filter(Boolean);
 
 export class MailService {
   readonly dir: string;
@@ -104,21 +102,20 @@ export class MailService {
     try {
       // The index needs headers and a snippet: the first 256 KB give both, and a 25 MB message is
       // then not parsed whole (which would hold the event loop) until someone opens it.
-      const parsed = await simpleParser(head ?? (await readHead(join(this.dir, file))), { skipHtmlToText: true, skipTextLinks: true, skipTextToHtml: true, skipImageLinks: true });
-      const named = addresses(parsed.to);
-      const to = named.length ? named : envelope.to;
-      const cc = addresses(parsed.cc);
+      const parsed = await parseForIndex(head ?? (await readHead(join(this.dir, file))));
+      const to = parsed.to.length ? parsed.to : envelope.to;
+      const cc = parsed.cc;
       // An HTML-only message still gets a text snippet (the index parse skips html-to-text).
-      const text = parsed.text?.trim() ? parsed.text : typeof parsed.html === 'string' ? htmlToText(parsed.html) : '';
+      const text = parsed.text.trim() ? parsed.text : parsed.html !== null ? htmlToText(parsed.html) : '';
       entry = {
         id,
-        messageId: parsed.messageId ?? null,
-        from: addresses(parsed.from)[0] ?? envelope.from,
+        messageId: parsed.messageId,
+        from: parsed.from[0] ?? envelope.from,
         to,
         cc,
         bcc: blindRecipients(envelope.to, [...to, ...cc]),
-        subject: (parsed.subject ?? '').slice(0, 500),
-        date: (parsed.date && !isNaN(parsed.date.getTime()) ? parsed.date : now).toISOString(),
+        subject: parsed.subject.slice(0, 500),
+        date: (parsed.date ?? now).toISOString(),
         receivedAt: now.toISOString(),
         size,
         file,

@@ -1,0 +1,200 @@
+// What the mail index needs from a message (its headers and the text for a snippet), parsed with
+// mailparser, but without its streaming body parse for the common simple message: one text/plain
+// part in UTF-8 or ASCII. That parse costs more than the rest of a delivery through the sink.
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import addressparser from 'nodemailer/lib/addressparser';
+
+const OPTIONS = { skipHtmlToText: true, skipTextLinks: true, skipTextToHtml: true, skipImageLinks: true };
+/** Enough body for a 160-character snippet even after whitespace is collapsed. */
+const BODY_BYTES = 16 * 1024;
+
+/** The fields the index keeps. */
+export interface IndexFields {
+  subject: string;
+  /** Addresses (lower case; a group's or an address-less entry's name instead). */
+  from: string[];
+  to: string[];
+  cc: string[];
+  date: Date | null;
+  messageId: string | null;
+  /** The plain text; '' when there is none. */
+  text: string;
+  /** The HTML of a message without plain text, for its snippet. */
+  html: string | null;
+}
+
+export async function parseForIndex(source: Buffer): Promise<IndexFields> {
+  const end = headerEnd(source);
+  if (end > 0) {
+    const body = source.subarray(end, end + BODY_BYTES);
+    const quick = quickHeaders(source.subarray(0, end).toString('utf8'));
+    if (quick) {
+      const text = simpleBodyText(body, quick.body);
+      if (text !== null) return { ...quick.fields, text, html: null };
+    }
+    const parsed = await simpleParser(source.subarray(0, end), OPTIONS);
+    const text = simpleBodyText(body, bodyOf(parsed.headers));
+    if (text !== null) return { ...fieldsOf(parsed), text, html: null };
+  }
+  const parsed = await simpleParser(source, OPTIONS);
+  return { ...fieldsOf(parsed), text: parsed.text ?? '', html: typeof parsed.html === 'string' ? parsed.html : null };
+}
+
+type Fields = Omit<IndexFields, 'text' | 'html'>;
+/** How the body is stored: normalized content type, charset and transfer encoding; null: unknown. */
+type BodyForm = { type: string; charset: string; encoding: string; plain: boolean } | null;
+
+const addressList = (a: AddressObject | AddressObject[] | undefined): string[] =>
+  (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => (v.address ?? v.name ?? '').toLowerCase())).filter(Boolean);
+
+function fieldsOf(p: ParsedMail): Fields {
+  return {
+    subject: p.subject ?? '',
+    from: addressList(p.from),
+    to: addressList(p.to),
+    cc: addressList(p.cc),
+    date: p.date && !isNaN(p.date.getTime()) ? p.date : null,
+    messageId: p.messageId ?? null,
+  };
+}
+
+function bodyOf(headers: ParsedMail['headers']): BodyForm {
+  const type = headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
+  if (!type || typeof type !== 'object' || !type.value) return null;
+  const params = type.params ?? {};
+  return {
+    type: type.value.toLowerCase(),
+    charset: (params.charset ?? '').toLowerCase(),
+    encoding: String(headers.get('content-transfer-encoding') ?? '7bit')
+      .trim()
+      .toLowerCase(),
+    // format=flowed is reflowed by mailparser; a disposition may make the body an attachment
+    plain: !params.format && !params.delsp && !headers.has('content-disposition'),
+  };
+}
+
+const SINGLE = new Set(['subject', 'from', 'date', 'message-id', 'content-type', 'content-transfer-encoding', 'content-disposition']);
+/** The one Content-Type a simple message has in the quick path (what nodemailer writes for text). */
+const SIMPLE_TYPE = /^text\/plain;\s*charset="?(utf-8|us-ascii)"?$/i;
+
+/**
+ * The header block of a message simple enough to read without mailparser: no encoded words
+ * (=?…?=), no internationalized domains, no groups, no repeated single headers, a plain
+ * text/plain Content-Type. Anything else gives null, and mailparser reads it.
+ */
+function quickHeaders(block: string): { fields: Fields; body: BodyForm } | null {
+  if (block.includes('=?') || block.includes('\u0000')) return null;
+  const values = new Map<string, string[]>();
+  // As libmime: a line starting with a space or tab continues the one before.
+  const lines = block.split(/\r?\n|\r/);
+  let current = '';
+  const take = () => {
+    const line = current.trim();
+    current = '';
+    if (!line) return;
+    const colon = line.indexOf(':');
+    if (colon <= 0) return;
+    const key = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (!value) return;
+    const list = values.get(key);
+    if (list) list.push(value);
+    else values.set(key, [value]);
+  };
+  for (const line of lines) {
+    if (line === '') break;
+    if ((line[0] === ' ' || line[0] === '\t') && current) current += ' ' + line.replace(/^[ \t]+/, '');
+    else {
+      take();
+      current = line;
+    }
+  }
+  take();
+  for (const key of SINGLE) if ((values.get(key)?.length ?? 0) > 1) return null;
+  const type = values.get('content-type')?.[0];
+  const match = type ? SIMPLE_TYPE.exec(type) : null;
+  if (!match || values.has('content-disposition')) return null;
+  const from = quickAddresses(values.get('from'));
+  const to = quickAddresses(values.get('to'));
+  const cc = quickAddresses(values.get('cc'));
+  if (!from || !to || !cc) return null;
+  const rawDate = values.get('date')?.[0];
+  const date = rawDate ? new Date(rawDate) : null;
+  const id = values.get('message-id')?.[0];
+  return {
+    fields: {
+      subject: values.get('subject')?.[0] ?? '',
+      from,
+      to,
+      cc,
+      date: date && !isNaN(date.getTime()) ? date : null,
+      messageId: id ? `${id.startsWith('<') ? '' : '<'}${id}${id.endsWith('>') ? '' : '>'}` : null,
+    },
+    body: { type: 'text/plain', charset: match[1].toLowerCase(), encoding: (values.get('content-transfer-encoding')?.[0] ?? '7bit').toLowerCase(), plain: true },
+  };
+}
+
+function quickAddresses(headers: string[] | undefined): string[] | null {
+  const out: string[] = [];
+  for (const value of headers ?? []) {
+    if (value.includes('xn--')) return null;
+    for (const a of addressparser(value)) {
+      if ('group' in a && a.group) return null;
+      // As mailparser reads it: the address, or (when there is none) the trimmed name.
+      const v = ((a as { address?: string }).address ?? a.name?.trim() ?? '').toLowerCase();
+      if (v) out.push(v);
+    }
+  }
+  return out;
+}
+
+/** Where the body starts (just after the blank line ending the headers), or -1. */
+function headerEnd(source: Buffer): number {
+  const crlf = source.indexOf('\r\n\r\n');
+  const lf = source.indexOf('\n\n');
+  if (crlf < 0 && lf < 0) return -1;
+  return crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf + 2;
+}
+
+/** The decoded text of a single text/plain body in UTF-8 or ASCII; null for anything else. */
+function simpleBodyText(body: Buffer, form: BodyForm): string | null {
+  if (!form || !form.plain || form.type !== 'text/plain') return null;
+  if (form.charset !== 'utf-8' && form.charset !== 'us-ascii') return null;
+  switch (form.encoding) {
+    case '7bit':
+    case '8bit':
+      return body.toString('utf8');
+    case 'quoted-printable':
+      return decodeQuotedPrintable(body).toString('utf8');
+    case 'base64':
+      return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/]/g, ''), 'base64').toString('utf8');
+    default:
+      return null;
+  }
+}
+
+const hex = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
+
+/** RFC 2045 quoted-printable: "=XX" is a byte, "=" at a line's end joins it to the next. */
+function decodeQuotedPrintable(input: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(input.length);
+  let n = 0;
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i];
+    if (c !== 0x3d) {
+      out[n++] = c;
+      continue;
+    }
+    if (input[i + 1] === 0x0d && input[i + 2] === 0x0a) i += 2;
+    else if (input[i + 1] === 0x0a) i += 1;
+    else {
+      const hi = hex(input[i + 1] ?? -1);
+      const lo = hex(input[i + 2] ?? -1);
+      if (hi >= 0 && lo >= 0) {
+        out[n++] = hi * 16 + lo;
+        i += 2;
+      } else out[n++] = c;
+    }
+  }
+  return out.subarray(0, n);
+}
