@@ -175,8 +175,17 @@ const BENCHES: Record<string, () => Promise<void>> = {
       const rate = median(a);
       const peerRate = median(b);
       add({ bench: 'sink', figure: '2 KB messages over 10 connections (peer: smtp-server, file + fdatasync per message)', value: rate, unit: 'msg/s', budget: 'ratio ≥ 0.60', peer: peerRate, ratio: rate / peerRate, pass: rate / peerRate >= 0.6 });
-      const big = await blast(ours, 60, 'y'.repeat(76).concat('\n').repeat(13_500));
-      add({ bench: 'sink', figure: '1 MB messages', value: big, unit: 'msg/s', budget: '≥ 15 msg/s', pass: big >= 15 });
+      // 1 MB messages: each fdatasynced on both sides; the peer's figure is shown for scale.
+      const mb = 'y'.repeat(76).concat('\n').repeat(13_500);
+      const bigA: number[] = [];
+      const bigB: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        bigA.push(await blast(ours, 20, mb));
+        bigB.push(await blast(theirs, 20, mb));
+      }
+      const big = median(bigA);
+      const bigPeer = median(bigB);
+      add({ bench: 'sink', figure: '1 MB messages', value: big, unit: 'msg/s', budget: '≥ 15 msg/s', peer: bigPeer, ratio: big / bigPeer, pass: big >= 15 });
       ours.close();
       theirs.close();
     } finally {
