@@ -99,6 +99,15 @@ export class PgReads implements Reads {
     return rows[0]?.doc as T | undefined;
   }
 
+  /**
+   * One record by its key. Inside a transaction it is locked until commit, so a check-then-change
+   * on it is atomic as in the embedded engine: two transactions changing the same user (or session,
+   * token, message) take turns, and the second reads what the first wrote.
+   */
+  private held<T>(sql: string, params: unknown[]): Promise<T | undefined> {
+    return this.one<T>(this.inTx ? `${sql} FOR UPDATE` : sql, params);
+  }
+
   private async meta<T>(key: string): Promise<T> {
     const rows = await this.q('SELECT value FROM meta WHERE key = $1', [key]);
     if (!rows[0]) throw new Error(`the database has no ${key} row; was it created by Seatdesk?`);
@@ -116,10 +125,10 @@ export class PgReads implements Reads {
   }
 
   user(id: string): Promise<User | undefined> {
-    return this.one('SELECT doc FROM users WHERE id = $1', [id]);
+    return this.held('SELECT doc FROM users WHERE id = $1', [id]);
   }
   userByEmail(email: string): Promise<User | undefined> {
-    return this.one(`SELECT doc FROM users WHERE doc->>'email' = $1`, [email]);
+    return this.held(`SELECT doc FROM users WHERE doc->>'email' = $1`, [email]);
   }
   async pageUsers(q: UserQuery): Promise<Page<User>> {
     const where: string[] = [];
@@ -202,10 +211,10 @@ export class PgReads implements Reads {
   }
 
   session(id: string): Promise<Session | undefined> {
-    return this.one('SELECT doc FROM sessions WHERE id = $1', [id]);
+    return this.held('SELECT doc FROM sessions WHERE id = $1', [id]);
   }
   sessionByTokenHash(tokenHash: string): Promise<Session | undefined> {
-    return this.one(`SELECT doc FROM sessions WHERE doc->>'tokenHash' = $1`, [tokenHash]);
+    return this.held(`SELECT doc FROM sessions WHERE doc->>'tokenHash' = $1`, [tokenHash]);
   }
   async liveSessionsOf(userId: string): Promise<Session[]> {
     // The session limit: logins of one user at different servers take turns on the user's row.
@@ -248,10 +257,10 @@ export class PgReads implements Reads {
   }
 
   apiToken(id: string): Promise<ApiToken | undefined> {
-    return this.one('SELECT doc FROM api_tokens WHERE id = $1', [id]);
+    return this.held('SELECT doc FROM api_tokens WHERE id = $1', [id]);
   }
   apiTokenByHash(tokenHash: string): Promise<ApiToken | undefined> {
-    return this.one(`SELECT doc FROM api_tokens WHERE doc->>'tokenHash' = $1`, [tokenHash]);
+    return this.held(`SELECT doc FROM api_tokens WHERE doc->>'tokenHash' = $1`, [tokenHash]);
   }
   async apiTokensOf(userId: string): Promise<ApiToken[]> {
     return docs(await this.q(`SELECT doc FROM api_tokens WHERE doc->>'userId' = $1 AND doc->>'revokedAt' IS NULL ORDER BY doc->>'createdAt' COLLATE "C", id`, [userId]));
@@ -259,7 +268,7 @@ export class PgReads implements Reads {
 
   actionTokenByHash(tokenHash: string): Promise<ActionToken | undefined> {
     // Single use: the transaction that spends a link holds its row, so a second one waits and then sees it used.
-    return this.one(`SELECT doc FROM action_tokens WHERE doc->>'tokenHash' = $1${this.inTx ? ' FOR UPDATE' : ''}`, [tokenHash]);
+    return this.held(`SELECT doc FROM action_tokens WHERE doc->>'tokenHash' = $1`, [tokenHash]);
   }
 
   async mailSource(id: string): Promise<Buffer | undefined> {
@@ -267,7 +276,7 @@ export class PgReads implements Reads {
     return rows[0]?.raw ?? undefined;
   }
   mail(id: string): Promise<MailEntry | undefined> {
-    return this.one('SELECT doc FROM mails WHERE id = $1', [id]);
+    return this.held('SELECT doc FROM mails WHERE id = $1', [id]);
   }
   private mailFilter(q: { q?: string; to?: string; hideTo?: ReadonlySet<string> }): { where: string[]; params: unknown[] } {
     const where: string[] = [];
@@ -337,7 +346,7 @@ export class PgReads implements Reads {
   }
 
   outboxMessage(id: string): Promise<OutboxMessage | undefined> {
-    return this.one('SELECT doc FROM outbox WHERE id = $1', [id]);
+    return this.held('SELECT doc FROM outbox WHERE id = $1', [id]);
   }
   async outboxOf(userId: string, limit: number): Promise<OutboxMessage[]> {
     return docs(await this.q(`SELECT doc FROM outbox WHERE doc->>'userId' = $1 ORDER BY seq DESC LIMIT $2`, [userId, Math.max(1, limit)]));
