@@ -234,8 +234,9 @@ export class ReclaimService {
 
   /**
    * The daily run, when the policy is on and a day has passed since the last one. Claiming the run
-   * (writing its start time) is a transaction of its own that checks it is still due, so of several
-   * servers ticking at once one runs it; the actions re-check their conditions anyway.
+   * (writing its start time) is a transaction of its own that checks it is still due, so servers
+   * ticking a moment apart see each other's claim; two claiming at the same instant both run, which
+   * is safe because every action re-checks its condition in its own transaction.
    */
   async tick(): Promise<ReclaimRun | null> {
     if (this.running) return null;

@@ -4,7 +4,7 @@ import type { LinkResult } from '../client/api-client.js';
 import { ADMIN_PROFILES, USER_PROFILES, USER_STATUSES } from '../domain/catalogue.js';
 import type { AdminProfile, PublicUser, UserProfile, UserStatus } from '../domain/schemas.js';
 import { signedInClient, userByEmail } from './client.js';
-import { dim, print, printJson, run, shortTime, table, usageExits } from './output.js';
+import { dim, intIn, print, printJson, run, shortTime, table, usageExits } from './output.js';
 
 const PAGE = 1000;
 const name = (u: PublicUser) => [u.firstName, u.lastName].filter(Boolean).join(' ');
@@ -21,13 +21,15 @@ export function registerUsers(program: Command): void {
     .command('list')
     .description('list users')
     .addOption(new Option('--status <status>', 'only users with this status').choices(USER_STATUSES))
+    .option('--dormant <days>', 'only dormant users: active, no login or session activity for this many days', intIn('--dormant', 1, 3650))
+    .option('--pending <days>', 'only stale invitations: pending, invited more than this many days ago, link never used', intIn('--pending', 1, 3650))
     .option('--json', 'print JSON (an array of users)')
-    .action((opts: { status?: UserStatus; json?: boolean }, cmd: Command) =>
+    .action((opts: { status?: UserStatus; dormant?: number; pending?: number; json?: boolean }, cmd: Command) =>
       run(async () => {
         const client = await signedInClient(cmd);
         const all: PublicUser[] = [];
         for (let offset = 0; ; offset += PAGE) {
-          const page = await client.users({ status: opts.status, sort: 'email', order: 'asc', offset, limit: PAGE });
+          const page = await client.users({ status: opts.status, dormantDays: opts.dormant, pendingOlderThanDays: opts.pending, sort: 'email', order: 'asc', offset, limit: PAGE });
           all.push(...page.items);
           if (page.items.length < PAGE || all.length >= page.total) break;
         }
@@ -35,8 +37,8 @@ export function registerUsers(program: Command): void {
         if (all.length === 0) return print(dim(opts.status ? `No ${opts.status} users.` : 'No users.'));
         print(
           table(
-            ['EMAIL', 'NAME', 'STATUS', 'PROFILE', 'ADMIN', 'LAST LOGIN'],
-            all.map((u) => [u.email, name(u), u.status, u.userProfile, u.adminProfile ?? '', shortTime(u.lastLoginAt)]),
+            ['EMAIL', 'NAME', 'STATUS', 'PROFILE', 'ADMIN', 'LAST LOGIN', 'LAST ACTIVE'],
+            all.map((u) => [u.email, name(u), u.status, u.userProfile, u.adminProfile ?? '', shortTime(u.lastLoginAt), shortTime(u.lastActiveAt ?? u.lastLoginAt)]),
           ),
         );
       }),

@@ -62,8 +62,8 @@ describe('seatdesk users', () => {
     const list = await seatdesk(['users', 'list'], { NO_COLOR: undefined, FORCE_COLOR: '1' });
     expect(list.code).toBe(0);
     const lines = list.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^\x1b\[1mEMAIL\s+NAME\s+STATUS\s+PROFILE\s+ADMIN\s+LAST LOGIN\x1b\[22m$/);
-    expect(lines.some((l) => /^dana@example\.com\s+pending\s+Tester\s+—$/.test(l))).toBe(true);
+    expect(lines[0]).toMatch(/^\x1b\[1mEMAIL\s+NAME\s+STATUS\s+PROFILE\s+ADMIN\s+LAST LOGIN\s+LAST ACTIVE\x1b\[22m$/);
+    expect(lines.some((l) => /^dana@example\.com\s+pending\s+Tester\s+—\s+—$/.test(l))).toBe(true);
     const plain = await seatdesk(['users', 'list'], { NO_COLOR: '1', FORCE_COLOR: '1' });
     expect(plain.stdout).not.toContain('\x1b[');
     expect(plain.stdout.split('\n')[0]).toMatch(/^EMAIL\s+NAME/);
