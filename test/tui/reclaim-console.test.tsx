@@ -15,7 +15,7 @@ import { ADMIN, PASSWORD, activeUser, removeDir, startTestServer, type TestServe
 let s: TestServer;
 beforeAll(async () => {
   s = await startTestServer();
-  await s.admin.updateLicense({ plan: 'standard', seats: 40 });
+  await s.admin.updateLicense({ plan: 'standard', seats: 300 });
   await s.admin.updateSettings({ maxSessionsPerUser: 100 });
 });
 afterAll(async () => {
@@ -80,6 +80,24 @@ describe('seat reclamation in the console', () => {
     }
   });
 
+  it('* marks every user the filter matches, beyond the rows the window holds', async () => {
+    const csv = Array.from({ length: 130 }, (_, i) => `many-${String(i).padStart(3, '0')}@example.com`).join('\n');
+    expect((await s.admin.importUsers({ csv })).results.filter((r) => r.ok)).toHaveLength(130);
+    const ui = await signedIn();
+    ui.press('/');
+    ui.type('many- status:pending');
+    ui.press(KEY.enter);
+    await ui.waitFor(/1\/130 of \d+ users/);
+    ui.press('*');
+    await ui.waitFor('130 marked');
+    ui.press('a');
+    const f = await ui.waitFor('Send new activation links to 130 pending users');
+    fits(f);
+    ui.press(KEY.esc);
+    ui.press('*'); // again: unmarks them
+    await ui.waitFor((x) => !x.includes('marked'));
+  });
+
   it('I imports a CSV file: the preview says what will happen, then the rows are invited', async () => {
     const file = join(s.dir, 'team.csv');
     await writeFile(file, 'email,first name,last name,profile\nimp1@example.com,Ima,One,Tester\nimp2@example.com,,,\nnot-an-address\nimp1@example.com\n');
@@ -106,7 +124,7 @@ describe('seat reclamation in the console', () => {
     let f = await ui.waitFor('Seats held, last 30 days');
     expect(f).toContain('Reclaim seats daily');
     expect(f).toMatch(/dormant after\s+90 days/);
-    expect(f).toMatch(/now \d+\/40/);
+    expect(f).toMatch(/now \d+\/300/);
     fits(f);
     ui.press('h');
     f = await ui.waitFor('Seats held, last 90 days');

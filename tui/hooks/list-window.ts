@@ -72,6 +72,22 @@ export class ListWindow<T extends { id: string }> {
     return this.rows.size;
   }
 
+  /**
+   * Every row of the current query, fetched in pages of `page` by keyset cursor (at most `max`):
+   * for acting on all the rows a filter matches, which the window itself never holds.
+   */
+  async fetchAll(max = 10_000, page = 1_000, signal: AbortSignal = new AbortController().signal): Promise<T[]> {
+    if (!this.query) return [];
+    const out: T[] = [];
+    for (let cursor: string | undefined; out.length < max; ) {
+      const r = await this.fetch({ ...this.query, cursor, limit: Math.min(page, max - out.length) }, signal);
+      out.push(...r.items);
+      if (!r.nextCursor || r.items.length === 0) break;
+      cursor = r.nextCursor;
+    }
+    return out;
+  }
+
   /** Rows in the list (0 until the first page of the current query arrives). */
   get count(): number {
     return this.total ?? 0;

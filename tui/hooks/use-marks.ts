@@ -1,55 +1,59 @@
-// Marked rows for bulk actions: Space marks one, `*` marks every row the filter shows. Marks are
-// kept by id, so they survive sorting, filtering and live updates; rows that vanish drop out.
+// Marked rows for bulk actions: Space marks one, `*` marks every row the filter matches (the
+// caller fetches them all from the server: the grid holds only a window). Marks are kept by id
+// with the row as last seen, so they survive scrolling, sorting, filtering and live updates.
 import { useCallback, useMemo, useReducer } from 'react';
 
-export type MarksAction = { type: 'toggle'; id: string } | { type: 'all'; ids: readonly string[] } | { type: 'clear' };
+export type MarksAction<T> = { type: 'toggle'; row: T } | { type: 'all'; rows: readonly T[] } | { type: 'clear' };
 
-export function marksReducer(marks: ReadonlySet<string>, a: MarksAction): ReadonlySet<string> {
+export function marksReducer<T extends { id: string }>(marks: ReadonlyMap<string, T>, a: MarksAction<T>): ReadonlyMap<string, T> {
   switch (a.type) {
     case 'toggle': {
-      const next = new Set(marks);
-      if (!next.delete(a.id)) next.add(a.id);
+      const next = new Map(marks);
+      if (!next.delete(a.row.id)) next.set(a.row.id, a.row);
       return next;
     }
     case 'all': {
       // `*` again on rows that are all marked unmarks them (a toggle over the filter's rows).
-      const every = a.ids.length > 0 && a.ids.every((id) => marks.has(id));
-      const next = new Set(marks);
-      for (const id of a.ids) {
-        if (every) next.delete(id);
-        else next.add(id);
+      const every = a.rows.length > 0 && a.rows.every((r) => marks.has(r.id));
+      const next = new Map(marks);
+      for (const r of a.rows) {
+        if (every) next.delete(r.id);
+        else next.set(r.id, r);
       }
       return next;
     }
     case 'clear':
-      return marks.size ? new Set() : marks;
+      return marks.size ? new Map() : marks;
   }
 }
 
 export interface Marks<T> {
-  /** Marked ids still present in `rows`. */
   ids: ReadonlySet<string>;
-  /** The marked rows, in the order of `rows`. */
+  /** The marked rows, each as fresh as the rows the grid holds. */
   rows: T[];
   count: number;
   has(id: string): boolean;
-  toggle(id: string): void;
-  markAll(ids: readonly string[]): void;
+  toggle(row: T): void;
+  markAll(rows: readonly T[]): void;
   clear(): void;
 }
 
-export function useMarks<T extends { id: string }>(rows: readonly T[]): Marks<T> {
-  const [raw, dispatch] = useReducer(marksReducer, new Set<string>() as ReadonlySet<string>);
-  const marked = useMemo(() => (raw.size ? rows.filter((r) => raw.has(r.id)) : []), [raw, rows]);
-  const ids = useMemo(() => new Set(marked.map((r) => r.id)), [marked]);
+/** `fresh`: rows the grid holds now, so a marked row shows its latest state (status, sessions). */
+export function useMarks<T extends { id: string }>(fresh: readonly T[]): Marks<T> {
+  const [marks, dispatch] = useReducer(marksReducer<T>, new Map<string, T>() as ReadonlyMap<string, T>);
+  const rows = useMemo(() => {
+    if (!marks.size) return [];
+    const byId = new Map(fresh.map((r) => [r.id, r]));
+    return [...marks.values()].map((r) => byId.get(r.id) ?? r);
+  }, [marks, fresh]);
+  const ids = useMemo(() => new Set(marks.keys()), [marks]);
   return {
     ids,
-    rows: marked,
-    count: marked.length,
+    rows,
+    count: marks.size,
     has: useCallback((id: string) => ids.has(id), [ids]),
-    toggle: useCallback((id: string) => dispatch({ type: 'toggle', id }), []),
-    markAll: useCallback((list: readonly string[]) => dispatch({ type: 'all', ids: list }), []),
+    toggle: useCallback((row: T) => dispatch({ type: 'toggle', row }), []),
+    markAll: useCallback((list: readonly T[]) => dispatch({ type: 'all', rows: list }), []),
     clear: useCallback(() => dispatch({ type: 'clear' }), []),
   };
 }
-

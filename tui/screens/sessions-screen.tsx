@@ -49,7 +49,7 @@ export function SessionsScreen(p: ScreenProps) {
   const height = Math.max(1, p.height - 3);
   // The server filters (login email; `client:`), sorts and counts; Explorer sessions only when asked for.
   const common = { height, width: p.width, params: explorer ? { client: 'all' } : undefined };
-  // Marks are kept for the rows the window holds (those near the view).
+  // Marks outlive the window's rows (it holds those near the view).
   const marks = useMarks(res.sessions.loadedRows());
   // Marked rows show a dot before the address (Space marks, * marks every row the filter shows).
   const liveColumns = useMemo(
@@ -72,8 +72,15 @@ export function SessionsScreen(p: ScreenProps) {
       if (used !== false) return used;
       const id = commandFor(scope, input, key);
       if (!id) return false;
-      if (id === 'sessions.mark') return void (grid.selected && marks.toggle(grid.selected.id));
-      if (id === 'sessions.markAll') return void marks.markAll(grid.view.slice(0, grid.view.length).flatMap((s) => (s ? [s.id] : [])));
+      if (id === 'sessions.mark') return void (grid.selected && marks.toggle(grid.selected));
+      if (id === 'sessions.markAll') {
+        // Every session the filter matches, not only the rows on screen: the server lists them.
+        void res.sessions.fetchAll().then(
+          (rows) => marks.markAll(rows),
+          (e: Error) => p.act.flash(`Could not list the sessions to mark: ${e.message}`, 'error'),
+        );
+        return;
+      }
       if (id === 'sessions.terminate' && marks.count) {
         if (!p.act.mayChange()) return;
         // The console's own session is left alone (quit instead), as with x on one row.

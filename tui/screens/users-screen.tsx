@@ -67,7 +67,7 @@ export function UsersScreen(p: ScreenProps) {
   const t = theme();
   const { res } = p;
   const max = res.settings?.maxSessionsPerUser ?? 3;
-  // Marks are kept for the rows the window holds (it holds those near the view, not every user).
+  // Marks outlive the window's rows (it holds those near the view, not every user).
   const marks = useMarks(res.users.loadedRows());
   // Each row of the server's page says how many sessions the user has; inviters' emails are looked up once.
   const columns = useMemo(() => userColumns({ emailOf: res.emailOf, sessions: (u) => u.liveSessions ?? 0, max, marked: marks.has }), [res.emailOf, max, marks.has]);
@@ -95,8 +95,15 @@ export function UsersScreen(p: ScreenProps) {
       if (used !== false) return used;
       const id = commandFor('users', input, key);
       if (!id) return false;
-      if (id === 'users.mark') return void (grid.selected && marks.toggle(grid.selected.id));
-      if (id === 'users.markAll') return void marks.markAll(grid.view.slice(0, grid.view.length).flatMap((u) => (u ? [u.id] : [])));
+      if (id === 'users.mark') return void (grid.selected && marks.toggle(grid.selected));
+      if (id === 'users.markAll') {
+        // Every user the filter matches, not only the rows on screen: the server lists them.
+        void res.users.fetchAll().then(
+          (rows) => marks.markAll(rows),
+          (e: Error) => p.act.flash(`Could not list the users to mark: ${e.message}`, 'error'),
+        );
+        return;
+      }
       if (id === 'users.import') return void (p.act.mayChange() && p.act.open({ kind: 'import' }));
       const bulk = marks.count ? BULK[id] : undefined;
       if (bulk) {
