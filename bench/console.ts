@@ -63,13 +63,13 @@ export async function filterKeystrokes(pty: Pty, s: BenchServer, text: string, r
   const out: number[] = [];
   for (let r = 0; r < rounds; r++) {
     pty.send('/');
-    await pty.waitFor((sc) => sc.includes('filter: █') || sc.includes('filter:█'), 'the filter prompt', 10_000);
+    await pty.waitFor((sc) => /filter:\s+Enter keeps/.test(sc), 'the filter prompt', 10_000);
     for (let i = 0; i < text.length; i++) {
       const typed = text.slice(0, i + 1);
       const e = expected[i];
       const t = pty.send(text[i]);
       const at = await pty.waitFor(
-        (sc) => sc.includes(`filter: ${typed}█`) && (e.total === 0 ? /\b0 (of \d+ )?users/.test(sc) : footer(sc)?.total === e.total && firstRow(sc).startsWith(e.first)),
+        (sc) => sc.includes(`filter: ${typed} `) && (e.total === 0 ? /\b0 (of \d+ )?users/.test(sc) : footer(sc)?.total === e.total && firstRow(sc).startsWith(e.first)),
         `the rows for "${typed}" (${e.total}, first ${e.first})`,
         10_000,
       );
@@ -101,24 +101,35 @@ export async function holdKey(pty: Pty, key: 'j' | 'k', ms: number): Promise<{ l
   return { lat, backlogMs: done[done.length - 1] - sent[sent.length - 1] };
 }
 
-/** `s` (next sort column) and `S` (reverse) → the frame with the new marker and the API's first row. */
+/** `s` (next sort column) and `S` (reverse) → the frame with the new marker and the API's first row for it. */
 export async function sortChanges(pty: Pty, s: BenchServer, times: number): Promise<number[]> {
-  const COLUMNS = ['email', 'name', 'status', 'userProfile', 'adminProfile', 'lastLoginAt'];
-  const TITLES = ['Login email', 'Name', 'Status', 'Profile', 'Admin', 'Last login'];
-  const out: number[] = [];
+  const BY_TITLE: Record<string, string> = {
+    'Login email': 'email',
+    Name: 'firstName',
+    Status: 'status',
+    Profile: 'userProfile',
+    Admin: 'adminProfile',
+    'Last login': 'lastLoginAt',
+    Created: 'createdAt',
+  };
+  // The first row of every sort, known before any key is pressed (so no lookup falls inside a timing).
+  const first = new Map<string, string>();
+  for (const [title, sort] of Object.entries(BY_TITLE))
+    for (const order of ['asc', 'desc']) first.set(`${title} ${order === 'asc' ? '▲' : '▼'}`, (await expectedUsers(s, { sort, order })).first);
   const header = (sc: string) => sc.split('\n').find((l) => l.startsWith('Login email')) ?? '';
+  const marker = (sc: string) => [...first.keys()].find((m) => header(sc).includes(m)) ?? '';
+  const out: number[] = [];
   for (let i = 0; i < times; i++) {
-    const sc = pty.screen();
-    const h = header(sc);
-    const cur = TITLES.findIndex((t) => h.includes(`${t} ▲`) || h.includes(`${t} ▼`));
-    const reverse = i % 2 === 1;
-    const col = reverse ? cur : (cur + 1) % COLUMNS.length;
-    const order = reverse ? (h.includes(`${TITLES[cur]} ▲`) ? 'desc' : 'asc') : 'asc';
-    const sortKey = COLUMNS[col] === 'name' ? 'firstName' : COLUMNS[col];
-    const e = await expectedUsers(s, { sort: sortKey, order });
-    const marker = `${TITLES[col]} ${order === 'asc' ? '▲' : '▼'}`;
-    const t = pty.send(reverse ? 'S' : 's');
-    const at = await pty.waitFor((x) => header(x).includes(marker) && firstRow(x).startsWith(e.first) && footer(x)?.pos === 1, `sorted by ${marker} (first ${e.first})`, 15_000);
+    const before = marker(pty.screen());
+    const t = pty.send(i % 2 === 1 ? 'S' : 's');
+    const at = await pty.waitFor(
+      (x) => {
+        const m = marker(x);
+        return m !== '' && m !== before && firstRow(x).startsWith(first.get(m)!) && footer(x)?.pos === 1;
+      },
+      `a new sort with its first row (was ${before})`,
+      15_000,
+    );
     out.push(at - t);
     await pause(50);
   }
@@ -131,7 +142,8 @@ export async function browseEveryScreen(pty: Pty): Promise<void> {
     ['2', /\d+\/\d+ sessions/, 'the Sessions grid'],
     ['h', /ended|Ended/, 'the ended sessions'],
     ['3', /\d+\/\d+ (messages|mails)|Subject/, 'the Mail list'],
-    ['4', /Idle|idle/, 'the Settings screen'],
+    ['4', /Session limit|session limit|Seats|seats/, 'the Settings screen'],
+    ['5', /Audit log/, 'the Audit screen'],
     ['1', /\d+\/\d+ users/, 'the Users grid'],
   ];
   for (const [key, re, what] of steps) {

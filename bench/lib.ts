@@ -67,7 +67,7 @@ export async function startBenchServer(baseDir: string | null, opts: { login?: b
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitHealthy(url, child);
+  await waitHealthy(url, child, 300_000);
   const startMs = performance.now() - t0;
   const admin = new ApiClient(url);
   if (opts.login !== false) admin.token = (await admin.login({ ...BENCH_ADMIN, client: 'tui', terminateOldest: true })).token;

@@ -78,14 +78,16 @@ export class ReclaimService {
 
   /** Adds "Last active" (the later of the last login and the last session activity) to a page of users. */
   async withLastActive(page: Page<User>): Promise<Page<PublicUser>> {
-    const activity = await this.d.repo.activityOf(page.items.map((u) => u.id));
-    return {
-      ...page,
-      items: page.items.map((u) => {
-        const s = activity.get(u.id)?.lastSessionActivity ?? null;
-        const last = [u.lastLoginAt, s].filter((x): x is string => !!x).sort().pop() ?? null;
-        return { ...toPublicUser(u), lastActiveAt: last };
-      }),
+    const last = await this.lastActive(page.items);
+    return { ...page, items: page.items.map((u) => ({ ...toPublicUser(u), lastActiveAt: last(u) })) };
+  }
+
+  /** "Last active" of each of these users: the later of the last login and the last session activity. */
+  async lastActive(users: readonly User[]): Promise<(u: User) => string | null> {
+    const activity = await this.d.repo.activityOf(users.map((u) => u.id));
+    return (u) => {
+      const s = activity.get(u.id)?.lastSessionActivity ?? null;
+      return u.lastLoginAt && s ? (u.lastLoginAt > s ? u.lastLoginAt : s) : (u.lastLoginAt ?? s);
     };
   }
 

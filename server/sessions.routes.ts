@@ -12,5 +12,5 @@ export const SessionQuery = PageQuery.extend({
 
 export const sessionsRoutes = new Hono<AppEnv>()
   .use(requirePerm('sessions'))
-  .get('/', async (c) => c.json(await c.env.services.sessions.list(query(c, SessionQuery))))
+  .get('/', async (c) => c.body(await c.env.services.sessions.listJson(query(c, SessionQuery)), 200, { 'content-type': 'application/json' }))
   .delete('/:id', async (c) => c.json({ session: await c.env.services.sessions.terminate(actorOf(c), c.req.param('id')) }));

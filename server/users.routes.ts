@@ -20,7 +20,8 @@ export const usersRoutes = new Hono<AppEnv>()
   .use(requirePerm('users'))
   .get('/', async (c) => {
     const { reclaim, users } = c.env.services;
-    return c.json(await users.withSessionCounts(await reclaim.withLastActive(await users.page(reclaim.userQuery(query(c, UserQuery))))));
+    const page = await users.page(reclaim.userQuery(query(c, UserQuery)));
+    return c.body(await users.pageJson(page, await reclaim.lastActive(page.items)), 200, { 'content-type': 'application/json' });
   })
   .post('/invite', async (c) => {
     const body = await jsonBody(c, InviteBody);

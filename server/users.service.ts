@@ -12,7 +12,7 @@ import { auditEntry } from './audit.js';
 import type { Actor, Ctx } from './context.js';
 import { queueMail } from './mail/outbox.js';
 import { dormantMail, invitationMail, reactivationMail, resendMail, resetMail, withdrawnMail } from './mail/templates.js';
-import { toPublicUser } from './public.js';
+import { pageJson, recordJson, toPublicUser, withFields } from './public.js';
 import { recordSeats } from './seat-history.js';
 import type { Activity } from './sessions/activity.js';
 import { endAllForUser, revokeAllTokens } from './sessions/lifecycle.js';
@@ -30,10 +30,18 @@ export class UsersService {
 
   // ---- reads ----
 
-  /** Each row says how many of the session limit it uses, so a list never needs every session. */
-  async withSessionCounts(page: Page<PublicUser>): Promise<Page<PublicUser>> {
-    const live = await Promise.all(page.items.map((u) => this.repo.liveSessionsOf(u.id)));
-    return { ...page, items: page.items.map((u, i) => ({ ...u, liveSessions: live[i].filter((s) => s.client !== 'api').length })) };
+  /**
+   * A page of users as the list route sends it: each row with its "Last active" and how many of
+   * the session limit it uses (so the console never needs every session), as JSON built from
+   * each record's cached JSON.
+   */
+  async pageJson(page: Page<User>, lastActive: (u: User) => string | null): Promise<string> {
+    const ids = page.items.map((u) => u.id);
+    const counts = this.repo.liveSessionCounts
+      ? await this.repo.liveSessionCounts(ids)
+      : new Map(await Promise.all(ids.map(async (id) => [id, (await this.repo.liveSessionsOf(id)).filter((s) => s.client !== 'api').length] as const)));
+    const items = page.items.map((u) => withFields(recordJson(u, toPublicUser), { lastActiveAt: lastActive(u), liveSessions: counts.get(u.id) ?? 0 }));
+    return pageJson(items, { total: page.total, nextCursor: page.nextCursor });
   }
 
   /** A page of user records (the list route adds "Last active" before they go out). */

@@ -5,7 +5,7 @@ import { mayManage } from '../../src/domain/permissions.js';
 import { isIdle } from '../../src/domain/sessions.js';
 import { auditEntry } from '../audit.js';
 import type { Actor, Ctx } from '../context.js';
-import { toPublicSession } from '../public.js';
+import { pageJson, recordJson, toPublicSession } from '../public.js';
 import type { Page, SessionQuery } from '../store/repository.js';
 import type { Activity } from './activity.js';
 import { endAllForUser, endSession } from './lifecycle.js';
@@ -29,6 +29,17 @@ export class SessionsService {
     const page = await this.ctx.repo.pageSessions({ ...rest, clients });
     const live = q.state !== 'ended';
     return { ...page, items: page.items.map((s) => toPublicSession(live ? this.activity.apply(s) : s)) };
+  }
+
+  /** The same page as JSON, built from each session's cached JSON (a grid page is 50-100 of them). */
+  async listJson(q: SessionListQuery): Promise<string> {
+    const { client, ...rest } = q;
+    if (q.sort === 'lastActivityAt' && q.state !== 'ended') await this.flushActivity();
+    const clients = !client ? undefined : client === 'all' ? (['web', 'tui', 'explorer', 'api'] as Client[]) : (client.split(',') as Client[]);
+    const page = await this.ctx.repo.pageSessions({ ...rest, clients });
+    const live = q.state !== 'ended';
+    const items = page.items.map((s) => recordJson(live ? this.activity.apply(s) : s, toPublicSession));
+    return pageJson(items, { total: page.total, nextCursor: page.nextCursor, activeCount: page.activeCount });
   }
 
   async terminate(actor: Actor, id: string): Promise<PublicSession> {

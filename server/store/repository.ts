@@ -104,6 +104,8 @@ export interface Reads {
   session(id: string): Promise<Session | undefined>;
   sessionByTokenHash(tokenHash: string): Promise<Session | undefined>;
   liveSessionsOf(userId: string): Promise<Session[]>;
+  /** Live sessions counting toward the per-user limit (not api), per user; an engine may leave it out (then liveSessionsOf is used). */
+  liveSessionCounts?(userIds: readonly string[]): Promise<Map<string, number>>;
   /** The live `api` session opened by an API token, if any. */
   liveSessionOfApiToken(apiTokenId: string): Promise<Session | undefined>;
   /** Live sessions whose stored activity time is before `beforeIso`. */

@@ -81,9 +81,14 @@ class Indexes {
   held = 0;
   siteAdmins = new Set<string>();
   liveSessionsByUser = new Grouped();
-  /** Every session (live or ended) per user: a page of users asks for its users' activity. */
-  sessionsByUser = new Grouped();
+  /**
+   * The latest activity time of any of a user's sessions, kept as sessions change (a page of users
+   * shows it). A pruned old session never held the latest time of a user with newer ones.
+   */
+  lastActivityByUser = new Map<string, string>();
   liveSessionByApiToken = new Map<string, string>();
+  /** Live sessions that count toward the per-user limit (all but api), per user. */
+  liveCountedByUser = new Map<string, number>();
   liveCount = 0;
   actionTokensByUser = new Grouped();
   apiTokensByUser = new Grouped();
@@ -112,14 +117,18 @@ class Indexes {
       if (next?.adminProfile === 'Site Administrator') this.siteAdmins.add(next.id);
     });
     t.onChange('sessions', (prev, next) => {
-      if (prev && !next) this.sessionsByUser.remove(prev.userId, prev.id);
-      if (next && !prev) this.sessionsByUser.add(next.userId, next.id);
+      if (next) {
+        const was = this.lastActivityByUser.get(next.userId);
+        if (was === undefined || next.lastActivityAt > was) this.lastActivityByUser.set(next.userId, next.lastActivityAt);
+      }
       if (prev && !prev.endedAt) {
+        if (prev.client !== 'api') this.liveCountedByUser.set(prev.userId, (this.liveCountedByUser.get(prev.userId) ?? 1) - 1);
         this.liveCount--;
         this.liveSessionsByUser.remove(prev.userId, prev.id);
         if (prev.apiTokenId) this.liveSessionByApiToken.delete(prev.apiTokenId);
       }
       if (next && !next.endedAt) {
+        if (next.client !== 'api') this.liveCountedByUser.set(next.userId, (this.liveCountedByUser.get(next.userId) ?? 0) + 1);
         this.liveCount++;
         this.liveSessionsByUser.add(next.userId, next.id);
         if (next.apiTokenId) this.liveSessionByApiToken.set(next.apiTokenId, next.id);
@@ -256,6 +265,9 @@ class EmbeddedReads implements Reads {
   sessionByTokenHashNow(hash: string) {
     return this.t.findBy('sessions', hash);
   }
+  async liveSessionCounts(userIds: readonly string[]) {
+    return new Map(userIds.map((id) => [id, this.ix.liveCountedByUser.get(id) ?? 0]));
+  }
   async liveSessionsOf(userId: string) {
     return [...this.ix.liveSessionsByUser.get(userId)].map((id) => this.t.get('sessions', id)!);
   }
@@ -342,10 +354,7 @@ class EmbeddedReads implements Reads {
       for (const id of ids) {
         if (!this.t.get('users', id)) continue;
         const a = of(id);
-        for (const sid of this.ix.sessionsByUser.get(id)) {
-          const at = this.t.get('sessions', sid)!.lastActivityAt;
-          if (!a.lastSessionActivity || at > a.lastSessionActivity) a.lastSessionActivity = at;
-        }
+        a.lastSessionActivity = this.ix.lastActivityByUser.get(id) ?? null;
         for (const tid of this.ix.actionTokensByUser.get(id)) {
           const tok = this.t.get('actionTokens', tid)!;
           if (tok.kind !== 'activation') continue;
