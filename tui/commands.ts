@@ -81,7 +81,7 @@ export const COMMANDS: Command[] = [
   c('mail', 'mail.copy', ['c'], 'copy link', 'copy its activation or reset link (OSC 52)'),
   c('mail', 'mail.delete', ['D'], 'delete', 'delete the message (confirm)', { changes: true }),
 
-  c('reader', 'reader.back', ['Esc'], 'back', 'back to the list'),
+  c('reader', 'reader.back', ['Esc', 'q'], 'back', 'back to the list (q too, as in less: it quits only outside the reader)'),
   c('reader', 'reader.links', ['l'], 'links', 'every link on a line of its own (mouse-selectable)'),
   c('reader', 'reader.copy', ['c'], 'copy link', 'copy the first link (OSC 52)'),
   c('reader', 'reader.raw', ['R'], 'raw', 'raw source'),

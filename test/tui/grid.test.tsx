@@ -73,6 +73,8 @@ describe('grid rules', () => {
     expect(wide.widths.reduce((a, b) => a + b, 0) + 2).toBeLessThan(80); // …not all of it
     const narrow = layoutColumns(cols, 20, nat);
     expect(narrow.columns.map((c) => c.key)).toEqual(['name', 'n']);
+    // …unless it is the sorted one: its marker must stay in sight.
+    expect(layoutColumns(cols, 20, nat, 'extra').columns.map((c) => c.key)).toEqual(['name', 'n', 'extra']);
     for (const total of [12, 20, 40]) {
       const l = layoutColumns(cols, total, nat);
       expect(l.widths.reduce((a, b) => a + b, 0) + l.columns.length - 1).toBeLessThanOrEqual(total);

@@ -19,7 +19,7 @@ describe('the key table', () => {
       ['sessions', 'list', 'global'],
       ['history', 'list', 'global'],
       ['mail', 'list', 'global'],
-      ['reader', 'global'],
+      ['reader'], // the reader's q (back, as in less) stands in front of quit on purpose
       ['settings', 'global'],
       ['audit', 'list', 'global'],
     ];

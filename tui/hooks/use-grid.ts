@@ -3,9 +3,9 @@
 // for tests and benchmarks.
 import type { Key } from 'ink';
 import { useMemo, useRef, useState } from 'react';
-import { commandFor } from '../commands.js';
 import { textWidth } from '../format.js';
-import { SAME, type KeyResult } from '../input/key-router.js';
+import type { KeyResult } from '../input/key-router.js';
+import { gridKey } from './grid-keys.js';
 import { useTextField } from '../input/text-field.js';
 import type { GridPrefs } from '../prefs.js';
 
@@ -111,11 +111,12 @@ export interface Layout<T> {
  * Columns sized by content and the terminal: optional columns only when everything fits at its
  * content width; then columns shrink toward their minimum (widest first) or grow into what is left.
  */
-export function layoutColumns<T>(columns: Column<T>[], total: number, natural: number[]): Layout<T> {
+export function layoutColumns<T>(columns: Column<T>[], total: number, natural: number[], keep?: string): Layout<T> {
   let idx = columns.map((_c, i) => i);
   const minOf = (i: number) => Math.min(natural[i], columns[i].min ?? Math.min(10, textWidth(columns[i].title) + 2));
   const sum = (f: (i: number) => number) => idx.reduce((n, i) => n + f(i), 0) + idx.length - 1;
-  const optional = idx.filter((i) => columns[i].optional).sort((a, b) => columns[b].optional! - columns[a].optional!);
+  // The sorted column stays, so its marker is always in sight.
+  const optional = idx.filter((i) => columns[i].optional && columns[i].key !== keep).sort((a, b) => columns[b].optional! - columns[a].optional!);
   for (const drop of optional) {
     if (sum((i) => natural[i]) <= total) break;
     idx = idx.filter((i) => i !== drop);
@@ -219,7 +220,7 @@ export function useGrid<T extends Row>(
   const natural = useMemo(() => naturalWidths(columns, rows), [columns, rows]);
   // The sorted column also wants room for its marker.
   const layout = useMemo(
-    () => layoutColumns(columns, opts.width, natural.map((w, i) => (columns[i].key === state.sortKey ? Math.max(w, textWidth(columns[i].title) + 2) : w))),
+    () => layoutColumns(columns, opts.width, natural.map((w, i) => (columns[i].key === state.sortKey ? Math.max(w, textWidth(columns[i].title) + 2) : w)), state.sortKey),
     [columns, opts.width, natural, state.sortKey],
   );
 
@@ -242,75 +243,32 @@ export function useGrid<T extends Row>(
     persist(state, field.latest());
   };
 
-  const handleKey = (input: string, key: Key): KeyResult => {
-    if (state.filtering) {
-      if (key.escape) {
-        field.set('');
-        setState((s) => ({ ...s, filtering: false }));
-        filterChanged();
-      } else if (key.return) setState((s) => ({ ...s, filtering: false }));
-      else if (key.upArrow) moveTo((c) => c - 1);
-      else if (key.downArrow) moveTo((c) => c + 1);
-      else if (field.handle(input, key)) {
-        filterChanged();
-        return SAME; // the filter's text: the keys after it still go to the filter
-      }
-      return true;
-    }
-    const page = Math.max(1, opts.height - 1);
-    switch (commandFor('list', input, key)) {
-      case 'up':
-        moveTo((c) => c - 1);
-        break;
-      case 'down':
-        moveTo((c) => c + 1);
-        break;
-      case 'pageUp':
-        moveTo((c) => c - page);
-        break;
-      case 'pageDown':
-        moveTo((c) => c + page);
-        break;
-      case 'halfUp':
-        moveTo((c) => c - Math.ceil(page / 2));
-        break;
-      case 'halfDown':
-        moveTo((c) => c + Math.ceil(page / 2));
-        break;
-      case 'top':
-        moveTo(() => 0);
-        break;
-      case 'bottom':
-        moveTo((_c, n) => n - 1);
-        break;
-      case 'filter':
-        setState((s) => ({ ...s, filtering: true }));
-        break;
-      case 'clearFilter':
-        if (!filter) return false;
-        field.set('');
-        filterChanged();
-        break;
-      case 'sort':
-      case 'reverse':
-        setState((s) => {
-          let n: State;
-          if (input === 'S') n = { ...s, order: s.order === 'asc' ? 'desc' : 'asc' };
-          else {
-            // Only the columns on screen, so the sort marker is always in sight.
-            const shown = layout.columns;
-            const i = shown.findIndex((c) => c.key === s.sortKey);
-            n = { ...s, sortKey: shown[(i + 1) % shown.length].key, order: 'asc' };
-          }
-          persist(n, field.latest());
-          return n;
-        });
-        break;
-      default:
-        return false;
-    }
-    return true;
-  };
+  const handleKey = (input: string, key: Key): KeyResult =>
+    gridKey(
+      {
+        filtering: state.filtering,
+        filter: field,
+        page: opts.height - 1,
+        setFiltering: (on) => setState((s) => ({ ...s, filtering: on })),
+        filterChanged,
+        moveTo,
+        sort: (how) =>
+          setState((s) => {
+            let n: State;
+            if (how === 'reverse') n = { ...s, order: s.order === 'asc' ? 'desc' : 'asc' };
+            else {
+              // Only the columns on screen, so the sort marker is always in sight.
+              const shown = layout.columns;
+              const i = shown.findIndex((c) => c.key === s.sortKey);
+              n = { ...s, sortKey: shown[(i + 1) % shown.length].key, order: 'asc' };
+            }
+            persist(n, field.latest());
+            return n;
+          }),
+      },
+      input,
+      key,
+    );
 
   return {
     layout,

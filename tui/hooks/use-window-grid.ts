@@ -95,7 +95,7 @@ export function useWindowGrid<T extends Row>(
   const rows = new WindowRows(win);
   const onScreen = rows.slice(top, top + opts.height).filter((r): r is T => r !== undefined);
   const natural = naturalWidths(columns, onScreen).map((w, i) => (columns[i].key === state.sortKey ? Math.max(w, textWidth(columns[i].title) + 2) : w));
-  const layout = layoutColumns(columns, opts.width, natural);
+  const layout = layoutColumns(columns, opts.width, natural, state.sortKey);
 
   const live = useRef({ cursor, top, count });
   live.current = { cursor, top, count };
