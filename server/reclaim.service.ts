@@ -4,7 +4,7 @@ import { BULK_MAX_ITEMS, type BulkItemResult, type BulkResult, type BulkUserActi
 import { ImportParseError, parseImport, previewImport, type ImportItemResult, type ImportResponse } from '../src/domain/bulk-import.js';
 import { AppError, isAppError } from '../src/domain/errors.js';
 import { can } from '../src/domain/permissions.js';
-import { cutoffIso, DAY_MS, isDormant, isStaleInvitation, parseUserFilter, planReclaim, policyDue, reclaimPolicyOf, type ReclaimCandidate, type ReclaimPlan, type ReclaimRun } from '../src/domain/reclaim.js';
+import { cutoffIso, DAY_MS, isDormant, latestIso, isStaleInvitation, parseUserFilter, planReclaim, policyDue, reclaimPolicyOf, type ReclaimCandidate, type ReclaimPlan, type ReclaimRun } from '../src/domain/reclaim.js';
 import type { PublicUser, User } from '../src/domain/schemas.js';
 import type { SeatHistoryEntry } from '../src/domain/seat-history.js';
 import type { Actor } from './context.js';
@@ -28,7 +28,7 @@ export interface ReclaimDeps {
      * is now and, if it holds, the user is deactivated (a pending one's links withdrawn), audited with
      * `reason` and mailed. Resolves false when the condition no longer held (nothing changed).
      */
-    reclaim(id: string, reason: 'dormant' | 'stale_invitation', stillApplies: (user: User, tx: Tx) => Promise<boolean>): Promise<boolean>;
+    reclaim(id: string, reason: 'dormant' | 'stale_invitation', stillApplies: (user: User, tx: Tx, unwrittenActivity: string | null) => Promise<boolean>): Promise<boolean>;
   };
   sessions: {
     terminate(actor: Actor, id: string): Promise<unknown>;
@@ -220,10 +220,10 @@ export class ReclaimService {
     const { dormantDays, pendingDays } = plan.policy;
     const results = await pooled(plan.actions, CONCURRENCY, async (a): Promise<ReclaimRun['results'][number]> => {
       try {
-        const changed = await this.d.users.reclaim(a.userId, a.reason, async (user, tx) => {
+        const changed = await this.d.users.reclaim(a.userId, a.reason, async (user, tx, unwritten) => {
           const act = (await tx.activityOf([user.id])).get(user.id);
           return a.reason === 'dormant'
-            ? dormantDays !== null && isDormant(user, act?.lastSessionActivity, dormantDays, now)
+            ? dormantDays !== null && isDormant(user, latestIso(act?.lastSessionActivity, unwritten), dormantDays, now)
             : pendingDays !== null && isStaleInvitation(user, act?.lastInvitedAt, !!act?.linkUsed, pendingDays, now);
         });
         return { userId: a.userId, email: a.email, action: a.action, ok: true, changed };

@@ -232,11 +232,15 @@ export class UsersService {
    * is the user deactivated (a pending one's links withdrawn), audited with the reason, recorded in
    * the seat history and mailed. False when the condition no longer held: nothing changed.
    */
-  async reclaim(id: string, reason: ReclaimReason, stillApplies: (user: User, tx: Tx) => Promise<boolean>): Promise<boolean> {
+  async reclaim(id: string, reason: ReclaimReason, stillApplies: (user: User, tx: Tx, unwrittenActivity: string | null) => Promise<boolean>): Promise<boolean> {
     const now = this.ctx.now();
     return this.repo.transaction(async (tx) => {
       const user = await tx.user(id);
-      if (!user || !(await stillApplies(user, tx))) return false;
+      if (!user) return false;
+      // Requests of the last few seconds are not written yet (activity is batched): they count too.
+      let unwritten = 0;
+      for (const s of await tx.liveSessionsOf(user.id)) unwritten = Math.max(unwritten, this.activity.lastActive(s));
+      if (!(await stillApplies(user, tx, unwritten ? new Date(unwritten).toISOString() : null))) return false;
       await this.deactivateIn(tx, user, null, now, reason);
       const site = (await tx.site()).name;
       const msg = reason === 'dormant' ? dormantMail(user.email, site, this.ctx.config.publicUrl) : withdrawnMail(user.email, site);

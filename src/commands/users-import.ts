@@ -22,7 +22,8 @@ async function readSource(file: string): Promise<string> {
 
 function printImport(r: ImportResponse): void {
   const p = r.preview;
-  print(`${p.rows} rows: ${p.valid.length} valid, ${p.invalid.length} invalid, ${p.duplicates.length} duplicates.`);
+  const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+  print(`${n(p.rows, 'row')}: ${p.valid.length} valid, ${p.invalid.length} invalid, ${n(p.duplicates.length, 'duplicate')}.`);
   print(
     p.seats.enough
       ? `Seats: ${p.seats.needed} needed, ${p.seats.available} free.`
