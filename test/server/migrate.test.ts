@@ -33,6 +33,7 @@ describe('seatdesk migrate --from-data-dir', () => {
     expect(target).toEqual(source);
     expect(source.users).toBe(3);
     expect(source.mailSources).toBeGreaterThanOrEqual(2);
+    expect(source.seatHistory).toBe(4); // setup, the seats raised to 7, two invitations
     // A second copy into the same database is refused rather than mixed in.
     await expect(migrateDataDir(s.dir, url)).rejects.toThrow(/already holds 3 users/);
 

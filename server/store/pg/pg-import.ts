@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { StoreData } from '../../../src/domain/schemas.js';
 import { migrateSchema } from './pg-schema.js';
 
-export type TableCounts = Record<'users' | 'projects' | 'sessions' | 'apiTokens' | 'actionTokens' | 'mails' | 'mailSources' | 'audit' | 'outbox', number>;
+export type TableCounts = Record<'users' | 'projects' | 'sessions' | 'apiTokens' | 'actionTokens' | 'mails' | 'mailSources' | 'audit' | 'outbox' | 'seatHistory', number>;
 
 const TABLES = [
   ['users', 'users'],
@@ -15,6 +15,7 @@ const TABLES = [
   ['mails', 'mails'],
   ['audit', 'audit'],
   ['outbox', 'outbox'],
+  ['seatHistory', 'seat_history'],
 ] as const;
 const CHUNK = 2000;
 
