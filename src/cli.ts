@@ -67,13 +67,27 @@ program
   .description('sign out: end the remembered console session and forget it')
   .action(async () => {
     const { forgetToken, loadToken } = await import('./client/token-file.js');
-    const { ApiClient } = await import('./client/api-client.js');
+    const { ApiClient, ApiError } = await import('./client/api-client.js');
+    const { exitCodeOf } = await import('./commands/output.js');
     const url = program.opts().url as string;
     const remembered = await loadToken(url);
-    // End the session on the server too, not just forget it here.
-    if (remembered) await new ApiClient(url, { token: remembered.token, timeoutMs: 3000 }).logout().catch(() => {});
+    // End the session on the server too, not just forget it here; say so when that did not happen
+    // (a 401 means it had already ended).
+    let problem: Error | null = null;
+    if (remembered) {
+      try {
+        await new ApiClient(url, { token: remembered.token }).logout();
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 401)) problem = e as Error;
+      }
+    }
     await forgetToken();
-    console.log(remembered ? `Signed out ${remembered.email}: the session is ended and the remembered token deleted.` : 'No remembered sign-in.');
+    if (!remembered) console.log('No remembered sign-in.');
+    else if (!problem) console.log(`Signed out ${remembered.email}: the session is ended and the remembered token deleted.`);
+    else {
+      process.stderr.write(`seatdesk: ${problem.message} The remembered token is deleted here, but the session is not ended: end it from the console's Sessions screen.\n`);
+      process.exitCode = exitCodeOf(problem);
+    }
   });
 
 registerScriptCommands(program);

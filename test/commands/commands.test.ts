@@ -204,6 +204,8 @@ describe('seatdesk tokens and signing in', () => {
     const list = await seatdesk(['users', 'list', '--json'], env);
     expect(list.code).toBe(0);
     const out = await seatdesk(['logout'], env);
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
     expect(out.stdout).toContain(`Signed out ${ADMIN.email}`);
     expect(await live()).toBe(0);
   });
