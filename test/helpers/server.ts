@@ -85,8 +85,12 @@ export async function activeUser(s: TestServer, email: string, extra: { userProf
   return user;
 }
 
-/** Polls until `fn` returns a truthy value, or fails after the deadline. */
-export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 5000): Promise<NonNullable<T>> {
+/**
+ * Polls until `fn` returns a truthy value, or fails after the deadline. The deadline only bounds a
+ * failure: it is generous because a loaded two-core machine can take seconds for what is instant
+ * on a quiet one.
+ */
+export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
