@@ -24,8 +24,12 @@ export const isLocalDefault = (url: string): boolean => {
   return (u.hostname === '127.0.0.1' || u.hostname === 'localhost') && Number(u.port || 80) === defaultPort();
 };
 
-/** Starts `seatdesk server` detached, logging to the data dir, and waits until it answers. */
-export async function startBackground(url: string, waitMs = 15_000): Promise<void> {
+/**
+ * Starts `seatdesk server` detached, logging to the data dir, and waits until it answers. A server
+ * that exits is noticed at once; the long deadline is for a busy machine, where a first start
+ * (compiling the TypeScript, opening the store) has taken more than 15 s.
+ */
+export async function startBackground(url: string, waitMs = 60_000): Promise<void> {
   await mkdir(dataDir(), { recursive: true });
   const log = openSync(join(dataDir(), 'server.out.log'), 'a', 0o600);
   const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'seatdesk.js');

@@ -46,7 +46,7 @@ describe.skipIf(!hasTmux)('seatdesk in a terminal', () => {
     const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
     const cmd = `env ${envArgs.join(' ')} ${process.execPath} ${resolve('bin/seatdesk.js')}; echo "EXITED $?"; sleep 60`;
     tmux('new-session', '-d', '-s', 'c', '-x', '80', '-y', '24', cmd);
-    await waitScreen((s) => s.includes('create the Site Administrator'), 'the setup screen', 30_000);
+    await waitScreen((s) => s.includes('create the Site Administrator'), 'the setup screen', 70_000); // the console waits up to 60 s for the server it starts
     tmux('send-keys', '-t', 'c', 'pty@example.com', 'Tab', 'Pat', 'Tab', 'Tab', 'pty-admin-password', 'Tab', 'pty-admin-password', 'Enter');
     const users = await waitScreen((s) => s.includes('Licenses:') && s.includes('pty@example.com'), 'the Users screen');
     expect(users).toMatch(/Seats 1\/5 ▰▱▱▱▱ 4 available/);
@@ -54,7 +54,7 @@ describe.skipIf(!hasTmux)('seatdesk in a terminal', () => {
     tmux('send-keys', '-t', 'c', 'q');
     const after = await waitScreen((s) => s.includes('EXITED 0'), 'the exit');
     expect(after).not.toContain('Licenses:'); // the alternate screen is gone
-  }, 90_000);
+  }, 120_000);
 });
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
