@@ -46,15 +46,26 @@ export class EventFeed {
   }
 
   private async connect(catchUp: boolean): Promise<void> {
+    // The read-back is queued ahead of every notification the new connection brings (one can
+    // arrive before the LISTEN's own answer is handled), and runs once LISTEN holds, so what it
+    // reads comes out before anything committed after it, in order.
+    let listening = () => {};
+    if (catchUp) {
+      const ready = new Promise<void>((resolve) => (listening = resolve));
+      this.enqueue(() => ready.then(() => this.catchUp()));
+    }
     const client = new pg.Client({ connectionString: this.url });
     client.on('notification', (n) => this.enqueue(() => this.notified(n.payload ?? '')));
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
-    await client.connect();
-    await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    } finally {
+      listening(); // on failure too, so the queue moves on (the retry reads back again)
+    }
     this.client = client;
     this.retryMs = 100;
-    if (catchUp) this.enqueue(() => this.catchUp());
   }
 
   private enqueue(job: () => Promise<void>): void {
