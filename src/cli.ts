@@ -17,11 +17,16 @@ const program = new Command()
     // Ink draws only a final frame when CI is set; a full-screen console in a real terminal must
     // draw live whatever the shell exports. Decided before Ink is first imported.
     if (process.stdout.isTTY) for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) if (k in process.env) process.env[k] = '0';
-    const { runConsole, terminalProblem } = await import('../tui/main.js');
+    const problem = (await import('../tui/terminal.js')).terminalProblem();
+    if (problem) {
+      console.error(problem);
+      process.exit(1);
+    }
+    const { runConsole } = await import('../tui/main.js');
     const url = opts.url.replace(/\/+$/, '');
     // The console only talks HTTP: a server must answer before it opens (the local default is started).
     const daemon = await import('./daemon.js');
-    if (!terminalProblem() && !(await daemon.ensureServer(url))) process.exit(1);
+    if (!(await daemon.ensureServer(url))) process.exit(1);
     const code = await runConsole({ url, readOnly: !!opts.readOnly });
     if (code === 0) process.stdout.write(await daemon.serverStillRunningNote(url));
     process.exit(code);

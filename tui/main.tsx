@@ -8,15 +8,10 @@ import { App } from './app.js';
 import { osc52 } from './clipboard.js';
 import { KeyStdin } from './input/key-stdin.js';
 import { filePrefs } from './prefs.js';
+import { terminalProblem } from './terminal.js';
 
 const ENTER_ALT = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT = '\x1b[?1049l\x1b[?25h';
-
-/** Why the console cannot run here, or null. Checked before a server is looked for. */
-export function terminalProblem(): string | null {
-  if (process.stdout.isTTY && process.stdin.isTTY) return null;
-  return 'seatdesk: the console needs a terminal (stdin and stdout must be a TTY). Use `seatdesk server` or the HTTP API from scripts.';
-}
 
 /** Opens the console on a server that answers (the command entry has made sure of that). */
 export async function runConsole(opts: { url: string; readOnly: boolean }): Promise<number> {
