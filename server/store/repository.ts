@@ -83,7 +83,13 @@ export interface MailQuery extends PageQuery {
 
 export type AuditQuery = PageQuery;
 
-/** Reads: the same in and outside a transaction (inside, they see the transaction's own writes). */
+/**
+ * Reads: the same in and outside a transaction (inside, they see the transaction's own writes).
+ * Records are immutable values: an engine hands out either the same (frozen) object for an
+ * unchanged record or a fresh one, never one it later mutates, so a caller may cache what it
+ * derives from a record by the record's identity (server/public.ts does, for list JSON); with an
+ * engine that always returns fresh objects the cache simply misses.
+ */
 export interface Reads {
   site(): Promise<Site>;
   license(): Promise<License>;
