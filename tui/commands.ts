@@ -91,6 +91,7 @@ export const COMMANDS: Command[] = [
 
   c('settings', 'settings.edit', ['Enter'], 'edit', 'edit the setting', { changes: true }),
   c('settings', 'settings.history', ['h'], 'seat history', 'seat history chart: last 30 / 90 days'),
+  c('settings', 'settings.reclaim', ['p'], 'reclaim preview', 'what seat reclamation would do now (the dry run), and run it from there', { changes: true }),
 
   c('audit', 'audit.details', ['Enter'], 'details', 'the entry in full'),
 

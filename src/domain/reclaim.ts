@@ -171,3 +171,17 @@ export function parseUserFilter(q: string | undefined): UserFilter {
   out.text = words.join(' ');
   return out;
 }
+
+/** What a plan would do, in a sentence, then its first `listed` actions (the console's preview). */
+export function planSummary(plan: ReclaimPlan, listed = 8): string {
+  const deact = plan.actions.filter((a) => a.action === 'deactivate').length;
+  const withdraw = plan.actions.length - deact;
+  if (!plan.actions.length) return 'Nothing to reclaim now: no dormant users and no stale invitations under this policy.';
+  const parts = [deact ? `deactivate ${deact} dormant user${deact === 1 ? '' : 's'}` : '', withdraw ? `withdraw ${withdraw} invitation${withdraw === 1 ? '' : 's'}` : ''].filter(Boolean);
+  const head = `A run now would ${parts.join(' and ')}, freeing ${plan.seatsFreed} seat${plan.seatsFreed === 1 ? '' : 's'}.`;
+  const day = (iso: string | null) => (iso ? iso.slice(0, 10) : 'never');
+  const lines = plan.actions.slice(0, listed).map((a) => `${a.email} (${a.reason === 'dormant' ? `last active ${day(a.since)}` : `invited ${day(a.since)}`})`);
+  const more = plan.actions.length > listed ? ` and ${plan.actions.length - listed} more` : '';
+  const kept = plan.kept.map((k) => ` ${k.email} is kept: ${k.reason}.`).join('');
+  return `${head} ${lines.join(', ')}${more}.${kept}`;
+}

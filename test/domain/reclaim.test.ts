@@ -249,3 +249,22 @@ describe('user filter tokens', () => {
     expect(parseUserFilter(undefined)).toEqual({ text: '' });
   });
 });
+
+describe('plan summary', () => {
+  it('says what a run would do, lists the first actions, and who is kept', async () => {
+    const { planSummary } = await import('../../src/domain/reclaim.js');
+    const policy = { enabled: false, dormantDays: 90, pendingDays: 30, lastRunAt: null };
+    const a = (email: string, reason: 'dormant' | 'stale_invitation', since: string | null) => ({ userId: email, email, action: reason === 'dormant' ? ('deactivate' as const) : ('withdraw' as const), reason, since });
+    const plan = {
+      at: NOW.toISOString(),
+      policy,
+      actions: [a('old@x.org', 'dormant', daysAgo(200)), a('never@x.org', 'dormant', null), a('inv@x.org', 'stale_invitation', daysAgo(40))],
+      kept: [{ userId: 'k', email: 'boss@x.org', reason: 'the last active Site Administrator' }],
+      seatsFreed: 3,
+    };
+    expect(planSummary(plan, 2)).toBe(
+      `A run now would deactivate 2 dormant users and withdraw 1 invitation, freeing 3 seats. old@x.org (last active ${daysAgo(200).slice(0, 10)}), never@x.org (last active never) and 1 more. boss@x.org is kept: the last active Site Administrator.`,
+    );
+    expect(planSummary({ ...plan, actions: [], kept: [], seatsFreed: 0 })).toMatch(/^Nothing to reclaim now/);
+  });
+});

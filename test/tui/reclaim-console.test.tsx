@@ -131,6 +131,27 @@ describe('seat reclamation in the console', () => {
     fits(f);
   });
 
+  it('p in Settings previews what reclamation would do now, and runs it from the confirm', async () => {
+    await activeUser(s, 'pz-dormant@example.com');
+    s.clock.advance(120 * DAY_MS);
+    try {
+      await s.admin.me();
+      await s.services.sessions.flushActivity();
+      const ui = await signedIn();
+      ui.press('4');
+      await ui.waitFor('Reclaim seats daily');
+      ui.press('p');
+      let f = await ui.waitFor(/A run now would deactivate \d+ dormant users?/);
+      expect(f).toContain('pz-dormant@example.com');
+      fits(f);
+      ui.press(KEY.right, KEY.enter);
+      f = await ui.waitFor(/Reclaimed \d+ seat\(s\); 0 failed/);
+      expect((await s.admin.users({ q: 'pz-dormant@' })).items[0].status).toBe('inactive');
+    } finally {
+      s.clock.advance(-120 * DAY_MS);
+    }
+  });
+
   it('Sessions: Space marks, x ends every marked session after one confirm', async () => {
     const u = await activeUser(s, 'sess-bulk@example.com');
     for (const clientId of ['a', 'b']) await s.client().login({ email: u.email, password: PASSWORD, client: 'web', clientId });

@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import type { ApiClient } from '../../src/client/api-client.js';
-import { reclaimPolicyOf } from '../../src/domain/reclaim.js';
+import { planSummary, reclaimPolicyOf } from '../../src/domain/reclaim.js';
 import { command, commandFor } from '../commands.js';
 import { SeatHistoryPanel } from '../components/seat-history-panel.js';
 import { fit } from '../format.js';
@@ -117,6 +117,7 @@ export function SettingsScreen(p: ScreenProps) {
   const [chartDays, setChartDays] = useState<30 | 90>(30);
   const siteAdmin = p.me.adminProfile === 'Site Administrator';
   const available = (id: string) => {
+    if (id === 'settings.reclaim') return siteAdmin ? true : 'Seat reclamation is for Site Administrators.';
     if (id !== 'settings.edit') return true;
     const f = FIELDS[cursor];
     if (!f.save) return `${f.label} is fixed when the server starts: ${f.hint}`;
@@ -133,6 +134,25 @@ export function SettingsScreen(p: ScreenProps) {
       if (nav === 'bottom') return setCursor(FIELDS.length - 1);
       const id = commandFor('settings', input, key);
       if (id === 'settings.history') return setChartDays((d) => (d === 30 ? 90 : 30));
+      if (id === 'settings.reclaim') {
+        if (!allowed(p, command(id).changes, available(id))) return;
+        // The dry run first; its confirm runs the policy now (each action re-checked by the server).
+        void p.client.reclaimPlan().then((plan) => {
+          if (!plan.actions.length) return p.act.flash(planSummary(plan), 'info');
+          p.act.open({
+            kind: 'confirm',
+            title: 'Seat reclamation: what a run would do now',
+            message: planSummary(plan),
+            confirmLabel: `Run now (${plan.seatsFreed})`,
+            run: async () =>
+              !!(await p.act.runInDialog(
+                () => p.client.runReclaim(),
+                (r) => `Reclaimed ${r.results.filter((x) => x.ok && x.changed).length} seat(s); ${r.results.filter((x) => !x.ok).length} failed.`,
+              )),
+          });
+        }, (e: Error) => p.act.flash(`Could not get the reclamation plan: ${e.message}`, 'error'));
+        return;
+      }
       if (id !== 'settings.edit') return false;
       if (!allowed(p, command(id).changes, available(id))) return;
       const f = FIELDS[cursor];
