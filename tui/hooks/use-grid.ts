@@ -135,6 +135,8 @@ export function layoutColumns<T>(columns: Column<T>[], total: number, natural: n
   }
   // What is left goes to the growing columns, a little each (a wide terminal is not a reason to
   // push the columns apart); the rest stays blank on the right.
+  // Still too wide with the sorted column kept: without it, rather than a line cut short.
+  if (over > 0 && keep !== undefined && columns.some((c) => c.key === keep && c.optional)) return layoutColumns(columns, total, natural);
   const grows = idx.reduce((n, i) => n + (columns[i].grow ?? 0), 0);
   if (over < 0 && grows > 0) {
     const spare = -over;
@@ -144,6 +146,23 @@ export function layoutColumns<T>(columns: Column<T>[], total: number, natural: n
     });
   }
   return { columns: idx.map((i) => columns[i]), widths };
+}
+
+/** The layout with `key` sorted: its column has room for the marker and is kept if it can be. */
+export function sortedLayout<T>(columns: Column<T>[], total: number, natural: number[], key: string): Layout<T> {
+  const nat = natural.map((w, i) => (columns[i].key === key ? Math.max(w, textWidth(columns[i].title) + 2) : w));
+  return layoutColumns(columns, total, nat, key);
+}
+
+/** The column `s` sorts by next: one on screen whose marker will still be in sight once sorted. */
+export function nextSortKey<T>(columns: Column<T>[], total: number, natural: number[], current: string, eligible: (c: Column<T>) => boolean = () => true): string {
+  const shown = sortedLayout(columns, total, natural, current).columns.filter(eligible);
+  const at = shown.findIndex((c) => c.key === current);
+  for (let k = 1; k <= shown.length; k++) {
+    const next = shown[(at + k) % shown.length].key;
+    if (sortedLayout(columns, total, natural, next).columns.some((c) => c.key === next)) return next;
+  }
+  return current;
 }
 
 interface State {
@@ -219,10 +238,7 @@ export function useGrid<T extends Row>(
 
   const natural = useMemo(() => naturalWidths(columns, rows), [columns, rows]);
   // The sorted column also wants room for its marker.
-  const layout = useMemo(
-    () => layoutColumns(columns, opts.width, natural.map((w, i) => (columns[i].key === state.sortKey ? Math.max(w, textWidth(columns[i].title) + 2) : w)), state.sortKey),
-    [columns, opts.width, natural, state.sortKey],
-  );
+  const layout = useMemo(() => sortedLayout(columns, opts.width, natural, state.sortKey), [columns, opts.width, natural, state.sortKey]);
 
   const live = useRef({ view, cursor, top });
   live.current = { view, cursor, top };
@@ -256,12 +272,8 @@ export function useGrid<T extends Row>(
           setState((s) => {
             let n: State;
             if (how === 'reverse') n = { ...s, order: s.order === 'asc' ? 'desc' : 'asc' };
-            else {
-              // Only the columns on screen, so the sort marker is always in sight.
-              const shown = layout.columns;
-              const i = shown.findIndex((c) => c.key === s.sortKey);
-              n = { ...s, sortKey: shown[(i + 1) % shown.length].key, order: 'asc' };
-            }
+            // Only columns on screen, so the sort marker is always in sight.
+            else n = { ...s, sortKey: nextSortKey(columns, opts.width, natural, s.sortKey), order: 'asc' };
             persist(n, field.latest());
             return n;
           }),

@@ -3,12 +3,11 @@
 import type { Key } from 'ink';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { commandFor } from '../commands.js';
-import { textWidth } from '../format.js';
 import { SAME, type KeyResult } from '../input/key-router.js';
 import { useTextField } from '../input/text-field.js';
 import type { GridPrefs } from '../prefs.js';
 import type { ListWindow, WindowQuery } from './list-window.js';
-import { layoutColumns, naturalWidths, windowTop, type Column, type Grid, type Row, type RowsView } from './use-grid.js';
+import { naturalWidths, nextSortKey, sortedLayout, windowTop, type Column, type Grid, type Row, type RowsView } from './use-grid.js';
 
 /** The rows a view can show: `slice` gives undefined for a row not loaded yet. */
 class WindowRows<T extends Row> implements RowsView<T> {
@@ -94,8 +93,12 @@ export function useWindowGrid<T extends Row>(
   // Columns sized by the rows on screen (the window holds no more); the sorted one has room for its marker.
   const rows = new WindowRows(win);
   const onScreen = rows.slice(top, top + opts.height).filter((r): r is T => r !== undefined);
-  const natural = naturalWidths(columns, onScreen).map((w, i) => (columns[i].key === state.sortKey ? Math.max(w, textWidth(columns[i].title) + 2) : w));
-  const layout = layoutColumns(columns, opts.width, natural, state.sortKey);
+  // Widths only grow as rows are seen: while a page loads (no rows yet) or on scrolling, the
+  // columns stay put, and a column sorted by `s` does not vanish when its rows arrive.
+  const seen = useRef<number[]>([]);
+  const natural = naturalWidths(columns, onScreen).map((w, i) => Math.max(w, seen.current[i] ?? 0));
+  seen.current = natural;
+  const layout = sortedLayout(columns, opts.width, natural, state.sortKey);
 
   const live = useRef({ cursor, top, count });
   live.current = { cursor, top, count };
@@ -172,10 +175,8 @@ export function useWindowGrid<T extends Row>(
           if (input === 'S') n = { ...s, order: s.order === 'asc' ? 'desc' : 'asc' };
           else {
             // The columns on screen that the server can sort by, so the marker is always in sight.
-            const choices = layout.columns.filter(sortable);
-            if (choices.length === 0) return s;
-            const i = choices.findIndex((c) => c.key === s.sortKey);
-            n = { ...s, sortKey: choices[(i + 1) % choices.length].key, order: 'asc' };
+            if (!layout.columns.some(sortable)) return s;
+            n = { ...s, sortKey: nextSortKey(columns, opts.width, natural, s.sortKey, sortable), order: 'asc' };
           }
           persist(n, field.latest());
           return { ...n, selectedId: null, cursor: 0, top: 0 };
