@@ -106,14 +106,14 @@ describe('seat reclamation in the console', () => {
     await ui.waitFor('Import users');
     ui.type(file);
     ui.press(KEY.enter);
-    let f = await ui.waitFor('Valid 2 · Invalid 1 · Duplicates 1');
+    const f = await ui.waitFor('Valid 2 · Invalid 1 · Duplicates 1');
     expect(f).toContain('line 4:');
     expect(f).toContain('is already on line 2');
     fits(f);
     ui.press(KEY.right);
     await ui.waitFor(/Invite 2/);
     ui.press(KEY.enter);
-    f = await ui.waitFor('Invited 2 of 4 rows, 2 invalid or duplicate.');
+    await ui.waitFor('Invited 2 of 4 rows, 2 invalid or duplicate.');
     const imp1 = (await s.admin.users({ q: 'imp1@' })).items[0];
     expect(imp1).toMatchObject({ firstName: 'Ima', userProfile: 'Tester', status: 'pending' });
   });

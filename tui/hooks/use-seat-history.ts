@@ -20,7 +20,10 @@ export function useSeatHistory(client: ApiClient, license: LicenseView | null, d
           if (!page.nextCursor || ac.stop) break;
           cursor = page.nextCursor;
         }
-        if (!ac.stop) (setEntries(all), setError(null));
+        if (!ac.stop) {
+          setEntries(all);
+          setError(null);
+        }
       } catch (e) {
         if (!ac.stop) setError((e as Error).message);
       }

@@ -52,9 +52,10 @@ export function SessionsScreen(p: ScreenProps) {
   // Marks outlive the window's rows (it holds those near the view).
   const marks = useMarks(res.sessions.loadedRows());
   // Marked rows show a dot before the address (Space marks, * marks every row the filter shows).
+  const marked = marks.has;
   const liveColumns = useMemo(
-    () => [{ ...email, get: (s: PublicSession) => (marks.has(s.id) ? `● ${s.email}` : s.email), sortValue: (s: PublicSession) => s.email }, ...LIVE_COLUMNS.slice(1)],
-    [marks.has],
+    () => [{ ...email, get: (s: PublicSession) => (marked(s.id) ? `● ${s.email}` : s.email), sortValue: (s: PublicSession) => s.email }, ...LIVE_COLUMNS.slice(1)],
+    [marked],
   );
   const liveGrid = useWindowGrid(res.sessions, liveColumns, { ...common, prefs: p.prefs, onPrefs: p.savePrefs, defaultSort: 'startedAt', enabled: p.active && !history });
   const endedGrid = useWindowGrid(res.ended, ENDED, { ...common, defaultSort: 'endedAt', defaultOrder: 'desc', enabled: p.active && history });
