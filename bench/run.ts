@@ -162,14 +162,14 @@ const BENCHES: Record<string, () => Promise<void>> = {
         return count / ((performance.now() - t) / 1000);
       };
       const small = 'x'.repeat(2000);
-      await blast(ours, 100, small); // warm up both (and open their 10 connections)
-      await blast(theirs, 100, small);
+      await blast(ours, 400, small); // warm up both (their 10 connections, the JIT)
+      await blast(theirs, 400, small);
       const a: number[] = [];
       const b: number[] = [];
       // Short rounds, alternating, so a shift in the machine's load falls on both sides.
-      for (let round = 0; round < 5; round++) {
-        a.push(await blast(ours, 600, small));
-        b.push(await blast(theirs, 600, small));
+      for (let round = 0; round < 7; round++) {
+        a.push(await blast(ours, 500, small));
+        b.push(await blast(theirs, 500, small));
       }
       console.log(`  (sink ${a.map(fmt).join(', ')} msg/s; peer ${b.map(fmt).join(', ')} msg/s)`);
       const rate = median(a);

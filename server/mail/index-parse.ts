@@ -7,6 +7,8 @@ import addressparser from 'nodemailer/lib/addressparser';
 const OPTIONS = { skipHtmlToText: true, skipTextLinks: true, skipTextToHtml: true, skipImageLinks: true };
 /** Enough body for a 160-character snippet even after whitespace is collapsed. */
 const BODY_BYTES = 16 * 1024;
+/** What the quick path looks at: a header block of up to 48 KB and the start of the body. */
+const QUICK_BYTES = 64 * 1024;
 
 /** The fields the index keeps. */
 export interface IndexFields {
@@ -23,19 +25,25 @@ export interface IndexFields {
   html: string | null;
 }
 
-export async function parseForIndex(source: Buffer): Promise<IndexFields> {
-  const end = headerEnd(source);
-  if (end > 0) {
-    const body = source.subarray(end, end + BODY_BYTES);
-    const quick = quickHeaders(source.subarray(0, end).toString('utf8'));
+/** `message`: the start of a message, as one buffer or the chunks it arrived in. */
+export async function parseForIndex(message: Buffer | Buffer[]): Promise<IndexFields> {
+  const chunks = Array.isArray(message) ? message : [message];
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  // Most messages need only their first few KB: copy no more than that out of the chunks.
+  const start = Buffer.concat(chunks, Math.min(total, QUICK_BYTES));
+  const end = headerEnd(start);
+  if (end > 0 && (start.length === total || start.length - end >= BODY_BYTES)) {
+    const body = start.subarray(end, end + BODY_BYTES);
+    const quick = quickHeaders(start.subarray(0, end).toString('utf8'));
     if (quick) {
       const text = simpleBodyText(body, quick.body);
       if (text !== null) return { ...quick.fields, text, html: null };
     }
-    const parsed = await simpleParser(source.subarray(0, end), OPTIONS);
+    const parsed = await simpleParser(start.subarray(0, end), OPTIONS);
     const text = simpleBodyText(body, bodyOf(parsed.headers));
     if (text !== null) return { ...fieldsOf(parsed), text, html: null };
   }
+  const source = start.length === total ? start : Buffer.concat(chunks, total);
   const parsed = await simpleParser(source, OPTIONS);
   return { ...fieldsOf(parsed), text: parsed.text ?? '', html: typeof parsed.html === 'string' ? parsed.html : null };
 }

@@ -94,7 +94,7 @@ export class MailService {
     file: string,
     size: number,
     envelope: { from: string; to: string[] },
-    opts: { head?: Buffer; saved?: Promise<void>; onIndexed?: () => void; receivedAt?: Date } = {},
+    opts: { head?: Buffer | Buffer[]; saved?: Promise<void>; onIndexed?: () => void; receivedAt?: Date } = {},
   ): Promise<MailEntry> {
     const { head, saved } = opts;
     const now = opts.receivedAt ?? this.ctx.now();

@@ -94,6 +94,8 @@ const closeServer = (server: SMTPServer) => new Promise<void>((resolve) => serve
 
 /** Bytes of a message held in memory before they go to its file (a 25 MB message must not pile up). */
 const SPILL_BYTES = 256 * 1024;
+/** Bytes handed to the file but not yet written, past which the message stream is paused. */
+const MAX_UNWRITTEN = 1024 * 1024;
 /** What the index parses: the header block (up to 8 MB) and the start of the body. */
 const HEAD_BYTES = 256 * 1024;
 const MAX_HEADER_BYTES = 8 * 1024 * 1024;
@@ -116,6 +118,7 @@ function saveMessage(mail: MailService, maxBytes: number): NonNullable<SMTPServe
     let fh: FileHandle | null = null;
     let failed: unknown = null;
     let writing: Promise<void> = Promise.resolve();
+    let unwritten = 0;
     const flush = (chunks: Buffer[]) =>
       (writing = writing.then(async () => {
         if (failed) return;
@@ -138,9 +141,15 @@ function saveMessage(mail: MailService, maxBytes: number): NonNullable<SMTPServe
       pending.push(chunk);
       pendingBytes += chunk.length;
       if (pendingBytes >= SPILL_BYTES) {
-        // Respect the disk's pace: read no more until this part is written.
-        stream.pause();
-        void flush(pending).then(() => stream.resume());
+        // Respect the disk's pace: past a few parts waiting to be written, read no more until
+        // they are (a 25 MB message must not pile up in memory).
+        const bytes = pendingBytes;
+        unwritten += bytes;
+        void flush(pending).then(() => {
+          unwritten -= bytes;
+          if (stream.isPaused() && unwritten <= MAX_UNWRITTEN) stream.resume();
+        });
+        if (unwritten > MAX_UNWRITTEN) stream.pause();
         pending = [];
         pendingBytes = 0;
       }
@@ -168,7 +177,7 @@ function saveMessage(mail: MailService, maxBytes: number): NonNullable<SMTPServe
         answered = true;
         callback(null, `Saved as ${id}`);
       };
-      await mail.ingest(id, file, size, { from, to }, { head: Buffer.concat(head), saved, onIndexed }).catch(async (e) => {
+      await mail.ingest(id, file, size, { from, to }, { head, saved, onIndexed }).catch(async (e) => {
         // After the 250 the file is the record: the next start indexes it again.
         if (answered) return;
         await saved.catch(() => {});
@@ -186,11 +195,16 @@ function endsHeader(prev: Buffer | undefined, chunk: Buffer): boolean {
   return seam.includes('\r\n\r\n') || seam.includes('\n\n');
 }
 
+/** Writes the chunks as they came (writev: no copy into one buffer), continuing after short writes. */
 async function writeAll(fh: FileHandle, chunks: Buffer[]): Promise<void> {
-  const buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-  for (let done = 0; done < buf.length; ) {
-    const { bytesWritten } = await fh.write(buf, done, buf.length - done);
+  let rest = chunks;
+  while (rest.length > 0) {
+    const { bytesWritten } = await fh.writev(rest);
     if (!(bytesWritten > 0)) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
-    done += bytesWritten;
+    let n = bytesWritten;
+    let i = 0;
+    while (i < rest.length && n >= rest[i].length) n -= rest[i++].length;
+    rest = rest.slice(i);
+    if (n > 0) rest[0] = rest[0].subarray(n);
   }
 }
