@@ -158,6 +158,23 @@ describe('PostgreSQL engine', () => {
     expect(echoed).toEqual([]); // a server hears nothing back of its own
   });
 
+  it('ends each idle session once when two servers sweep at the same moment', async () => {
+    const [a, b] = await pair();
+    const old = '2026-01-01T00:00:00.000Z';
+    await a.transaction((tx) => {
+      for (let i = 0; i < 20; i++) tx.putSession(session(`s${i}`, `u${i % 4}`, { lastActivityAt: old }));
+    });
+    const sweep = (repo: PgRepository) =>
+      repo.transaction(async (tx) => {
+        const idle = await tx.liveSessionsInactiveSince('2026-06-01T00:00:00.000Z');
+        for (const s of idle) tx.putSession({ ...s, endedAt: new Date().toISOString(), endReason: 'idle' });
+        return idle.length;
+      });
+    const [x, y] = await Promise.all([sweep(a), sweep(b)]);
+    expect(x + y).toBe(20);
+    expect((await a.pageSessions({ state: 'ended', clients: ['web'] })).total).toBe(20);
+  });
+
   it('lets two senders claim disjoint due messages (FOR UPDATE SKIP LOCKED)', async () => {
     const [a, b] = await pair();
     const at = '2026-01-01T00:00:00.000Z';

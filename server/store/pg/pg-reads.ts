@@ -225,7 +225,14 @@ export class PgReads implements Reads {
     return this.one(`SELECT doc FROM sessions WHERE doc->>'apiTokenId' = $1 AND doc->>'apiTokenId' IS NOT NULL AND doc->>'endedAt' IS NULL LIMIT 1`, [apiTokenId]);
   }
   async liveSessionsInactiveSince(beforeIso: string): Promise<Session[]> {
-    return docs(await this.q(`SELECT doc FROM sessions WHERE doc->>'endedAt' IS NULL AND (lower(doc->>'lastActivityAt') COLLATE "C") < $1`, [beforeIso.toLowerCase()]));
+    // Inside a transaction (the idle sweep) the rows are claimed: a sweep on another server skips
+    // them, and ends only sessions still live once it has them, so each is ended once.
+    return docs(
+      await this.q(
+        `SELECT doc FROM sessions WHERE doc->>'endedAt' IS NULL AND (lower(doc->>'lastActivityAt') COLLATE "C") < $1${this.inTx ? ' FOR UPDATE SKIP LOCKED' : ''}`,
+        [beforeIso.toLowerCase()],
+      ),
+    );
   }
   async pageSessions(q: SessionQuery): Promise<Page<Session> & { activeCount: number }> {
     const ended = q.state === 'ended';
