@@ -167,6 +167,14 @@ export class Store {
     await done;
   }
 
+  /** Waits until queued writes and a background snapshot are done (tests; a crash needs no such wait). */
+  async settled(): Promise<void> {
+    while (this.flushing || this.background) {
+      await this.flushing;
+      await this.background;
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await this.snapshot().catch(() => {});
