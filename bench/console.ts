@@ -92,7 +92,9 @@ export async function holdKey(pty: Pty, key: 'j' | 'k', ms: number): Promise<{ l
   while (performance.now() - t0 < ms) {
     n++;
     const want = key === 'j' ? start + n : Math.max(1, start - n);
-    waits.push(pty.waitFor((sc) => footer(sc)?.pos === want && !sc.includes('…loading'), `the cursor on row ${want}`, 10_000));
+    // Frames may take in several keys at once: a key's frame is the first that shows it (or a later key).
+    const reached = (pos: number) => (key === 'j' ? pos >= want : pos <= want);
+    waits.push(pty.waitFor((sc) => { const f = footer(sc); return !!f && reached(f.pos); }, `the cursor on row ${want}`, 10_000));
     sent.push(pty.send(key));
     await pause(33);
   }
