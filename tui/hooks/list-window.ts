@@ -97,9 +97,13 @@ export class ListWindow<T extends { id: string }> {
     return this.rows.get(i);
   }
 
-  /** The rows held now (near the view), in list order. */
+  private loadedCache: { version: number; rows: T[] } | null = null;
+  /** The rows held now (near the view), in list order; the same array until the window changes. */
   loadedRows(): T[] {
-    return [...this.rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+    if (this.loadedCache?.version !== this.version) {
+      this.loadedCache = { version: this.version, rows: [...this.rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r) };
+    }
+    return this.loadedCache.rows;
   }
 
   indexOf(id: string): number {
@@ -117,6 +121,7 @@ export class ListWindow<T extends { id: string }> {
     for (const ac of this.inflight.values()) ac.abort();
     this.inflight.clear();
     this.rows = new Map();
+    this.loadedCache = null;
     this.total = null;
     this.ensure(0, this.lastRange[1] - this.lastRange[0] || CHUNK);
   }
@@ -172,6 +177,7 @@ export class ListWindow<T extends { id: string }> {
     const keep = new Map<number, T>();
     for (const [i, r] of this.rows) if (i >= start && i < end) keep.set(i, r);
     this.rows = keep;
+    this.loadedCache = null;
     const from = Math.max(0, start - CHUNK / 2);
     this.load(from, true, Math.max(CHUNK, end - from + CHUNK / 2));
   }

@@ -1,7 +1,7 @@
 // A grid over a server-side list window: the same keys and the same Grid shape as useGrid, but
 // the sort, the filter and the count are the server's, and only the rows near the view are held.
 import type { Key } from 'ink';
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { commandFor } from '../commands.js';
 import { SAME, type KeyResult } from '../input/key-router.js';
 import { useTextField } from '../input/text-field.js';
@@ -91,14 +91,17 @@ export function useWindowGrid<T extends Row>(
   }, [win, top, opts.height, queryKey, shown.current]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Columns sized by the rows on screen (the window holds no more); the sorted one has room for its marker.
-  const rows = new WindowRows(win);
-  const onScreen = rows.slice(top, top + opts.height).filter((r): r is T => r !== undefined);
   // Widths only grow as rows are seen: while a page loads (no rows yet) or on scrolling, the
-  // columns stay put, and a column sorted by `s` does not vanish when its rows arrive.
+  // columns stay put, and a column sorted by `s` does not vanish when its rows arrive. Worked out
+  // again only when the rows on screen change (a cursor move inside the view keeps it).
+  const rows = useMemo(() => new WindowRows(win), [win]);
   const seen = useRef<number[]>([]);
-  const natural = naturalWidths(columns, onScreen).map((w, i) => Math.max(w, seen.current[i] ?? 0));
-  seen.current = natural;
-  const layout = sortedLayout(columns, opts.width, natural, state.sortKey);
+  const layout = useMemo(() => {
+    const onScreen = rows.slice(top, top + opts.height).filter((r): r is T => r !== undefined);
+    const natural = naturalWidths(columns, onScreen).map((w, i) => Math.max(w, seen.current[i] ?? 0));
+    seen.current = natural;
+    return sortedLayout(columns, opts.width, natural, state.sortKey);
+  }, [rows, win.version, top, opts.height, opts.width, columns, state.sortKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const live = useRef({ cursor, top, count });
   live.current = { cursor, top, count };
