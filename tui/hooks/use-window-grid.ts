@@ -96,11 +96,11 @@ export function useWindowGrid<T extends Row>(
   // again only when the rows on screen change (a cursor move inside the view keeps it).
   const rows = useMemo(() => new WindowRows(win), [win]);
   const seen = useRef<number[]>([]);
-  const layout = useMemo(() => {
+  const { layout, natural } = useMemo(() => {
     const onScreen = rows.slice(top, top + opts.height).filter((r): r is T => r !== undefined);
-    const natural = naturalWidths(columns, onScreen).map((w, i) => Math.max(w, seen.current[i] ?? 0));
-    seen.current = natural;
-    return sortedLayout(columns, opts.width, natural, state.sortKey);
+    const widths = naturalWidths(columns, onScreen).map((w, i) => Math.max(w, seen.current[i] ?? 0));
+    seen.current = widths;
+    return { layout: sortedLayout(columns, opts.width, widths, state.sortKey), natural: widths };
   }, [rows, win.version, top, opts.height, opts.width, columns, state.sortKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const live = useRef({ cursor, top, count });
