@@ -45,7 +45,7 @@ describe('invite and setup take one plain address', () => {
 
   it('the invitation is delivered to exactly the invited address', async () => {
     const inv = await s.admin.invite({ email: 'exact@example.test' });
-    const { mail } = await s.admin.latestMail({ to: inv.user.email, wait: 5 });
+    const { mail } = await s.admin.latestMail({ to: inv.user.email, wait: 15 });
     expect(mail.to).toEqual(['exact@example.test']);
     const raw = await s.admin.rawMail(mail.id);
     expect(raw).toMatch(/^To: exact@example\.test\r?$/m);

@@ -93,7 +93,7 @@ describe('login and access', () => {
   it('a User Administrator does not see mail to Site Administrators (it can hold their reset links)', async () => {
     const sa2 = await activeUser(s, 'second-sa@example.com', { adminProfile: 'Site Administrator' });
     const res = await s.admin.resetPassword(sa2.id);
-    const { mail } = await s.admin.latestMail({ to: sa2.email, subject: 'reset', wait: 5 });
+    const { mail } = await s.admin.latestMail({ to: sa2.email, subject: 'reset', wait: 15 });
     expect((await s.admin.mail(mail.id)).mail.links[0].url).toBe(res.resetLink);
     const ua = await activeUser(s, 'ua-mail@example.com', { adminProfile: 'User Administrator' });
     const c = s.client((await s.client().login({ email: ua.email, password: PASSWORD })).token);

@@ -31,7 +31,7 @@ describe('mail reader', () => {
         { filename: 'notes é.txt', content: 'plain notes\n', contentType: 'text/plain' },
       ],
     });
-    const { mail: entry } = await s.admin.latestMail({ to: 'ann@example.com', wait: 5 });
+    const { mail: entry } = await s.admin.latestMail({ to: 'ann@example.com', wait: 15 });
     const { mail } = await s.admin.mail(entry.id);
     expect(mail.cc).toEqual(['ben@example.com']);
     expect(mail.bcc).toEqual(['hidden@example.com']);
@@ -56,7 +56,7 @@ describe('mail reader', () => {
 
   it('gives an HTML-only message a text snippet', async () => {
     await smtp.sendMail({ from: 'robot@example.com', to: 'html@example.com', subject: 'HTML only', html: '<h1>Welcome</h1><p>Your <b>account</b> is ready.</p>' });
-    const { mail } = await s.admin.latestMail({ to: 'html@example.com', wait: 5 });
+    const { mail } = await s.admin.latestMail({ to: 'html@example.com', wait: 15 });
     expect(mail.snippet).toMatch(/WELCOME\s+Your account is ready\./i);
   });
 
@@ -68,7 +68,7 @@ describe('mail reader', () => {
       subject: 'Links',
       text: `phish https://evil.example/activate/act_fake\nreal ${own}/reset-password/rst_real\nalso ${own}/activate/act_real`,
     });
-    const { mail: entry } = await s.admin.latestMail({ to: 'links@example.com', wait: 5 });
+    const { mail: entry } = await s.admin.latestMail({ to: 'links@example.com', wait: 15 });
     const { mail } = await s.admin.mail(entry.id);
     expect(mail.links).toEqual([
       { url: `${own}/activate/act_real`, kind: 'activation' },

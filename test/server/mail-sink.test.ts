@@ -24,7 +24,7 @@ afterAll(async () => {
 describe('recipients: To, Cc and the envelope (Bcc)', () => {
   it('indexes Cc and blind copies, and finds a message by any of them', async () => {
     await smtp.sendMail({ from: 'a@example.org', to: 'to-one@example.com', cc: 'Copy <cc-one@example.com>', bcc: ['hidden-one@example.com', 'hidden-two@example.com'], subject: 'Copies', text: 'x' });
-    const { mail } = await s.admin.latestMail({ to: 'hidden-two@example.com', wait: 5 });
+    const { mail } = await s.admin.latestMail({ to: 'hidden-two@example.com', wait: 15 });
     expect(mail).toMatchObject({ subject: 'Copies', to: ['to-one@example.com'], cc: ['cc-one@example.com'], bcc: ['hidden-one@example.com', 'hidden-two@example.com'] });
     expect((await s.admin.latestMail({ to: 'cc-one@example.com' })).mail.id).toBe(mail.id);
     expect((await s.admin.mails({ to: 'hidden-one@example.com' })).items.map((m) => m.id)).toEqual([mail.id]);
@@ -47,7 +47,7 @@ describe('recipients: To, Cc and the envelope (Bcc)', () => {
     await smtp.sendMail({ from: 'a@example.org', to: 'plain@example.com', cc: ADMIN.email, subject: 'cc to the site admin', text: 'x' });
     await smtp.sendMail({ from: 'a@example.org', to: 'plain@example.com', bcc: ADMIN.email, subject: 'bcc to the site admin', text: 'x' });
     await smtp.sendMail({ from: 'a@example.org', to: 'plain@example.com', subject: 'to plain only', text: 'x' });
-    await s.admin.latestMail({ subject: 'to plain only', wait: 5 });
+    await s.admin.latestMail({ subject: 'to plain only', wait: 15 });
     expect((await ua.mails({ to: 'plain@example.com' })).items.map((m) => m.subject)).toEqual(['to plain only']);
     expect((await s.admin.mails({ to: 'plain@example.com' })).total).toBe(3);
   });
@@ -120,7 +120,7 @@ describe('slow and idle clients', () => {
       await expect(send()).rejects.toMatchObject({ responseCode: 530 });
       await expect(send({ user: 'seatdesk', pass: 'guess' })).rejects.toMatchObject({ responseCode: 535 });
       await send({ user: decodeURIComponent(own.username), pass: decodeURIComponent(own.password) });
-      expect((await s.admin.latestMail({ to: 'reserved@example.com', wait: 5 })).mail.subject).toBe('reserved');
+      expect((await s.admin.latestMail({ to: 'reserved@example.com', wait: 15 })).mail.subject).toBe('reserved');
     } finally {
       await sink.close();
     }
@@ -170,10 +170,10 @@ describe('crashes', () => {
     try {
       const other = nodemailer.createTransport({ host: '127.0.0.1', port: t.smtpPort!, secure: false, ignoreTLS: true });
       await other.sendMail({ from: 'a@example.org', to: 'keep@example.com', subject: 'kept', text: 'x' });
-      const kept = (await t.admin.latestMail({ to: 'keep@example.com', wait: 5 })).mail;
+      const kept = (await t.admin.latestMail({ to: 'keep@example.com', wait: 15 })).mail;
       await other.sendMail({ from: 'a@example.org', to: 'keep@example.com', subject: 'file gone', text: 'x' });
       other.close();
-      const gone = (await t.admin.latestMail({ subject: 'file gone', wait: 5 })).mail;
+      const gone = (await t.admin.latestMail({ subject: 'file gone', wait: 15 })).mail;
       await t.stop();
       const mailDir = join(t.dir, 'mail');
       await rm(join(mailDir, gone.file));

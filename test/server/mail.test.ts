@@ -57,7 +57,7 @@ describe('mail sink and API', () => {
       text: 'Plain body https://example.org/x',
       html: '<p>Hi <b>there</b> <a href="https://example.org/y">link</a><script>alert(1)</script></p>',
     });
-    const { mail } = await s.admin.latestMail({ to: 'someone@example.com', wait: 5 });
+    const { mail } = await s.admin.latestMail({ to: 'someone@example.com', wait: 15 });
     expect(mail).toMatchObject({ from: 'robot@example.org', to: ['someone@example.com'], subject: 'Hello from a script' });
     const full = (await s.admin.mail(mail.id)).mail;
     expect(full.text).toContain('Plain body');
@@ -90,7 +90,7 @@ describe('mail sink and API', () => {
     const replies = await rawSmtp(s.smtpPort!, ['EHLO test', 'MAIL FROM:<bad@example.org>', 'RCPT TO:<broken@example.com>', 'DATA'],
       'Subject: =?broken?Q?\r\nContent-Type: multipart/mixed; boundary="zz"\r\n\r\n--zz\r\nContent-Type: text/plain; charset=nonsense\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64!!!\r\n');
     expect(replies.at(-1)).toMatch(/^250 /);
-    const { mail } = await s.admin.latestMail({ to: 'broken@example.com', wait: 5 });
+    const { mail } = await s.admin.latestMail({ to: 'broken@example.com', wait: 15 });
     expect((await s.admin.mail(mail.id)).mail.id).toBe(mail.id);
 
     const big = Buffer.alloc(26 * 1024 * 1024, 'a');
@@ -102,14 +102,14 @@ describe('mail sink and API', () => {
 
   it('HTML with scripts is shown as text, scripts dropped; huge headers and 10,000 recipients do not hurt', async () => {
     await smtp.sendMail({ from: 'x@example.org', to: 'script@example.com', subject: 'scripted', html: '<p>Hello</p><script>alert("pwned")</script><img src=x onerror=alert(1)>' });
-    const { mail } = await s.admin.latestMail({ to: 'script@example.com', wait: 5 });
+    const { mail } = await s.admin.latestMail({ to: 'script@example.com', wait: 15 });
     const full = (await s.admin.mail(mail.id)).mail;
     expect(full.htmlText).toContain('Hello');
     expect(full.htmlText).not.toContain('alert');
 
     const many = Array.from({ length: 10_000 }, (_, i) => `r${i}@example.com`);
     await smtp.sendMail({ from: 'x@example.org', to: many, subject: 'to everyone', text: 'hi', headers: { 'X-Huge': 'h'.repeat(200_000) } });
-    const wide = await s.admin.latestMail({ subject: 'to everyone', wait: 5 });
+    const wide = await s.admin.latestMail({ subject: 'to everyone', wait: 15 });
     expect(wide.mail.to.length).toBe(10_000);
     expect((await s.admin.mail(wide.mail.id)).mail.subject).toBe('to everyone');
     expect((await s.admin.health()).status).toBe('ok');

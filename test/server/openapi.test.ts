@@ -128,7 +128,7 @@ describe('real answers match the document', () => {
     await call('get', `/api/mail/outbox/${resent.mail.id}`, { expect: 200 });
     await call('get', '/api/mail/outbox/nothing', { expect: 404 });
     await call('get', `/api/users/${inv.user.id}/mail`, { expect: 200 });
-    const { mail: latest } = await s.admin.latestMail({ to: 'tour@example.com', subject: 'new activation link', wait: 5 });
+    const { mail: latest } = await s.admin.latestMail({ to: 'tour@example.com', subject: 'new activation link', wait: 15 });
     const token = (await s.admin.mail(latest.id)).mail.links[0].url.split('/').pop()!;
     await call('get', `/activate/${token}`, { expect: 200 });
     await call('post', '/api/auth/activate', { body: { token, password: PASSWORD, firstName: 'Tour' }, expect: 200 });

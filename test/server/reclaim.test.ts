@@ -187,7 +187,7 @@ describe('bulk invite', () => {
     expect(first.results.map((x) => [x.email, x.ok])).toEqual(Array.from({ length: free }, (_, i) => [`short${i}@example.com`, true]));
     expect(first.results[0].activationLink).toMatch(/\/activate\/act_/);
     expect((await s.admin.license()).available).toBe(0);
-    const { mail } = await s.admin.latestMail({ to: 'short0@example.com', wait: 5 });
+    const { mail } = await s.admin.latestMail({ to: 'short0@example.com', wait: 15 });
     expect(mail.subject).toContain('invited');
   });
 
@@ -307,8 +307,8 @@ describe('the daily reclamation policy', () => {
       ['dozy@example.com', 'dormant'],
       ['never@example.com', 'stale_invitation'],
     ]);
-    expect((await s.admin.latestMail({ to: 'dozy@example.com', subject: 'inactivity', wait: 5 })).mail.subject).toContain('deactivated');
-    expect((await s.admin.latestMail({ to: 'never@example.com', subject: 'withdrawn', wait: 5 })).mail.subject).toContain('withdrawn');
+    expect((await s.admin.latestMail({ to: 'dozy@example.com', subject: 'inactivity', wait: 15 })).mail.subject).toContain('deactivated');
+    expect((await s.admin.latestMail({ to: 'never@example.com', subject: 'withdrawn', wait: 15 })).mail.subject).toContain('withdrawn');
     const settings = await s.admin.settings();
     expect(settings.reclaim?.lastRunAt).toBeTruthy();
 

@@ -55,7 +55,7 @@ describe('secrets on disk', () => {
       secrets.push(newPassword);
       await s.client().resetPasswordWithToken({ token: rst, password: newPassword });
       await s.client().login({ email: 'leaky@example.com', password: newPassword });
-      await admin.latestMail({ to: 'leaky@example.com', subject: 'Reset', wait: 5 });
+      await admin.latestMail({ to: 'leaky@example.com', subject: 'Reset', wait: 15 });
     } finally {
       await s.stop();
     }

@@ -21,7 +21,7 @@ describe('invite', () => {
     expect(res.user).not.toHaveProperty('passwordHash');
     expect(res.activationLink).toMatch(/^http:\/\/localhost:4780\/activate\/act_[A-Za-z0-9_-]{43}$/);
     expect(res.mail.status).toBe('queued');
-    const { mail } = await s.admin.latestMail({ to: 'carol@example.com', wait: 5 });
+    const { mail } = await s.admin.latestMail({ to: 'carol@example.com', wait: 15 });
     expect(mail.subject).toContain('invited');
     const full = await s.admin.mail(mail.id);
     expect(full.mail.text).toContain(res.activationLink);
@@ -77,7 +77,7 @@ describe('activation', () => {
     const inv = await s.admin.invite({ email: 'erin@example.com' });
     const again = await s.admin.resendActivation(inv.user.id);
     expect(again.activationLink).not.toBe(inv.activationLink);
-    const { mail } = await s.admin.latestMail({ to: 'erin@example.com', subject: 'new activation link', wait: 5 });
+    const { mail } = await s.admin.latestMail({ to: 'erin@example.com', subject: 'new activation link', wait: 15 });
     expect((await s.admin.mail(mail.id)).mail.links[0].url).toBe(again.activationLink);
     await expect(s.client().activate({ token: tokenOf(inv.activationLink!), password: PASSWORD, firstName: 'E' })).rejects.toMatchObject({ code: 'token_invalid' });
     await s.client().activate({ token: tokenOf(again.activationLink!), password: PASSWORD, firstName: 'Erin' });
@@ -96,7 +96,7 @@ describe('reset password', () => {
     expect(res.resetLink).toMatch(/\/reset-password\/rst_/);
     await expect(c.me()).rejects.toMatchObject({ status: 401, code: 'session_terminated' });
     await expect(api.me()).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
-    const { mail } = await s.admin.latestMail({ to: u.email, subject: 'reset', wait: 5 });
+    const { mail } = await s.admin.latestMail({ to: u.email, subject: 'reset', wait: 15 });
     expect((await s.admin.mail(mail.id)).mail.links[0]).toEqual({ url: res.resetLink, kind: 'reset' });
     // A newer reset link cancels the older one.
     const newer = await s.admin.resetPassword(u.id);
@@ -134,7 +134,7 @@ describe('deactivate and reactivate', () => {
     const re = await s.admin.reactivate(u.id);
     expect(re.user).toMatchObject({ status: 'active', projects: [{ projectId: 'sample-project', profile: 'Tester' }], suspendedProjects: [] });
     expect(re.mail.status).toBe('queued');
-    await s.admin.latestMail({ to: u.email, subject: 'active again', wait: 5 });
+    await s.admin.latestMail({ to: u.email, subject: 'active again', wait: 15 });
     await s.client().login({ email: u.email, password: PASSWORD });
   });
 

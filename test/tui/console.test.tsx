@@ -102,7 +102,7 @@ describe('Users screen', () => {
     expect(link).toBeDefined();
     const { user } = (await s.admin.users({ q: 'tui-invite' })).items.map((u) => ({ user: u }))[0];
     expect(user).toMatchObject({ status: 'pending', userProfile: 'Tester' });
-    const mail = await s.admin.latestMail({ to: 'tui-invite@example.com', wait: 5 });
+    const mail = await s.admin.latestMail({ to: 'tui-invite@example.com', wait: 15 });
     const full = await s.admin.mail(mail.mail.id);
     // The dialog follows the mail's delivery live: queued, then sent.
     await ui.waitFor('Mailed to tui-invite@example.com at');
@@ -179,7 +179,7 @@ describe('Users screen', () => {
     await ui.waitFor('Send aaa-resend@example.com a new activation link?');
     ui.press(KEY.tab, KEY.enter);
     await ui.waitFor('Activation Link');
-    const { mail } = await s.admin.latestMail({ to: 'aaa-resend@example.com', subject: 'new activation', wait: 5 });
+    const { mail } = await s.admin.latestMail({ to: 'aaa-resend@example.com', subject: 'new activation', wait: 15 });
     expect(mail.subject).toContain('new activation link');
   });
 

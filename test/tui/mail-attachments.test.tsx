@@ -39,7 +39,7 @@ describe('mail reader in the console', () => {
       ],
     });
     smtp.close();
-    await s.admin.latestMail({ to: 'files@example.com', wait: 5 });
+    await s.admin.latestMail({ to: 'files@example.com', wait: 15 });
 
     const token = (await s.client().login({ ...ADMIN, client: 'tui', clientId: 'attachments-test' })).token;
     const ui = renderTui(
