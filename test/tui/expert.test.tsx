@@ -135,9 +135,10 @@ describe('defects', () => {
 
   it('3: Last login changes in the Users grid when the user signs in', async () => {
     const u = await activeUser(s, 'd3-login@example.com');
-    const ui = await signedIn({ size: { columns: 120, rows: 30 } });
+    const ui = await signedIn({ size: { columns: 200, rows: 30 } });
     await filterTo(ui, 'd3-login');
-    await ui.waitFor(/d3-login@example\.com.*0\/100\s+—/);
+    const f = await ui.waitFor(/d3-login@example\.com.*0\/100\s+—/);
+    expect(lines(f).find((l) => l.startsWith('Login email'))).toMatch(/Sessions\s+Last login/);
     await s.client().login({ email: u.email, password: PASSWORD, clientId: 'd3' });
     await ui.waitFor(/d3-login@example\.com.*1\/100\s+\d\d:\d\d:\d\d/);
   });

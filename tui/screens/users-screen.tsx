@@ -46,7 +46,7 @@ export function userColumns(ctx: { emailOf: (id: string | null) => string; sessi
       sortValue: (u) => ctx.sessions(u),
       sortBy: null,
     },
-    { key: 'lastLoginAt', title: 'Last login', min: 10, get: (u) => shortTime(u.lastLoginAt), sortValue: (u) => u.lastLoginAt ?? '' },
+    { key: 'lastLoginAt', title: 'Last login', min: 10, optional: 4, get: (u) => shortTime(u.lastLoginAt), sortValue: (u) => u.lastLoginAt ?? '' },
     // The later of the last login and the last request on any session (events carry only the login).
     { key: 'lastActiveAt', title: 'Last active', min: 10, sortBy: null, get: (u) => shortTime(latestIso(u.lastActiveAt, u.lastLoginAt)), sortValue: (u) => latestIso(u.lastActiveAt, u.lastLoginAt) ?? '' },
     { key: 'createdAt', title: 'Created', optional: 1, get: (u) => shortTime(u.createdAt), sortValue: (u) => u.createdAt },
