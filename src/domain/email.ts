@@ -5,8 +5,9 @@
 // embeddings, overrides and isolates, fillers and the byte-order mark.
 // Each escape is its own member of the class (the u flag matches code points, never graphemes), so a
 // combining mark listed beside another character is refused on its own, as intended.
-// eslint-disable-next-line no-misleading-character-class -- the combining marks are listed as escapes on purpose
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]/u;
+const INVISIBLE =
+  // eslint-disable-next-line no-misleading-character-class -- the combining marks are listed as escapes on purpose
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]/u;
 const ATEXT = "A-Za-z0-9!#$%&'*+/=?^_`{|}~-";
 const DOT_ATOM = new RegExp(`^[${ATEXT}]+(?:\\.[${ATEXT}]+)*$`);
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -35,7 +36,8 @@ export function emailProblem(email: string): string | null {
   if (invisible) return `contains an invisible or control character (${hex(invisible[0])}); type the address again`;
   if (email.length === 0) return 'enter an email address';
   if (email.length > 254) return 'is too long (at most 254 characters)';
-  if (/[<>"()]/.test(email)) return 'write the address alone (name@example.com), without a display name, quotes or comments';
+  if (/[<>"()]/.test(email))
+    return 'write the address alone (name@example.com), without a display name, quotes or comments';
   if (/[,;]/.test(email)) return 'give one address, not a list';
   if (/\s/u.test(email)) return 'must not contain spaces';
   const at = email.lastIndexOf('@');
@@ -56,7 +58,8 @@ export function emailProblem(email: string): string | null {
   }
   const labels = domain.split('.');
   if (labels.length < 2) return 'the domain needs a dot (example.com)';
-  if (!labels.every((l) => LABEL.test(l.toLowerCase()))) return 'the domain is not valid (letters, digits and hyphens between dots)';
+  if (!labels.every((l) => LABEL.test(l.toLowerCase())))
+    return 'the domain is not valid (letters, digits and hyphens between dots)';
   if (/^\d+$/.test(labels[labels.length - 1])) return 'the domain is not valid (an IP address is not accepted)';
   return null;
 }

@@ -7,7 +7,15 @@ import { linkNote } from '../hooks/link-note.js';
 import type { Resources } from '../hooks/use-resources.js';
 import type { Actions } from '../screens/screen-props.js';
 import type { Dialog, UiAction } from '../ui-state.js';
-import { AuditDialog, ConfirmDialog, DetailsDialog, HelpDialog, InputDialog, LinkDialog, SessionDialog } from './dialogs.js';
+import {
+  AuditDialog,
+  ConfirmDialog,
+  DetailsDialog,
+  HelpDialog,
+  InputDialog,
+  LinkDialog,
+  SessionDialog,
+} from './dialogs.js';
 import { importSource } from './import-source.js';
 import { ImportDialog } from './import-dialog.js';
 import { EditProfilesDialog, InviteDialog } from './user-dialogs.js';
@@ -28,9 +36,10 @@ export function DialogHost(props: {
 }) {
   const { dialog: d, width, busy, error, client, act, dispatch, res } = props;
   const followed = d?.kind === 'link' ? d.mailId : undefined;
+  const { trackDelivery } = res;
   useEffect(() => {
-    if (followed) res.trackDelivery(followed);
-  }, [followed, res.trackDelivery]);
+    if (followed) trackDelivery(followed);
+  }, [followed, trackDelivery]);
   // User details list the user's mail and where each message stands.
   const detailsOf = d?.kind === 'details' ? d.user.id : undefined;
   const [userMail, setUserMail] = useState<MailDelivery[]>([]);
@@ -42,20 +51,33 @@ export function DialogHost(props: {
       (r) => {
         if (!live) return;
         setUserMail(r.items);
-        for (const m of r.items) if (m.status === 'queued') res.trackDelivery(m.id);
+        for (const m of r.items) if (m.status === 'queued') trackDelivery(m.id);
       },
       () => {},
     );
     return () => void (live = false);
-  }, [detailsOf, client, res.trackDelivery]);
+  }, [detailsOf, client, trackDelivery]);
   const close = () => dispatch({ type: 'close' });
   const emailOf = res.emailOf;
   const settle = (p: Promise<boolean>) => void p.then((ok) => ok && close());
   switch (d.kind) {
     case 'help':
-      return <HelpDialog tab={props.tab} readOnly={props.readOnly} width={width} height={props.height} onClose={close} />;
+      return (
+        <HelpDialog tab={props.tab} readOnly={props.readOnly} width={width} height={props.height} onClose={close} />
+      );
     case 'confirm':
-      return <ConfirmDialog title={d.title} message={d.message} confirmLabel={d.confirmLabel} width={width} busy={busy} error={error} onCancel={close} onConfirm={() => settle(d.run())} />;
+      return (
+        <ConfirmDialog
+          title={d.title}
+          message={d.message}
+          confirmLabel={d.confirmLabel}
+          width={width}
+          busy={busy}
+          error={error}
+          onCancel={close}
+          onConfirm={() => settle(d.run())}
+        />
+      );
     case 'link':
       return (
         <LinkDialog
@@ -69,13 +91,42 @@ export function DialogHost(props: {
         />
       );
     case 'details':
-      return <DetailsDialog user={res.latestUser(d.user.id) ?? d.user} width={width} emailOf={emailOf} mail={userMail.map((m) => res.deliveries.get(m.id) ?? m)} onClose={close} />;
+      return (
+        <DetailsDialog
+          user={res.latestUser(d.user.id) ?? d.user}
+          width={width}
+          emailOf={emailOf}
+          mail={userMail.map((m) => res.deliveries.get(m.id) ?? m)}
+          onClose={close}
+        />
+      );
     case 'session':
-      return <SessionDialog session={d.session} width={width} emailOf={emailOf} own={d.session.id === props.ownSessionId} onClose={close} />;
+      return (
+        <SessionDialog
+          session={d.session}
+          width={width}
+          emailOf={emailOf}
+          own={d.session.id === props.ownSessionId}
+          onClose={close}
+        />
+      );
     case 'audit':
       return <AuditDialog entry={d.entry} width={width} onClose={close} />;
     case 'input':
-      return <InputDialog title={d.title} label={d.label} initial={d.initial} hint={d.hint} choices={d.choices} width={width} busy={busy} error={error} onCancel={close} onSubmit={(v) => settle(d.submit(v))} />;
+      return (
+        <InputDialog
+          title={d.title}
+          label={d.label}
+          initial={d.initial}
+          hint={d.hint}
+          choices={d.choices}
+          width={width}
+          busy={busy}
+          error={error}
+          onCancel={close}
+          onSubmit={(v) => settle(d.submit(v))}
+        />
+      );
     case 'invite':
       return (
         <InviteDialog
@@ -84,8 +135,18 @@ export function DialogHost(props: {
           error={error}
           onCancel={close}
           onSubmit={async (v) => {
-            const r = await act.runInDialog(() => client.invite(v), (x) => `Invited ${x.user.email}.`);
-            if (r) act.open({ kind: 'link', title: 'Activation Link', links: [{ label: `activation link for ${r.user.email}`, url: r.activationLink! }], note: linkNote(r.mail), mailId: r.mail.id });
+            const r = await act.runInDialog(
+              () => client.invite(v),
+              (x) => `Invited ${x.user.email}.`,
+            );
+            if (r)
+              act.open({
+                kind: 'link',
+                title: 'Activation Link',
+                links: [{ label: `activation link for ${r.user.email}`, url: r.activationLink! }],
+                note: linkNote(r.mail),
+                mailId: r.mail.id,
+              });
           }}
         />
       );
@@ -120,7 +181,10 @@ export function DialogHost(props: {
           error={error}
           onCancel={close}
           onSubmit={async (v) => {
-            const r = await act.runInDialog(() => client.patchUser(d.user.id, v), (x) => `Profiles of ${x.user.email} saved.`);
+            const r = await act.runInDialog(
+              () => client.patchUser(d.user.id, v),
+              (x) => `Profiles of ${x.user.email} saved.`,
+            );
             if (r) close();
           }}
         />
