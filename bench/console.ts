@@ -31,7 +31,11 @@ export interface Launched {
 /** Starts the console signed in (a remembered token), and times launch → first Users frame with rows. */
 export async function launchConsole(s: BenchServer): Promise<Launched> {
   const dir = await mkdtemp(join(TMP, 'console-'));
-  await writeFile(join(dir, 'token.json'), JSON.stringify({ url: s.url, token: s.admin.token, email: 'admin@example.com' }), { mode: 0o600 });
+  await writeFile(
+    join(dir, 'token.json'),
+    JSON.stringify({ url: s.url, token: s.admin.token, email: 'admin@example.com' }),
+    { mode: 0o600 },
+  );
   const env = {
     ...process.env,
     HOME: dir,
@@ -42,12 +46,19 @@ export async function launchConsole(s: BenchServer): Promise<Launched> {
   };
   const t0 = performance.now();
   const pty = new Pty([process.execPath, join(ROOT, 'bin/seatdesk.js')], { cols: COLS, rows: ROWS, env, cwd: ROOT });
-  const at = await pty.waitFor((sc) => sc.includes('Login email') && footer(sc)?.pos === 1 && firstRow(sc).includes('@'), 'the Users grid', 60_000);
+  const at = await pty.waitFor(
+    (sc) => sc.includes('Login email') && footer(sc)?.pos === 1 && firstRow(sc).includes('@'),
+    'the Users grid',
+    60_000,
+  );
   return { pty, firstFrameMs: at - t0 };
 }
 
 async function expectedUsers(s: BenchServer, q: Record<string, string>): Promise<{ first: string; total: number }> {
-  const page = (await s.admin.request<{ items: PublicUser[]; total: number }>('GET', `/api/users?${new URLSearchParams({ limit: '1', ...q })}`)) as {
+  const page = (await s.admin.request<{ items: PublicUser[]; total: number }>(
+    'GET',
+    `/api/users?${new URLSearchParams({ limit: '1', ...q })}`,
+  )) as {
     items: PublicUser[];
     total: number;
   };
@@ -59,7 +70,8 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Filter keystroke → the frame showing that filter's first row and count. */
 export async function filterKeystrokes(pty: Pty, s: BenchServer, text: string, rounds: number): Promise<number[]> {
   const expected: { first: string; total: number }[] = [];
-  for (let i = 1; i <= text.length; i++) expected.push(await expectedUsers(s, { q: text.slice(0, i), sort: 'email', order: 'asc' }));
+  for (let i = 1; i <= text.length; i++)
+    expected.push(await expectedUsers(s, { q: text.slice(0, i), sort: 'email', order: 'asc' }));
   const out: number[] = [];
   for (let r = 0; r < rounds; r++) {
     pty.send('/');
@@ -69,7 +81,11 @@ export async function filterKeystrokes(pty: Pty, s: BenchServer, text: string, r
       const e = expected[i];
       const t = pty.send(text[i]);
       const at = await pty.waitFor(
-        (sc) => sc.includes(`filter: ${typed} `) && (e.total === 0 ? /\b0 (of \d+ )?users/.test(sc) : footer(sc)?.total === e.total && firstRow(sc).startsWith(e.first)),
+        (sc) =>
+          sc.includes(`filter: ${typed} `) &&
+          (e.total === 0
+            ? /\b0 (of \d+ )?users/.test(sc)
+            : footer(sc)?.total === e.total && firstRow(sc).startsWith(e.first)),
         `the rows for "${typed}" (${e.total}, first ${e.first})`,
         10_000,
       );
@@ -94,7 +110,16 @@ export async function holdKey(pty: Pty, key: 'j' | 'k', ms: number): Promise<{ l
     const want = key === 'j' ? start + n : Math.max(1, start - n);
     // Frames may take in several keys at once: a key's frame is the first that shows it (or a later key).
     const reached = (pos: number) => (key === 'j' ? pos >= want : pos <= want);
-    waits.push(pty.waitFor((sc) => { const f = footer(sc); return !!f && reached(f.pos); }, `the cursor on row ${want}`, 10_000));
+    waits.push(
+      pty.waitFor(
+        (sc) => {
+          const f = footer(sc);
+          return !!f && reached(f.pos);
+        },
+        `the cursor on row ${want}`,
+        10_000,
+      ),
+    );
     sent.push(pty.send(key));
     await pause(33);
   }
@@ -117,7 +142,8 @@ export async function sortChanges(pty: Pty, s: BenchServer, times: number): Prom
   // The first row of every sort, known before any key is pressed (so no lookup falls inside a timing).
   const first = new Map<string, string>();
   for (const [title, sort] of Object.entries(BY_TITLE))
-    for (const order of ['asc', 'desc']) first.set(`${title} ${order === 'asc' ? '▲' : '▼'}`, (await expectedUsers(s, { sort, order })).first);
+    for (const order of ['asc', 'desc'])
+      first.set(`${title} ${order === 'asc' ? '▲' : '▼'}`, (await expectedUsers(s, { sort, order })).first);
   const header = (sc: string) => sc.split('\n').find((l) => l.startsWith('Login email')) ?? '';
   const marker = (sc: string) => [...first.keys()].find((m) => header(sc).includes(m)) ?? '';
   const out: number[] = [];

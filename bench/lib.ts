@@ -47,7 +47,10 @@ export interface BenchServer {
 }
 
 /** Runs `seatdesk server` in its own process on a copy of `baseDir` (with real GC: --expose-gc). */
-export async function startBenchServer(baseDir: string | null, opts: { login?: boolean; env?: Record<string, string> } = {}): Promise<BenchServer> {
+export async function startBenchServer(
+  baseDir: string | null,
+  opts: { login?: boolean; env?: Record<string, string> } = {},
+): Promise<BenchServer> {
   const dir = await mkdtemp(join(tmpdir(), 'seatdesk-bench-run-'));
   if (baseDir) await cp(baseDir, dir, { recursive: true });
   const port = await freePort();
@@ -70,7 +73,8 @@ export async function startBenchServer(baseDir: string | null, opts: { login?: b
   await waitHealthy(url, child, 300_000);
   const startMs = performance.now() - t0;
   const admin = new ApiClient(url);
-  if (opts.login !== false) admin.token = (await admin.login({ ...BENCH_ADMIN, client: 'tui', terminateOldest: true })).token;
+  if (opts.login !== false)
+    admin.token = (await admin.login({ ...BENCH_ADMIN, client: 'tui', terminateOldest: true })).token;
   return {
     url,
     smtpPort,
@@ -95,9 +99,11 @@ export interface Diag {
   trackedPeak: number | null;
   loop: { p50: number; p99: number; max: number; mean: number };
 }
-export const diag = (s: BenchServer, reset = false): Promise<Diag> => s.admin.request<Diag>('GET', `/api/diag${reset ? '?reset=1' : ''}`);
+export const diag = (s: BenchServer, reset = false): Promise<Diag> =>
+  s.admin.request<Diag>('GET', `/api/diag${reset ? '?reset=1' : ''}`);
 /** RSS after a full garbage collection in the server. */
-export const rssAfterGc = async (s: BenchServer): Promise<number> => (await s.admin.request<Diag>('GET', '/api/diag?gc=1')).rss;
+export const rssAfterGc = async (s: BenchServer): Promise<number> =>
+  (await s.admin.request<Diag>('GET', '/api/diag?gc=1')).rss;
 
 export const TMP = join(ROOT, 'bench', 'tmp');
 
@@ -116,7 +122,9 @@ export async function seededSite(n: SeedSize): Promise<string> {
   await mkdir(TMP, { recursive: true });
   const work = await mkdtemp(join(TMP, 'seeding-'));
   const t = performance.now();
-  console.log(`  (seeding ${n.users} users, ${n.sessions} sessions, ${n.ended ?? 0} ended, ${n.mails} mails into bench/tmp, once)`);
+  console.log(
+    `  (seeding ${n.users} users, ${n.sessions} sessions, ${n.ended ?? 0} ended, ${n.mails} mails into bench/tmp, once)`,
+  );
   await seed(work, n, () => {});
   await rename(work, dir);
   console.log(`  (seeded in ${((performance.now() - t) / 1000).toFixed(0)} s)`);

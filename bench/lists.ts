@@ -28,7 +28,12 @@ const SECONDS = 2;
 const SAMPLES = 250;
 
 async function cannon(url: string, token: string, seconds: number): Promise<number> {
-  const r = await autocannon({ url, connections: 10, duration: seconds, headers: { authorization: `Bearer ${token}` } });
+  const r = await autocannon({
+    url,
+    connections: 10,
+    duration: seconds,
+    headers: { authorization: `Bearer ${token}` },
+  });
   if (r.errors + r.non2xx > 0) throw new Error(`${r.errors + r.non2xx} failed requests to ${url}`);
   return r.requests.average;
 }
@@ -53,7 +58,10 @@ export async function compareLists(s: BenchServer, routes: ListRoute[], tmp: str
   const file = join(tmp, 'peer-bodies.json');
   await writeFile(file, JSON.stringify({ token, bodies }));
   const port = await freePort();
-  const peer = spawn(process.execPath, ['--import', 'tsx', 'bench/peer-lists.ts', String(port), file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const peer = spawn(process.execPath, ['--import', 'tsx', 'bench/peer-lists.ts', String(port), file], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     peer.stdout!.once('data', () => resolve());
     peer.once('exit', (code) => reject(new Error(`the peer exited (${code})`)));
@@ -111,7 +119,9 @@ export async function deepCursor(s: BenchServer, path: string, pages: number): P
   let cursor: string | null = null;
   for (let i = 0; i < pages; i++) {
     const sep = path.includes('?') ? '&' : '?';
-    const res = await fetch(`${s.url}${path}${cursor ? `${sep}cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { authorization: `Bearer ${s.admin.token}` } });
+    const res = await fetch(`${s.url}${path}${cursor ? `${sep}cursor=${encodeURIComponent(cursor)}` : ''}`, {
+      headers: { authorization: `Bearer ${s.admin.token}` },
+    });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${(await res.text()).slice(0, 200)}`);
     const body = (await res.json()) as { nextCursor?: string | null };
     if (!body.nextCursor) return null;

@@ -5,10 +5,14 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 
 const port = Number(process.argv[2]);
-const { token, bodies } = JSON.parse(readFileSync(process.argv[3], 'utf8')) as { token: string; bodies: Record<string, string> };
+const { token, bodies } = JSON.parse(readFileSync(process.argv[3], 'utf8')) as {
+  token: string;
+  bodies: Record<string, string>;
+};
 const expected = `Bearer ${token}`;
 const app = new Hono().get('*', (c) => {
-  if (c.req.header('authorization') !== expected) return c.json({ error: { code: 'unauthorized', message: 'Sign in.' } }, 401);
+  if (c.req.header('authorization') !== expected)
+    return c.json({ error: { code: 'unauthorized', message: 'Sign in.' } }, 401);
   const url = c.req.url;
   const body = bodies[url.slice(url.indexOf('/', url.indexOf('//') + 2))];
   if (body === undefined) return c.json({ error: { code: 'not_found', message: 'No such page.' } }, 404);

@@ -29,6 +29,15 @@ const app = new Hono().post('/api/users/invite', async (c) => {
     pending.push({ line: JSON.stringify(user) + '\n', done });
     if (!flushing) void flush();
   });
-  return c.json({ user, activationLink: `http://localhost/activate/${crypto.randomUUID()}`, mail: { status: 'queued', id: user.id } }, 201);
+  return c.json(
+    {
+      user,
+      activationLink: `http://localhost/activate/${crypto.randomUUID()}`,
+      mail: { status: 'queued', id: user.id },
+    },
+    201,
+  );
 });
-serve({ fetch: app.fetch, port: Number(portText), hostname: '127.0.0.1' }, (info) => console.log(`listening ${info.port}`));
+serve({ fetch: app.fetch, port: Number(portText), hostname: '127.0.0.1' }, (info) =>
+  console.log(`listening ${info.port}`),
+);

@@ -33,12 +33,21 @@ async function newDatabase(): Promise<string> {
 /** The seeded large site copied into a new database with `seatdesk migrate`, as a site would move. */
 async function bigSiteInPostgres(): Promise<string> {
   const url = await newDatabase();
-  await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'migrate', '--from-data-dir', await bigSite(), '--database-url', url], { cwd: ROOT });
+  await run(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'migrate', '--from-data-dir', await bigSite(), '--database-url', url],
+    { cwd: ROOT },
+  );
   return url;
 }
 
 async function rps(url: string, token: string, seconds: number) {
-  const r = await autocannon({ url: `${url}/api/me`, connections: 50, duration: seconds, headers: { authorization: `Bearer ${token}` } });
+  const r = await autocannon({
+    url: `${url}/api/me`,
+    connections: 50,
+    duration: seconds,
+    headers: { authorization: `Bearer ${token}` },
+  });
   if (r.errors + r.non2xx) throw new Error(`${r.errors + r.non2xx} failed requests against ${url}/api/me`);
   return r.requests.average;
 }
@@ -76,7 +85,16 @@ export const PG_BENCHES: Record<string, (add: (r: PgRow) => void) => Promise<voi
         peer.push(await rps(embedded.url, embedded.admin.token!, 4));
       }
       const r = median(ours) / median(peer);
-      add({ bench: 'pg-api', figure: 'GET /api/me req/s, PostgreSQL engine (embedded beside it)', value: median(ours), unit: 'req/s', budget: 'ratio ≥ 0.50', peer: median(peer), ratio: r, pass: r >= 0.5 });
+      add({
+        bench: 'pg-api',
+        figure: 'GET /api/me req/s, PostgreSQL engine (embedded beside it)',
+        value: median(ours),
+        unit: 'req/s',
+        budget: 'ratio ≥ 0.50',
+        peer: median(peer),
+        ratio: r,
+        pass: r >= 0.5,
+      });
     } finally {
       await postgres.stop();
       await embedded.stop();
@@ -100,7 +118,16 @@ export const PG_BENCHES: Record<string, (add: (r: PgRow) => void) => Promise<voi
         peer.push(median(await burst([embedded], 200, `e${round}`)));
       }
       const r = median(ours) / median(peer);
-      add({ bench: 'pg-write', figure: '200 concurrent invites across two PostgreSQL servers, p50 (single embedded server beside it)', value: median(ours), unit: 'ms', budget: 'ratio ≤ 2', peer: median(peer), ratio: r, pass: r <= 2 });
+      add({
+        bench: 'pg-write',
+        figure: '200 concurrent invites across two PostgreSQL servers, p50 (single embedded server beside it)',
+        value: median(ours),
+        unit: 'ms',
+        budget: 'ratio ≤ 2',
+        peer: median(peer),
+        ratio: r,
+        pass: r <= 2,
+      });
     } finally {
       await Promise.all([a.stop(), b.stop(), embedded.stop()]);
     }
@@ -127,7 +154,9 @@ export const PG_BENCHES: Record<string, (add: (r: PgRow) => void) => Promise<voi
         FROM generate_series(1, 500000) AS g`);
       await db.query('ALTER TABLE sessions ENABLE TRIGGER session_count_ins');
       await db.query(`DELETE FROM session_counts`);
-      await db.query(`INSERT INTO session_counts SELECT doc->>'client', doc->>'endedAt' IS NULL, 0, count(*) FROM sessions GROUP BY 1, 2`);
+      await db.query(
+        `INSERT INTO session_counts SELECT doc->>'client', doc->>'endedAt' IS NULL, 0, count(*) FROM sessions GROUP BY 1, 2`,
+      );
       await db.query('COMMIT');
       // Settle what a bulk load leaves behind (visibility map, statistics, dirty pages) before timing.
       await db.query('VACUUM (ANALYZE) sessions');
@@ -136,7 +165,8 @@ export const PG_BENCHES: Record<string, (add: (r: PgRow) => void) => Promise<voi
       const first: number[] = [];
       const deep: number[] = [];
       const sorts = ['startedAt', 'lastActivityAt', 'email'] as const;
-      for (const sort of sorts) for (const order of ['asc', 'desc'] as const) await s.admin.sessions({ sort, order, limit: 100 }); // warm up
+      for (const sort of sorts)
+        for (const order of ['asc', 'desc'] as const) await s.admin.sessions({ sort, order, limit: 100 }); // warm up
       for (let i = 0; i < 60; i++) {
         const sort = sorts[i % sorts.length];
         const order = i % 2 ? 'desc' : 'asc';
@@ -153,10 +183,25 @@ export const PG_BENCHES: Record<string, (add: (r: PgRow) => void) => Promise<voi
         t = performance.now();
         const p1000 = await s.admin.sessions({ sort, order, limit: 100, cursor } as never);
         deep.push(performance.now() - t);
-        if (i === 0 && (p1.total < 370_000 || p1000.items.length !== 100)) throw new Error(`unexpected pages: total ${p1.total}, deep page ${p1000.items.length} rows`);
+        if (i === 0 && (p1.total < 370_000 || p1000.items.length !== 100))
+          throw new Error(`unexpected pages: total ${p1.total}, deep page ${p1000.items.length} rows`);
       }
-      add({ bench: 'pg-grid', figure: 'GET /api/sessions first page of 100 at 500k sessions (PostgreSQL), p95', value: percentile(first, 95), unit: 'ms', budget: '≤ 20 ms', pass: percentile(first, 95) <= 20 });
-      add({ bench: 'pg-grid', figure: 'GET /api/sessions page 1,000 (keyset cursor) at 500k sessions, p95', value: percentile(deep, 95), unit: 'ms', budget: '≤ 20 ms', pass: percentile(deep, 95) <= 20 });
+      add({
+        bench: 'pg-grid',
+        figure: 'GET /api/sessions first page of 100 at 500k sessions (PostgreSQL), p95',
+        value: percentile(first, 95),
+        unit: 'ms',
+        budget: '≤ 20 ms',
+        pass: percentile(first, 95) <= 20,
+      });
+      add({
+        bench: 'pg-grid',
+        figure: 'GET /api/sessions page 1,000 (keyset cursor) at 500k sessions, p95',
+        value: percentile(deep, 95),
+        unit: 'ms',
+        budget: '≤ 20 ms',
+        pass: percentile(deep, 95) <= 20,
+      });
     } finally {
       await db.end();
       await s.stop();

@@ -62,65 +62,179 @@ export async function scaleBench(add: (r: Row) => void, only?: number[]): Promis
       console.log(`  [${tag}] started in ${s.startMs.toFixed(0)} ms, RSS ${(rssStart / MB).toFixed(0)} MB`);
       // Windowed queries, one at a time: first pages, a page in the middle (by cursor), a filter.
       const sessionsTotal = n.sessions;
-      const middle = await deepCursor(s, '/api/sessions?limit=50&client=all', Math.min(1000, Math.floor(sessionsTotal / 50 / 2)));
-      const paths = ['/api/users?limit=50', '/api/sessions?limit=50', `/api/sessions?limit=50&client=all&cursor=${encodeURIComponent(middle ?? '')}`, '/api/users?limit=50&q=user0'];
+      const middle = await deepCursor(
+        s,
+        '/api/sessions?limit=50&client=all',
+        Math.min(1000, Math.floor(sessionsTotal / 50 / 2)),
+      );
+      const paths = [
+        '/api/users?limit=50',
+        '/api/sessions?limit=50',
+        `/api/sessions?limit=50&client=all&cursor=${encodeURIComponent(middle ?? '')}`,
+        '/api/users?limit=50&q=user0',
+      ];
       const [uf, sf, sm, fq] = await latencies(s, paths, 200);
-      console.log(`  [${tag}] p50 users ${uf.p50.toFixed(2)} ms, sessions ${sf.p50.toFixed(2)} ms, middle ${sm.p50.toFixed(2)} ms, filter ${fq.p50.toFixed(2)} ms`);
+      console.log(
+        `  [${tag}] p50 users ${uf.p50.toFixed(2)} ms, sessions ${sf.p50.toFixed(2)} ms, middle ${sm.p50.toFixed(2)} ms, filter ${fq.p50.toFixed(2)} ms`,
+      );
 
       let consoleFirst = NaN;
       if (n.users === 10_000) {
-        add({ bench: 'memory', figure: 'server RSS after start, 10k users / 50k sessions', value: rssStart / MB, unit: 'MB', budget: '≤ 300 MB', pass: rssStart / MB <= 300 });
-        const [u] = await compareLists(s, [{ label: 'GET /api/users?limit=50 at 10k users', path: '/api/users?limit=50' }], TMP);
-        add({ bench: 'lists', figure: `${u.route.label} req/s (${u.bytes} B)`, value: u.rps, unit: 'req/s', budget: 'ratio ≥ 0.5', peer: u.peerRps, ratio: u.rps / u.peerRps, pass: u.rps / u.peerRps >= 0.5, peerIs: PEER });
-        add({ bench: 'lists', figure: `${u.route.label} p95, idle (${u.samples} samples)`, value: u.p95, unit: 'ms', budget: '—', peer: u.peerP95, ratio: u.p95 / u.peerP95, pass: true, peerIs: PEER });
+        add({
+          bench: 'memory',
+          figure: 'server RSS after start, 10k users / 50k sessions',
+          value: rssStart / MB,
+          unit: 'MB',
+          budget: '≤ 300 MB',
+          pass: rssStart / MB <= 300,
+        });
+        const [u] = await compareLists(
+          s,
+          [{ label: 'GET /api/users?limit=50 at 10k users', path: '/api/users?limit=50' }],
+          TMP,
+        );
+        add({
+          bench: 'lists',
+          figure: `${u.route.label} req/s (${u.bytes} B)`,
+          value: u.rps,
+          unit: 'req/s',
+          budget: 'ratio ≥ 0.5',
+          peer: u.peerRps,
+          ratio: u.rps / u.peerRps,
+          pass: u.rps / u.peerRps >= 0.5,
+          peerIs: PEER,
+        });
+        add({
+          bench: 'lists',
+          figure: `${u.route.label} p95, idle (${u.samples} samples)`,
+          value: u.p95,
+          unit: 'ms',
+          budget: '—',
+          peer: u.peerP95,
+          ratio: u.p95 / u.peerP95,
+          pass: true,
+          peerIs: PEER,
+        });
       }
       if (n.users === 100_000) {
         const deep = await deepCursor(s, '/api/sessions?limit=50', 1000);
         if (!deep) throw new Error('the sessions grid ended before page 1,000');
         const routes = [
           { label: 'sessions grid first page at 500k', path: '/api/sessions?limit=50' },
-          { label: 'sessions grid page 1,000 deep (cursor)', path: `/api/sessions?limit=50&cursor=${encodeURIComponent(deep)}` },
+          {
+            label: 'sessions grid page 1,000 deep (cursor)',
+            path: `/api/sessions?limit=50&cursor=${encodeURIComponent(deep)}`,
+          },
           { label: 'ended sessions (history) first page', path: '/api/sessions?state=ended&limit=50' },
         ];
         for (const r of await compareLists(s, routes, TMP)) {
-          add({ bench: 'lists', figure: `${r.route.label} req/s (${r.bytes} B)`, value: r.rps, unit: 'req/s', budget: 'ratio ≥ 0.3', peer: r.peerRps, ratio: r.rps / r.peerRps, pass: r.rps / r.peerRps >= 0.3, peerIs: PEER });
-          add({ bench: 'lists', figure: `${r.route.label} p95, idle (${r.samples} samples)`, value: r.p95, unit: 'ms', budget: '≤ 20 ms', peer: r.peerP95, ratio: r.p95 / r.peerP95, pass: r.p95 <= 20, peerIs: PEER });
+          add({
+            bench: 'lists',
+            figure: `${r.route.label} req/s (${r.bytes} B)`,
+            value: r.rps,
+            unit: 'req/s',
+            budget: 'ratio ≥ 0.3',
+            peer: r.peerRps,
+            ratio: r.rps / r.peerRps,
+            pass: r.rps / r.peerRps >= 0.3,
+            peerIs: PEER,
+          });
+          add({
+            bench: 'lists',
+            figure: `${r.route.label} p95, idle (${r.samples} samples)`,
+            value: r.p95,
+            unit: 'ms',
+            budget: '≤ 20 ms',
+            peer: r.peerP95,
+            ratio: r.p95 / r.peerP95,
+            pass: r.p95 <= 20,
+            peerIs: PEER,
+          });
         }
         const { pty, firstFrameMs } = await launchConsole(s);
         consoleFirst = firstFrameMs;
         try {
-          add({ bench: 'console', figure: 'launch → first Users frame (100k users, 500k sessions, 120×40 pty)', value: firstFrameMs, unit: 'ms', budget: '≤ 1500 ms', pass: firstFrameMs <= 1500 });
+          add({
+            bench: 'console',
+            figure: 'launch → first Users frame (100k users, 500k sessions, 120×40 pty)',
+            value: firstFrameMs,
+            unit: 'ms',
+            budget: '≤ 1500 ms',
+            pass: firstFrameMs <= 1500,
+          });
           const safely = async (what: string, f: () => Promise<void>) => {
             try {
               await f();
             } catch (e) {
-              add({ bench: 'console', figure: `${what}: ${(e as Error).message.split('\n')[0]}`, value: NaN, unit: '', budget: '', pass: false });
+              add({
+                bench: 'console',
+                figure: `${what}: ${(e as Error).message.split('\n')[0]}`,
+                value: NaN,
+                unit: '',
+                budget: '',
+                pass: false,
+              });
               pty.send('\x1b');
             }
           };
           await safely('filter', async () => {
-          const filter = await filterKeystrokes(pty, s, 'user0123', 25);
-          add({ bench: 'console', figure: `filter keystroke → frame with its rows, p95 (${filter.length} samples)`, value: percentile(filter, 95), unit: 'ms', budget: '≤ 50 ms', pass: percentile(filter, 95) <= 50 });
+            const filter = await filterKeystrokes(pty, s, 'user0123', 25);
+            add({
+              bench: 'console',
+              figure: `filter keystroke → frame with its rows, p95 (${filter.length} samples)`,
+              value: percentile(filter, 95),
+              unit: 'ms',
+              budget: '≤ 50 ms',
+              pass: percentile(filter, 95) <= 50,
+            });
           });
           await safely('j/k held', async () => {
-          const held: number[] = [];
-          let backlog = 0;
-          for (const key of ['j', 'k', 'j', 'k'] as const) {
-            const h = await holdKey(pty, key, 2000);
-            held.push(...h.lat);
-            backlog = Math.max(backlog, h.backlogMs);
-          }
-          add({ bench: 'console', figure: `j/k held 2 s at 30/s: key → frame, p95 (${held.length} samples)`, value: percentile(held, 95), unit: 'ms', budget: '≤ 16 ms', pass: percentile(held, 95) <= 16 });
-          add({ bench: 'console', figure: 'j/k held: last key → its frame (backlog)', value: backlog, unit: 'ms', budget: '≤ 16 ms', pass: backlog <= 16 });
+            const held: number[] = [];
+            let backlog = 0;
+            for (const key of ['j', 'k', 'j', 'k'] as const) {
+              const h = await holdKey(pty, key, 2000);
+              held.push(...h.lat);
+              backlog = Math.max(backlog, h.backlogMs);
+            }
+            add({
+              bench: 'console',
+              figure: `j/k held 2 s at 30/s: key → frame, p95 (${held.length} samples)`,
+              value: percentile(held, 95),
+              unit: 'ms',
+              budget: '≤ 16 ms',
+              pass: percentile(held, 95) <= 16,
+            });
+            add({
+              bench: 'console',
+              figure: 'j/k held: last key → its frame (backlog)',
+              value: backlog,
+              unit: 'ms',
+              budget: '≤ 16 ms',
+              pass: backlog <= 16,
+            });
           });
           await safely('sort', async () => {
-          const sorts = await sortChanges(pty, s, 24);
-          add({ bench: 'console', figure: `sort change → frame with its rows, median of ${sorts.length} (worst ${Math.max(...sorts).toFixed(0)} ms)`, value: median(sorts), unit: 'ms', budget: '≤ 150 ms', pass: median(sorts) <= 150 });
+            const sorts = await sortChanges(pty, s, 24);
+            add({
+              bench: 'console',
+              figure: `sort change → frame with its rows, median of ${sorts.length} (worst ${Math.max(...sorts).toFixed(0)} ms)`,
+              value: median(sorts),
+              unit: 'ms',
+              budget: '≤ 150 ms',
+              pass: median(sorts) <= 150,
+            });
           });
           await safely('browsing every screen', () => browseEveryScreen(pty));
           const pid = pty.programPid();
           const consoleRss = pid ? rssOf(pid) / MB : NaN;
-          add({ bench: 'memory', figure: 'console RSS after browsing every screen', value: consoleRss, unit: 'MB', budget: '≤ 150 MB', pass: consoleRss <= 150 });
+          add({
+            bench: 'memory',
+            figure: 'console RSS after browsing every screen',
+            value: consoleRss,
+            unit: 'MB',
+            budget: '≤ 150 MB',
+            pass: consoleRss <= 150,
+          });
           const after = await rssAfterGc(s);
           add({
             bench: 'memory',
@@ -165,7 +279,14 @@ export async function scaleBench(add: (r: Row) => void, only?: number[]): Promis
       ['sessions first page', a.sessionsFirst, c.sessionsFirst],
       ['sessions page in the middle (cursor)', a.sessionsMiddle, c.sessionsMiddle],
     ] as const) {
-      add({ bench: 'curve', figure: `${figure}: p50 at 100k ÷ p50 at 1k users`, value: y / x, unit: '×', budget: `≤ ${allowed.toFixed(2)} (log n)`, pass: y / x <= allowed });
+      add({
+        bench: 'curve',
+        figure: `${figure}: p50 at 100k ÷ p50 at 1k users`,
+        value: y / x,
+        unit: '×',
+        budget: `≤ ${allowed.toFixed(2)} (log n)`,
+        pass: y / x <= allowed,
+      });
     }
   }
   await rm(TMP + '/console-', { recursive: true, force: true }).catch(() => {});

@@ -16,7 +16,13 @@ import { SNAPSHOT_FILE, Store } from '../server/store/embedded/store.js';
 export const BENCH_ADMIN = { email: 'admin@example.com', password: 'bench-admin-password' };
 export const BENCH_PASSWORD = 'bench-user-password';
 
-const AGENTS = ['Mozilla/5.0 (X11; Linux x86_64) Firefox/131.0', 'Mozilla/5.0 (Macintosh) Safari/605.1.15', 'curl/8.5.0', 'SeatdeskExplorer/2.1', 'seatdesk-console'];
+const AGENTS = [
+  'Mozilla/5.0 (X11; Linux x86_64) Firefox/131.0',
+  'Mozilla/5.0 (Macintosh) Safari/605.1.15',
+  'curl/8.5.0',
+  'SeatdeskExplorer/2.1',
+  'seatdesk-console',
+];
 
 export interface SeedSize {
   users: number;
@@ -60,8 +66,11 @@ export async function seed(dir: string, n: SeedSize, log = console.log): Promise
     });
   }
   const held = users.filter((u) => u.status !== 'inactive').length;
-  await store.transact((tx) => tx.set('license', { plan: 'standard', seats: Math.max(held + 500, 5), expiresAt: null }));
-  for (let i = 0; i < users.length; i += 1000) await store.transact((tx) => users.slice(i, i + 1000).forEach((u) => tx.put('users', u)));
+  await store.transact((tx) =>
+    tx.set('license', { plan: 'standard', seats: Math.max(held + 500, 5), expiresAt: null }),
+  );
+  for (let i = 0; i < users.length; i += 1000)
+    await store.transact((tx) => users.slice(i, i + 1000).forEach((u) => tx.put('users', u)));
   log(`users: ${users.length} (${held} holding seats)`);
 
   // Sessions: at most 3 counted (web/tui/explorer) per active user; the rest are api sessions.
@@ -113,23 +122,42 @@ export async function seed(dir: string, n: SeedSize, log = console.log): Promise
       endedBy: reason === 'admin' ? users[0].id : null,
     });
   }
-  for (let i = 0; i < sessions.length; i += 2000) await store.transact((tx) => sessions.slice(i, i + 2000).forEach((s) => tx.put('sessions', s)));
+  for (let i = 0; i < sessions.length; i += 2000)
+    await store.transact((tx) => sessions.slice(i, i + 2000).forEach((s) => tx.put('sessions', s)));
   log(`sessions: ${n.sessions} live, ${n.ended ?? 0} ended`);
   await store.close();
 
   if (n.mails > 0) {
     // Mail goes through a real server's SMTP sink, as it would in use.
-    const server = await startServer({ ...configFromEnv({}), port: 0, smtpPort: 0, dataDir: dir, requestLog: false }, { quiet: true });
+    const server = await startServer(
+      { ...configFromEnv({}), port: 0, smtpPort: 0, dataDir: dir, requestLog: false },
+      { quiet: true },
+    );
     try {
-      await server.services.site.updateSettings({ id: users[0].id, email: users[0].email, adminProfile: 'Site Administrator' }, { mailRetention: Math.max(5000, n.mails) });
-      const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort!, pool: true, maxConnections: 10, maxMessages: Infinity });
+      await server.services.site.updateSettings(
+        { id: users[0].id, email: users[0].email, adminProfile: 'Site Administrator' },
+        { mailRetention: Math.max(5000, n.mails) },
+      );
+      const smtp = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: server.smtpPort!,
+        pool: true,
+        maxConnections: 10,
+        maxMessages: Infinity,
+      });
       const body = 'Seeded message. '.repeat(60);
       let sent = 0;
       const next = async (): Promise<void> => {
         while (sent < n.mails) {
           const i = sent++;
           const u = users[i % users.length];
-          await smtp.sendMail({ from: 'Seatdesk <no-reply@seatdesk.local>', to: u.email, subject: `Seeded message ${i}`, text: `${body}\nhttp://localhost:4780/activate/act_seeded${i}`, html: `<p>${body}</p>` });
+          await smtp.sendMail({
+            from: 'Seatdesk <no-reply@seatdesk.local>',
+            to: u.email,
+            subject: `Seeded message ${i}`,
+            text: `${body}\nhttp://localhost:4780/activate/act_seeded${i}`,
+            html: `<p>${body}</p>`,
+          });
         }
       };
       await Promise.all(Array.from({ length: 10 }, next));
@@ -139,7 +167,9 @@ export async function seed(dir: string, n: SeedSize, log = console.log): Promise
     }
     log(`mails: ${n.mails}`);
   }
-  log(`seeded ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s; admin ${BENCH_ADMIN.email} / ${BENCH_ADMIN.password}`);
+  log(
+    `seeded ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s; admin ${BENCH_ADMIN.email} / ${BENCH_ADMIN.password}`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('seed.ts')) {
@@ -153,7 +183,12 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
     },
   });
   const dir = values.dir ?? process.env.SEATDESK_DATA_DIR ?? DEFAULT_DATA_DIR;
-  seed(dir, { users: Number(values.users), sessions: Number(values.sessions), ended: Number(values.ended), mails: Number(values.mails) }).catch((e) => {
+  seed(dir, {
+    users: Number(values.users),
+    sessions: Number(values.sessions),
+    ended: Number(values.ended),
+    mails: Number(values.mails),
+  }).catch((e) => {
     console.error(`seed: ${(e as Error).message}`);
     process.exit(1);
   });

@@ -19,7 +19,19 @@ import { reclaimRoutes, sessionsBulkRoutes, usersBulkRoutes } from './reclaim.ro
 import { siteRoutes } from './site.routes.js';
 import { usersRoutes } from './users.routes.js';
 
-const ADMIN_PREFIXES = ['/users', '/sessions', '/mail', '/events', '/license', '/settings', '/profiles', '/projects', '/audit', '/diag', '/policy'];
+const ADMIN_PREFIXES = [
+  '/users',
+  '/sessions',
+  '/mail',
+  '/events',
+  '/license',
+  '/settings',
+  '/profiles',
+  '/projects',
+  '/audit',
+  '/diag',
+  '/policy',
+];
 
 export interface AppOptions {
   heartbeatMs?: number;
@@ -35,9 +47,14 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   const importLimit = limitBody(4 * 1024 * 1024);
   app.use((c, next) => (c.req.path === '/api/users/import' ? importLimit(c, next) : limit(c, next)));
   app.onError(onError);
-  app.notFound((c) => c.json(errorBody('not_found', `There is no ${c.req.method} ${c.req.path}. See the README for the API.`), 404));
+  app.notFound((c) =>
+    c.json(errorBody('not_found', `There is no ${c.req.method} ${c.req.path}. See the README for the API.`), 404),
+  );
 
-  const api = new Hono<AppEnv>().use(requireJson).get('/health', (c) => c.json({ status: 'ok', version: VERSION })).route('/', docsRoutes);
+  const api = new Hono<AppEnv>()
+    .use(requireJson)
+    .get('/health', (c) => c.json({ status: 'ok', version: VERSION }))
+    .route('/', docsRoutes);
   for (const prefix of ADMIN_PREFIXES) api.use(prefix, requireAuth).use(`${prefix}/*`, requireAuth);
   api
     .route('/', authRoutes)

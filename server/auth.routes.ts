@@ -17,9 +17,15 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .post('/setup', async (c) => {
     if (!isLoopback(requestInfo(c).address))
-      throw new AppError('setup_local_only', 'Setup is only accepted from this machine (a loopback address). Run it on the server host.');
+      throw new AppError(
+        'setup_local_only',
+        'Setup is only accepted from this machine (a loopback address). Run it on the server host.',
+      );
     const body = await jsonBody(c, SetupBody);
-    const user = await c.env.services.users.setup(body.email, body.password, { firstName: body.firstName, lastName: body.lastName });
+    const user = await c.env.services.users.setup(body.email, body.password, {
+      firstName: body.firstName,
+      lastName: body.lastName,
+    });
     return c.json({ user }, 201);
   })
   .post('/auth/login', async (c) => {
@@ -46,7 +52,8 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .post('/auth/logout', requireAuth, async (c) => {
     const { session } = c.get('auth');
-    if (session.client === 'api') throw new AppError('bad_request', 'API tokens have no session to sign out of; revoke the token instead.');
+    if (session.client === 'api')
+      throw new AppError('bad_request', 'API tokens have no session to sign out of; revoke the token instead.');
     await c.env.services.login.logout(session);
     return c.json({ ok: true });
   })

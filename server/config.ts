@@ -42,13 +42,15 @@ export function parseDuration(text: string): number {
 function port(text: string | undefined, fallback: number, name: string): number {
   if (text === undefined || text === '') return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number 0-65535, got "${text}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new Error(`${name} must be a port number 0-65535, got "${text}"`);
   return n;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const p = port(env.SEATDESK_PORT, DEFAULT_PORT, 'SEATDESK_PORT');
-  const smtp = env.SEATDESK_SMTP_PORT === 'off' ? null : port(env.SEATDESK_SMTP_PORT, DEFAULT_SMTP_PORT, 'SEATDESK_SMTP_PORT');
+  const smtp =
+    env.SEATDESK_SMTP_PORT === 'off' ? null : port(env.SEATDESK_SMTP_PORT, DEFAULT_SMTP_PORT, 'SEATDESK_SMTP_PORT');
   return {
     host: env.SEATDESK_HOST || DEFAULT_HOST,
     port: p,

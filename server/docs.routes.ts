@@ -17,7 +17,10 @@ const built = () => {
 export const docsRoutes = new Hono<AppEnv>()
   .get('/openapi.json', (c) => c.body(built().json, 200, { 'content-type': 'application/json' }))
   .get('/docs', (c) => {
-    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'");
+    c.header(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+    );
     c.header('X-Content-Type-Options', 'nosniff');
     return c.html(built().html);
   });

@@ -49,7 +49,9 @@ export class ServerStartError extends Error {}
 
 export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
   if (!isLoopback(config.host) && !config.allowRemote)
-    throw new ServerStartError(`Refusing to listen on ${config.host}: it is not a loopback address. Pass --allow-remote to expose Seatdesk on purpose.`);
+    throw new ServerStartError(
+      `Refusing to listen on ${config.host}: it is not a loopback address. Pass --allow-remote to expose Seatdesk on purpose.`,
+    );
   const now = opts.now ?? (() => new Date());
   const release = await takeLock(config.dataDir);
   const cleanups: (() => Promise<void> | void)[] = [release];
@@ -61,18 +63,32 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const publish = (e: BusEvent) => bus.emit(e.type, e.data);
     const repo: Repository = config.databaseUrl
       ? await PgRepository.open({ url: config.databaseUrl, now, sessionHistory: config.sessionHistory, publish })
-      : await EmbeddedRepository.open(config.dataDir, { fileOps: opts.fileOps, now, sessionHistory: config.sessionHistory, publish });
+      : await EmbeddedRepository.open(config.dataDir, {
+          fileOps: opts.fileOps,
+          now,
+          sessionHistory: config.sessionHistory,
+          publish,
+        });
     cleanups.push(() => repo.close());
     // What other servers sharing the database commit reaches this one's caches and event streams.
     const offRemote = repo.onRemoteEvent?.(publish);
     if (offRemote) cleanups.push(offRemote);
-    const ctx: Ctx = { repo, bus, config, now, scrypt: opts.scrypt ?? config.scrypt ?? DEFAULT_SCRYPT, mailMode: { mode: 'off', sinkPort: null } };
+    const ctx: Ctx = {
+      repo,
+      bus,
+      config,
+      now,
+      scrypt: opts.scrypt ?? config.scrypt ?? DEFAULT_SCRYPT,
+      mailMode: { mode: 'off', sinkPort: null },
+    };
     const services = createServices(ctx);
     await services.mail.init();
 
     let sink: Sink | null = null;
     if (config.smtpPort !== null) {
-      sink = await startSink(services.mail, config.smtpHost, config.smtpPort, { idleTimeoutMs: opts.smtpIdleTimeoutMs });
+      sink = await startSink(services.mail, config.smtpHost, config.smtpPort, {
+        idleTimeoutMs: opts.smtpIdleTimeoutMs,
+      });
       cleanups.push(() => sink!.close());
     }
     const smtpUrl = config.smtpUrl ?? sink?.ownUrl ?? null;
@@ -87,7 +103,10 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
 
     if (config.adminEmail && config.adminPassword) {
       const email = Email.safeParse(config.adminEmail);
-      if (!email.success) throw new ServerStartError(`SEATDESK_ADMIN_EMAIL ${JSON.stringify(config.adminEmail)}: ${email.error.issues[0].message}.`);
+      if (!email.success)
+        throw new ServerStartError(
+          `SEATDESK_ADMIN_EMAIL ${JSON.stringify(config.adminEmail)}: ${email.error.issues[0].message}.`,
+        );
       await services.users.seedAdmin(email.data, config.adminPassword);
     }
 
@@ -117,7 +136,10 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const port = (server.address() as AddressInfo).port;
 
     const sweep = setInterval(() => void services.sessions.sweepIdle().catch(() => {}), opts.sweepMs ?? 10_000);
-    const flush = setInterval(() => void services.sessions.flushActivity().catch(() => {}), opts.activityFlushMs ?? 5_000);
+    const flush = setInterval(
+      () => void services.sessions.flushActivity().catch(() => {}),
+      opts.activityFlushMs ?? 5_000,
+    );
     sweep.unref();
     flush.unref();
     services.reclaim.start(opts.policyTickMs ?? 60_000);
@@ -131,10 +153,15 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const url = `http://${host}:${port}`;
     if (!opts.quiet) {
-      console.log(`Seatdesk ${url} (data ${config.dataDir}${config.databaseUrl ? `, database ${config.databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}` : ''})`);
+      console.log(
+        `Seatdesk ${url} (data ${config.dataDir}${config.databaseUrl ? `, database ${config.databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}` : ''})`,
+      );
       const relay = config.smtpUrl?.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'); // never print a password
-      console.log(`Mail sink ${sink ? `smtp://${config.smtpHost}:${sink.port}` : 'off'}; Seatdesk's mail goes to ${relay ?? (sink ? 'the sink' : 'nowhere (mail is off)')}`);
-      if (!isLoopback(config.host)) console.log(`WARNING: listening on ${config.host}, reachable from other machines (--allow-remote).`);
+      console.log(
+        `Mail sink ${sink ? `smtp://${config.smtpHost}:${sink.port}` : 'off'}; Seatdesk's mail goes to ${relay ?? (sink ? 'the sink' : 'nowhere (mail is off)')}`,
+      );
+      if (!isLoopback(config.host))
+        console.log(`WARNING: listening on ${config.host}, reachable from other machines (--allow-remote).`);
     }
     let closing: Promise<void> | null = null;
     return { url, port, smtpPort: sink?.port ?? null, services, close: () => (closing ??= cleanup()) };
@@ -158,7 +185,9 @@ async function takeLock(dir: string): Promise<() => Promise<void>> {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
       if (pid && pid !== process.pid && alive(pid))
-        throw new ServerStartError(`Another Seatdesk server (pid ${pid}) is using ${dir}. Stop it first (seatdesk stop), or use another SEATDESK_DATA_DIR.`);
+        throw new ServerStartError(
+          `Another Seatdesk server (pid ${pid}) is using ${dir}. Stop it first (seatdesk stop), or use another SEATDESK_DATA_DIR.`,
+        );
       if (pid === process.pid) throw new ServerStartError(`This process already runs a Seatdesk server on ${dir}.`);
       await unlink(file).catch(() => {});
     }

@@ -10,7 +10,10 @@ const esc = (s: string) =>
 type Kind = 'activation' | 'reset';
 
 function page(c: Context, title: string, body: string, status = 200) {
-  c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+  c.header(
+    'Content-Security-Policy',
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  );
   // same-origin: the browser sends a real Origin with the form post (no-referrer makes it
   // "null", which cannot be told from a sandboxed frame's), and no other site ever sees the
   // page's address, which holds the link's token.
@@ -69,7 +72,10 @@ function whereToSignIn(c: Context<AppEnv>, email: string, admin: boolean): strin
  * A request with neither header is not from a browser form (curl, scripts) and gains nothing by
  * forging, so it is let through.
  */
-export function formPostAllowed(h: { secFetchSite?: string; origin?: string; host?: string }, publicUrl: string): boolean {
+export function formPostAllowed(
+  h: { secFetchSite?: string; origin?: string; host?: string },
+  publicUrl: string,
+): boolean {
   const site = h.secFetchSite?.trim().toLowerCase();
   if (site !== undefined && site !== 'same-origin') return false;
   if (h.origin === undefined) return true;
@@ -82,7 +88,10 @@ export function formPostAllowed(h: { secFetchSite?: string; origin?: string; hos
 }
 
 const sameOrigin = (c: Context<AppEnv>): boolean =>
-  formPostAllowed({ secFetchSite: c.req.header('sec-fetch-site'), origin: c.req.header('origin'), host: c.req.header('host') }, c.env.services.ctx.config.publicUrl);
+  formPostAllowed(
+    { secFetchSite: c.req.header('sec-fetch-site'), origin: c.req.header('origin'), host: c.req.header('host') },
+    c.env.services.ctx.config.publicUrl,
+  );
 
 const routesFor = (kind: Kind) =>
   new Hono<AppEnv>()
@@ -114,10 +123,14 @@ const routesFor = (kind: Kind) =>
       try {
         const pw = Password.safeParse(str('password'));
         if (!pw.success) throw new AppError('validation_failed', pw.error.issues[0].message);
-        if (str('password') !== str('password2')) throw new AppError('validation_failed', 'The two passwords are not the same.');
+        if (str('password') !== str('password2'))
+          throw new AppError('validation_failed', 'The two passwords are not the same.');
         // The API leaves names optional; the page asks for one, as the invitation promised.
-        if (kind === 'activation' && !values.firstName.trim()) throw new AppError('validation_failed', 'Enter your first name.');
-        admin = (await users.completeToken(kind, { token: c.req.param('token'), password: str('password'), ...values })).adminProfile !== null;
+        if (kind === 'activation' && !values.firstName.trim())
+          throw new AppError('validation_failed', 'Enter your first name.');
+        admin =
+          (await users.completeToken(kind, { token: c.req.param('token'), password: str('password'), ...values }))
+            .adminProfile !== null;
       } catch (e) {
         if (!isAppError(e)) throw e;
         return page(c, TITLE[kind], form(kind, email, e.message, values), e.status);

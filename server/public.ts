@@ -19,7 +19,9 @@ export function recordJson<T extends object>(record: T, view: (r: T) => unknown)
 }
 
 /** A record's JSON with more fields after its own. */
-export const withFields = (json: string, extra: Record<string, unknown>): string => `${json.slice(0, -1)},${JSON.stringify(extra).slice(1)}`;
+export const withFields = (json: string, extra: Record<string, unknown>): string =>
+  `${json.slice(0, -1)},${JSON.stringify(extra).slice(1)}`;
 
 /** `{"items":[…],…rest}` from the items' JSON. */
-export const pageJson = (items: string[], rest: Record<string, unknown>): string => `{"items":[${items.join(',')}],${JSON.stringify(rest).slice(1)}`;
+export const pageJson = (items: string[], rest: Record<string, unknown>): string =>
+  `{"items":[${items.join(',')}],${JSON.stringify(rest).slice(1)}`;

@@ -21,7 +21,9 @@ export const usersBulkRoutes = new Hono<AppEnv>()
     if (body.action === 'terminate-sessions') await requirePermNow(c, 'sessions');
     return c.json(await c.env.services.reclaim.bulkUsers(actorOf(c), body.action, body.ids));
   })
-  .post('/import', requirePerm('users'), async (c) => c.json(await c.env.services.reclaim.importUsers(actorOf(c), await jsonBody(c, ImportBody))));
+  .post('/import', requirePerm('users'), async (c) =>
+    c.json(await c.env.services.reclaim.importUsers(actorOf(c), await jsonBody(c, ImportBody))),
+  );
 
 /** Mounted at /api/sessions. */
 export const sessionsBulkRoutes = new Hono<AppEnv>().post('/bulk', requirePerm('sessions'), async (c) => {
@@ -31,11 +33,16 @@ export const sessionsBulkRoutes = new Hono<AppEnv>().post('/bulk', requirePerm('
 
 /** Mounted at /api. */
 export const reclaimRoutes = new Hono<AppEnv>()
-  .get('/license/history', requirePerm('license:read'), async (c) => c.json(await c.env.services.reclaim.history(query(c, HistoryQuery))))
+  .get('/license/history', requirePerm('license:read'), async (c) =>
+    c.json(await c.env.services.reclaim.history(query(c, HistoryQuery))),
+  )
   .get('/policy/plan', requirePerm('settings:write'), async (c) => c.json(await c.env.services.reclaim.plan()))
   .post('/policy/run', requirePerm('settings:write'), async (c) => c.json(await c.env.services.reclaim.run()));
 
 /** A second permission inside a handler (the action decides which). */
-async function requirePermNow(c: Parameters<ReturnType<typeof requirePerm>>[0], perm: Parameters<typeof requirePerm>[0]): Promise<void> {
+async function requirePermNow(
+  c: Parameters<ReturnType<typeof requirePerm>>[0],
+  perm: Parameters<typeof requirePerm>[0],
+): Promise<void> {
   await requirePerm(perm)(c, async () => {});
 }

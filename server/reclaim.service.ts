@@ -1,10 +1,29 @@
 // Seat reclamation on the server: the dormant / stale-invitation list filters, bulk actions (each
 // item its own transaction), the bulk invite, the daily policy and seat history.
 import { BULK_MAX_ITEMS, type BulkItemResult, type BulkResult, type BulkUserAction } from '../src/domain/bulk.js';
-import { ImportParseError, parseImport, previewImport, type ImportItemResult, type ImportResponse } from '../src/domain/bulk-import.js';
+import {
+  ImportParseError,
+  parseImport,
+  previewImport,
+  type ImportItemResult,
+  type ImportResponse,
+} from '../src/domain/bulk-import.js';
 import { AppError, isAppError } from '../src/domain/errors.js';
 import { can } from '../src/domain/permissions.js';
-import { cutoffIso, DAY_MS, isDormant, latestIso, isStaleInvitation, parseUserFilter, planReclaim, policyDue, reclaimPolicyOf, type ReclaimCandidate, type ReclaimPlan, type ReclaimRun } from '../src/domain/reclaim.js';
+import {
+  cutoffIso,
+  DAY_MS,
+  isDormant,
+  latestIso,
+  isStaleInvitation,
+  parseUserFilter,
+  planReclaim,
+  policyDue,
+  reclaimPolicyOf,
+  type ReclaimCandidate,
+  type ReclaimPlan,
+  type ReclaimRun,
+} from '../src/domain/reclaim.js';
 import type { PublicUser, User } from '../src/domain/schemas.js';
 import type { SeatHistoryEntry } from '../src/domain/seat-history.js';
 import type { Actor } from './context.js';
@@ -22,13 +41,26 @@ export interface ReclaimDeps {
     deactivate(actor: Actor, id: string): Promise<unknown>;
     reactivate(actor: Actor, id: string): Promise<unknown>;
     resendActivation(actor: Actor, id: string): Promise<{ activationLink?: string }>;
-    invite(actor: Actor, body: { email: string; userProfile?: User['userProfile']; adminProfile?: User['adminProfile']; firstName?: string; lastName?: string }): Promise<{ user: PublicUser; activationLink?: string }>;
+    invite(
+      actor: Actor,
+      body: {
+        email: string;
+        userProfile?: User['userProfile'];
+        adminProfile?: User['adminProfile'];
+        firstName?: string;
+        lastName?: string;
+      },
+    ): Promise<{ user: PublicUser; activationLink?: string }>;
     /**
      * The policy's deactivation: in one transaction, `stillApplies` is checked against the user as it
      * is now and, if it holds, the user is deactivated (a pending one's links withdrawn), audited with
      * `reason` and mailed. Resolves false when the condition no longer held (nothing changed).
      */
-    reclaim(id: string, reason: 'dormant' | 'stale_invitation', stillApplies: (user: User, tx: Tx, unwrittenActivity: string | null) => Promise<boolean>): Promise<boolean>;
+    reclaim(
+      id: string,
+      reason: 'dormant' | 'stale_invitation',
+      stillApplies: (user: User, tx: Tx, unwrittenActivity: string | null) => Promise<boolean>,
+    ): Promise<boolean>;
   };
   sessions: {
     terminate(actor: Actor, id: string): Promise<unknown>;
@@ -51,7 +83,9 @@ async function pooled<T, R>(items: readonly T[], n: number, fn: (item: T) => Pro
 }
 
 const errorOf = (e: unknown): { code: string; message: string } =>
-  isAppError(e) ? { code: e.code, message: e.message } : { code: 'internal', message: 'Something went wrong on the server; it has been logged.' };
+  isAppError(e)
+    ? { code: e.code, message: e.message }
+    : { code: 'internal', message: 'Something went wrong on the server; it has been logged.' };
 
 export class ReclaimService {
   private timer: NodeJS.Timeout | null = null;
@@ -95,7 +129,8 @@ export class ReclaimService {
 
   private checkIds(ids: readonly string[]): string[] {
     const unique = [...new Set(ids)];
-    if (unique.length > BULK_MAX_ITEMS) throw new AppError('validation_failed', `A bulk action takes at most ${BULK_MAX_ITEMS} ids; split the list.`);
+    if (unique.length > BULK_MAX_ITEMS)
+      throw new AppError('validation_failed', `A bulk action takes at most ${BULK_MAX_ITEMS} ids; split the list.`);
     return unique;
   }
 
@@ -123,7 +158,8 @@ export class ReclaimService {
             return { id, ok: true, changed: true };
         }
       } catch (e) {
-        if (isAppError(e) && e.code === 'invalid_state' && (await this.alreadyDone(action, id))) return { id, ok: true, changed: false };
+        if (isAppError(e) && e.code === 'invalid_state' && (await this.alreadyDone(action, id)))
+          return { id, ok: true, changed: false };
         return { id, ok: false, error: errorOf(e) };
       }
     });
@@ -157,7 +193,10 @@ export class ReclaimService {
 
   // ---- bulk invite ----
 
-  async importUsers(actor: Actor, body: { csv: string; dryRun?: boolean; inviteFirst?: number }): Promise<ImportResponse> {
+  async importUsers(
+    actor: Actor,
+    body: { csv: string; dryRun?: boolean; inviteFirst?: number },
+  ): Promise<ImportResponse> {
     let raw;
     try {
       raw = parseImport(body.csv);
@@ -165,16 +204,34 @@ export class ReclaimService {
       if (e instanceof ImportParseError) throw new AppError('validation_failed', e.message);
       throw e;
     }
-    if (!raw.length) throw new AppError('validation_failed', 'The list has no rows: give one address per line (email[,first name,last name,user profile,admin profile]).');
+    if (!raw.length)
+      throw new AppError(
+        'validation_failed',
+        'The list has no rows: give one address per line (email[,first name,last name,user profile,admin profile]).',
+      );
     const emails = [...new Set(raw.map((r) => r.cells.email?.trim().toLowerCase()).filter((e): e is string => !!e))];
     const existing = new Map((await this.d.repo.usersByEmails(emails)).map((u) => [u.email, u.status] as const));
     const [license, held] = await Promise.all([this.d.repo.license(), this.d.repo.countHeldSeats()]);
-    const preview = previewImport(raw, { existing: (e) => existing.get(e), available: license.seats - held, mayInviteSiteAdmins: can(actor, 'license:write') }, body.inviteFirst);
+    const preview = previewImport(
+      raw,
+      {
+        existing: (e) => existing.get(e),
+        available: license.seats - held,
+        mayInviteSiteAdmins: can(actor, 'license:write'),
+      },
+      body.inviteFirst,
+    );
     if (body.dryRun) return { dryRun: true, preview, results: [] };
     // Each invitation is its own transaction (the seat and the address are checked again there).
     const results = await pooled(preview.toInvite, CONCURRENCY, async (row): Promise<ImportItemResult> => {
       try {
-        const r = await this.d.users.invite(actor, { email: row.email, userProfile: row.userProfile, adminProfile: row.adminProfile, firstName: row.firstName, lastName: row.lastName });
+        const r = await this.d.users.invite(actor, {
+          email: row.email,
+          userProfile: row.userProfile,
+          adminProfile: row.adminProfile,
+          firstName: row.firstName,
+          lastName: row.lastName,
+        });
         return { line: row.line, email: row.email, ok: true, id: r.user.id, activationLink: r.activationLink };
       } catch (e) {
         return { line: row.line, email: row.email, ok: false, error: errorOf(e) };
@@ -191,7 +248,7 @@ export class ReclaimService {
     const policy = reclaimPolicyOf(await this.d.repo.settings());
     const users = new Map<string, User>();
     const collect = async (q: UserQuery) => {
-      for (let cursor: string | undefined; ; ) {
+      for (let cursor: string | undefined; ;) {
         const page = await this.d.repo.pageUsers({ ...q, sort: 'email', limit: 10_000, cursor });
         for (const u of page.items) users.set(u.id, u);
         if (!page.nextCursor) break;
@@ -205,7 +262,12 @@ export class ReclaimService {
     const activity = await this.d.repo.activityOf([...users.keys()]);
     const candidates: ReclaimCandidate[] = [...users.values()].map((user) => {
       const a = activity.get(user.id);
-      return { user, lastSessionActivity: a?.lastSessionActivity, lastInvitedAt: a?.lastInvitedAt, linkUsed: a?.linkUsed };
+      return {
+        user,
+        lastSessionActivity: a?.lastSessionActivity,
+        lastInvitedAt: a?.lastInvitedAt,
+        linkUsed: a?.linkUsed,
+      };
     });
     return planReclaim(candidates, policy, now);
   }
@@ -277,6 +339,10 @@ export class ReclaimService {
   /** Seat history of the last `days` days, newest first (paged). */
   async history(q: { days?: number; cursor?: string; limit?: number }): Promise<Page<SeatHistoryEntry>> {
     const days = q.days ?? 90;
-    return this.d.repo.pageSeatHistory({ since: new Date(this.d.now().getTime() - days * DAY_MS).toISOString(), cursor: q.cursor, limit: q.limit ?? 1000 });
+    return this.d.repo.pageSeatHistory({
+      since: new Date(this.d.now().getTime() - days * DAY_MS).toISOString(),
+      cursor: q.cursor,
+      limit: q.limit ?? 1000,
+    });
   }
 }

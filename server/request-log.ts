@@ -37,7 +37,12 @@ export function openRequestLog(file: string): RequestLog {
   const write = (incoming: { method?: string; url?: string }, status: number, started: number) => {
     const url = incoming.url ?? '';
     const q = url.indexOf('?'); // the query string is never logged
-    logger.info({ method: incoming.method, path: redactPath(q < 0 ? url : url.slice(0, q)), status, ms: Math.round((performance.now() - started) * 10) / 10 });
+    logger.info({
+      method: incoming.method,
+      path: redactPath(q < 0 ? url : url.slice(0, q)),
+      status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
     pending = true;
   };
   return {

@@ -6,7 +6,11 @@ import { actorOf, requirePerm } from './http/auth.js';
 import type { AppEnv } from './http/env.js';
 import { jsonBody, query } from './http/validate.js';
 
-export const AuditQuery = z.object({ cursor: z.string().max(1000).optional(), offset: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() });
+export const AuditQuery = z.object({
+  cursor: z.string().max(1000).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
 
 export const siteRoutes = new Hono<AppEnv>()
   .get('/license', requirePerm('license:read'), async (c) => c.json(await c.env.services.site.license()))
@@ -14,7 +18,9 @@ export const siteRoutes = new Hono<AppEnv>()
     const body = await jsonBody(c, LicenseBody);
     return c.json(await c.env.services.site.updateLicense(actorOf(c), body));
   })
-  .get('/settings', requirePerm('settings:read'), async (c) => c.json({ ...(await c.env.services.site.settings()), mail: c.env.services.ctx.mailMode }))
+  .get('/settings', requirePerm('settings:read'), async (c) =>
+    c.json({ ...(await c.env.services.site.settings()), mail: c.env.services.ctx.mailMode }),
+  )
   .put('/settings', requirePerm('settings:write'), async (c) => {
     const body = await jsonBody(c, SettingsBody);
     return c.json(await c.env.services.site.updateSettings(actorOf(c), body));

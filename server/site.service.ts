@@ -45,7 +45,11 @@ export class SiteService {
       const current = await tx.settings();
       // The policy changes field by field; its last run time is the server's to keep.
       const { reclaim, ...rest } = body;
-      const next: Settings = { ...current, ...rest, ...(reclaim ? { reclaim: { ...reclaimPolicyOf(current), ...reclaim } } : {}) };
+      const next: Settings = {
+        ...current,
+        ...rest,
+        ...(reclaim ? { reclaim: { ...reclaimPolicyOf(current), ...reclaim } } : {}),
+      };
       tx.setSettings(next);
       tx.appendAudit(auditEntry(now, actor, 'settings.update', null, { changes: body }));
       tx.emit({ type: 'settings.updated', data: { settings: next } });

@@ -6,12 +6,27 @@ import { can, mayManage } from '../src/domain/permissions.js';
 import { SAMPLE_PROJECT_ID } from '../src/domain/sample-project.js';
 import type { ReclaimReason } from '../src/domain/reclaim.js';
 import { assertSeatFree } from '../src/domain/seats.js';
-import type { ActionToken, AdminProfile, LinkResult, MailQueued, PublicUser, User, UserProfile } from '../src/domain/schemas.js';
+import type {
+  ActionToken,
+  AdminProfile,
+  LinkResult,
+  MailQueued,
+  PublicUser,
+  User,
+  UserProfile,
+} from '../src/domain/schemas.js';
 import { hashSecret, newId, newSecret } from '../src/domain/tokens.js';
 import { auditEntry } from './audit.js';
 import type { Actor, Ctx } from './context.js';
 import { queueMail } from './mail/outbox.js';
-import { dormantMail, invitationMail, reactivationMail, resendMail, resetMail, withdrawnMail } from './mail/templates.js';
+import {
+  dormantMail,
+  invitationMail,
+  reactivationMail,
+  resendMail,
+  resetMail,
+  withdrawnMail,
+} from './mail/templates.js';
 import { pageJson, recordJson, toPublicUser, withFields } from './public.js';
 import { recordSeats } from './seat-history.js';
 import type { Activity } from './sessions/activity.js';
@@ -39,8 +54,17 @@ export class UsersService {
     const ids = page.items.map((u) => u.id);
     const counts = this.repo.liveSessionCounts
       ? await this.repo.liveSessionCounts(ids)
-      : new Map(await Promise.all(ids.map(async (id) => [id, (await this.repo.liveSessionsOf(id)).filter((s) => s.client !== 'api').length] as const)));
-    const items = page.items.map((u) => withFields(recordJson(u, toPublicUser), { lastActiveAt: lastActive(u), liveSessions: counts.get(u.id) ?? 0 }));
+      : new Map(
+          await Promise.all(
+            ids.map(
+              async (id) =>
+                [id, (await this.repo.liveSessionsOf(id)).filter((s) => s.client !== 'api').length] as const,
+            ),
+          ),
+        );
+    const items = page.items.map((u) =>
+      withFields(recordJson(u, toPublicUser), { lastActiveAt: lastActive(u), liveSessions: counts.get(u.id) ?? 0 }),
+    );
     return pageJson(items, { total: page.total, nextCursor: page.nextCursor });
   }
 
@@ -61,8 +85,13 @@ export class UsersService {
 
   // ---- setup ----
 
-  async setup(email: string, password: string, names: { firstName?: string; lastName?: string } = {}): Promise<PublicUser> {
-    const done = () => new AppError('setup_done', 'Seatdesk is already set up: a Site Administrator exists. Sign in instead.');
+  async setup(
+    email: string,
+    password: string,
+    names: { firstName?: string; lastName?: string } = {},
+  ): Promise<PublicUser> {
+    const done = () =>
+      new AppError('setup_done', 'Seatdesk is already set up: a Site Administrator exists. Sign in instead.');
     if (!(await this.needsSetup())) throw done();
     this.assertStrong(password, email);
     const passwordHash = await hashPassword(password, this.ctx.scrypt);
@@ -80,7 +109,12 @@ export class UsersService {
         activatedAt: now.toISOString(),
         projects: [{ projectId: SAMPLE_PROJECT_ID, profile: 'Project Admin' }],
       };
-      if (!existing) assertSeatFree({ ...(await tx.license()), expiresAt: null }, await tx.countHeldSeats(), 'create the administrator');
+      if (!existing)
+        assertSeatFree(
+          { ...(await tx.license()), expiresAt: null },
+          await tx.countHeldSeats(),
+          'create the administrator',
+        );
       tx.putUser(user);
       tx.appendAudit(auditEntry(now, null, 'setup', user));
       if (!existing || existing.status === 'inactive') await recordSeats(tx, now, null, 'setup', user);
@@ -92,7 +126,16 @@ export class UsersService {
 
   // ---- invite and activation ----
 
-  async invite(actor: Actor, body: { email: string; userProfile?: UserProfile; adminProfile?: AdminProfile | null; firstName?: string; lastName?: string }): Promise<LinkResult> {
+  async invite(
+    actor: Actor,
+    body: {
+      email: string;
+      userProfile?: UserProfile;
+      adminProfile?: AdminProfile | null;
+      firstName?: string;
+      lastName?: string;
+    },
+  ): Promise<LinkResult> {
     const adminProfile = body.adminProfile ?? null;
     if (adminProfile === 'Site Administrator' && !can(actor, 'license:write'))
       throw new AppError('forbidden', 'Only a Site Administrator can invite another Site Administrator.');
@@ -105,7 +148,7 @@ export class UsersService {
           existing.status === 'inactive'
             ? `${body.email} already has an account, which is deactivated. Reactivate it instead of inviting again.`
             : `${body.email} already has an account (${existing.status}).` +
-              (existing.status === 'pending' ? ' Resend the activation link instead.' : ''),
+                (existing.status === 'pending' ? ' Resend the activation link instead.' : ''),
           { userId: existing.id, status: existing.status },
         );
       }
@@ -123,21 +166,39 @@ export class UsersService {
       const link = this.issueToken(tx, 'activation', user.id, this.ctx.config.activationTtlMs, now);
       tx.appendAudit(auditEntry(now, actor, 'user.invite', user, { userProfile: profile, adminProfile }));
       this.emitUser(tx, user, true);
-      const mail = queueMail(tx, now, 'invitation', invitationMail(user.email, (await tx.site()).name, link, this.ttlDays()), user, actor);
+      const mail = queueMail(
+        tx,
+        now,
+        'invitation',
+        invitationMail(user.email, (await tx.site()).name, link, this.ttlDays()),
+        user,
+        actor,
+      );
       return { user: toPublicUser(user), activationLink: link, mail };
     });
   }
 
   async resendActivation(actor: Actor, id: string): Promise<LinkResult> {
-    if (!can(actor, 'resend')) throw new AppError('forbidden', 'Only a Site Administrator can resend activation links.');
+    if (!can(actor, 'resend'))
+      throw new AppError('forbidden', 'Only a Site Administrator can resend activation links.');
     const now = this.ctx.now();
     return this.repo.transaction(async (tx) => {
       const user = await this.get(id, tx);
       if (user.status !== 'pending')
-        throw new AppError('invalid_state', `${user.email} is ${user.status}; activation links are only for pending users.`);
+        throw new AppError(
+          'invalid_state',
+          `${user.email} is ${user.status}; activation links are only for pending users.`,
+        );
       const link = this.issueToken(tx, 'activation', user.id, this.ctx.config.activationTtlMs, now);
       tx.appendAudit(auditEntry(now, actor, 'user.resend_activation', user));
-      const mail = queueMail(tx, now, 'resend', resendMail(user.email, (await tx.site()).name, link, this.ttlDays()), user, actor);
+      const mail = queueMail(
+        tx,
+        now,
+        'resend',
+        resendMail(user.email, (await tx.site()).name, link, this.ttlDays()),
+        user,
+        actor,
+      );
       return { user: toPublicUser(user), activationLink: link, mail };
     });
   }
@@ -148,21 +209,29 @@ export class UsersService {
       const user = await this.get(id, tx);
       this.assertMayManage(actor, user);
       if (user.status !== 'active')
-        throw new AppError('invalid_state', `${user.email} is ${user.status}; only active users can have their password reset.`);
+        throw new AppError(
+          'invalid_state',
+          `${user.email} is ${user.status}; only active users can have their password reset.`,
+        );
       const link = this.issueToken(tx, 'reset', user.id, this.ctx.config.resetTtlMs, now);
       const pending: User = { ...user, passwordResetPendingAt: now.toISOString() }; // the old password stops working now
       tx.putUser(pending);
       this.emitUser(tx, pending);
       const ended = await endAllForUser(tx, this.activity, user.id, 'password_reset', actor.id, now);
       const revoked = await revokeAllTokens(tx, user.id, now);
-      tx.appendAudit(auditEntry(now, actor, 'user.reset_password', user, { sessionsEnded: ended.length, tokensRevoked: revoked }));
+      tx.appendAudit(
+        auditEntry(now, actor, 'user.reset_password', user, { sessionsEnded: ended.length, tokensRevoked: revoked }),
+      );
       const mail = queueMail(tx, now, 'reset', resetMail(user.email, (await tx.site()).name, link), user, actor);
       return { user: toPublicUser(user), resetLink: link, mail };
     });
   }
 
   /** Completes an activation or a reset link. */
-  async completeToken(kind: ActionToken['kind'], body: { token: string; password: string; firstName?: string; lastName?: string }): Promise<PublicUser> {
+  async completeToken(
+    kind: ActionToken['kind'],
+    body: { token: string; password: string; firstName?: string; lastName?: string },
+  ): Promise<PublicUser> {
     const record = await this.checkToken(kind, body.token);
     const pre = await this.get(record.userId);
     this.assertStrong(body.password, pre.email);
@@ -171,8 +240,10 @@ export class UsersService {
     const user = await this.repo.transaction(async (tx) => {
       const rec = await this.checkToken(kind, body.token, tx); // again: another request may have used it meanwhile
       const user = await this.get(rec.userId, tx);
-      if (user.status === 'inactive') throw new AppError('account_inactive', 'This account is deactivated. Ask your administrator to reactivate it.');
-      if (kind === 'activation' && user.status !== 'pending') throw new AppError('token_used', 'This account is already active. Sign in instead.');
+      if (user.status === 'inactive')
+        throw new AppError('account_inactive', 'This account is deactivated. Ask your administrator to reactivate it.');
+      if (kind === 'activation' && user.status !== 'pending')
+        throw new AppError('token_used', 'This account is already active. Sign in instead.');
       const firstName = body.firstName?.trim() || user.firstName;
       const lastName = body.lastName?.trim() || user.lastName;
       const next: User = {
@@ -190,7 +261,14 @@ export class UsersService {
         await endAllForUser(tx, this.activity, user.id, 'password_reset', user.id, now);
         await revokeAllTokens(tx, user.id, now);
       }
-      tx.appendAudit(auditEntry(now, { id: user.id, email: user.email, adminProfile: user.adminProfile }, kind === 'activation' ? 'user.activate' : 'user.password_changed', user));
+      tx.appendAudit(
+        auditEntry(
+          now,
+          { id: user.id, email: user.email, adminProfile: user.adminProfile },
+          kind === 'activation' ? 'user.activate' : 'user.password_changed',
+          user,
+        ),
+      );
       this.emitUser(tx, next);
       return next;
     });
@@ -202,14 +280,24 @@ export class UsersService {
     const rec = await reads.actionTokenByHash(hashSecret(token));
     const what = kind === 'activation' ? 'activation' : 'password reset';
     if (!rec || rec.kind !== kind)
-      throw new AppError('token_invalid', `This ${what} link is not valid. It may have been replaced by a newer one; ask your administrator for a new link.`);
+      throw new AppError(
+        'token_invalid',
+        `This ${what} link is not valid. It may have been replaced by a newer one; ask your administrator for a new link.`,
+      );
     if (rec.usedAt) {
       const owner = kind === 'activation' ? await reads.user(rec.userId) : undefined;
-      if (owner?.status === 'active') throw new AppError('token_used', `This account (${owner.email}) is already active: sign in instead.`);
-      throw new AppError('token_used', `This ${what} link has already been used. Ask your administrator for a new one if you need it.`);
+      if (owner?.status === 'active')
+        throw new AppError('token_used', `This account (${owner.email}) is already active: sign in instead.`);
+      throw new AppError(
+        'token_used',
+        `This ${what} link has already been used. Ask your administrator for a new one if you need it.`,
+      );
     }
     if (Date.parse(rec.expiresAt) <= this.ctx.now().getTime())
-      throw new AppError('token_expired', `This ${what} link expired on ${humanDate(rec.expiresAt)}. Ask your administrator for a new one.`);
+      throw new AppError(
+        'token_expired',
+        `This ${what} link expired on ${humanDate(rec.expiresAt)}. Ask your administrator for a new one.`,
+      );
     return rec;
   }
 
@@ -220,7 +308,8 @@ export class UsersService {
     const user = await this.repo.transaction(async (tx) => {
       const user = await this.get(id, tx);
       this.assertMayManage(actor, user);
-      if (user.id === actor.id) throw new AppError('self_action', 'You cannot deactivate your own account. Ask another administrator.');
+      if (user.id === actor.id)
+        throw new AppError('self_action', 'You cannot deactivate your own account. Ask another administrator.');
       return this.deactivateIn(tx, user, actor, now, null);
     });
     return toPublicUser(user);
@@ -232,7 +321,11 @@ export class UsersService {
    * is the user deactivated (a pending one's links withdrawn), audited with the reason, recorded in
    * the seat history and mailed. False when the condition no longer held: nothing changed.
    */
-  async reclaim(id: string, reason: ReclaimReason, stillApplies: (user: User, tx: Tx, unwrittenActivity: string | null) => Promise<boolean>): Promise<boolean> {
+  async reclaim(
+    id: string,
+    reason: ReclaimReason,
+    stillApplies: (user: User, tx: Tx, unwrittenActivity: string | null) => Promise<boolean>,
+  ): Promise<boolean> {
     const now = this.ctx.now();
     return this.repo.transaction(async (tx) => {
       const user = await tx.user(id);
@@ -243,17 +336,33 @@ export class UsersService {
       if (!(await stillApplies(user, tx, unwritten ? new Date(unwritten).toISOString() : null))) return false;
       await this.deactivateIn(tx, user, null, now, reason);
       const site = (await tx.site()).name;
-      const msg = reason === 'dormant' ? dormantMail(user.email, site, this.ctx.config.publicUrl) : withdrawnMail(user.email, site);
+      const msg =
+        reason === 'dormant'
+          ? dormantMail(user.email, site, this.ctx.config.publicUrl)
+          : withdrawnMail(user.email, site);
       queueMail(tx, now, 'notice', msg, user, null);
       return true;
     });
   }
 
   /** Deactivation inside a transaction: the seat freed, projects suspended, sessions ended, audited. */
-  private async deactivateIn(tx: Tx, user: User, actor: Actor | null, now: Date, reason: ReclaimReason | null): Promise<User> {
+  private async deactivateIn(
+    tx: Tx,
+    user: User,
+    actor: Actor | null,
+    now: Date,
+    reason: ReclaimReason | null,
+  ): Promise<User> {
     if (user.status === 'inactive') throw new AppError('invalid_state', `${user.email} is already inactive.`);
-    if (user.adminProfile === 'Site Administrator' && user.status === 'active' && (await tx.siteAdmins('active')).length <= 1)
-      throw new AppError('last_admin', `${user.email} is the last active Site Administrator and cannot be deactivated.`);
+    if (
+      user.adminProfile === 'Site Administrator' &&
+      user.status === 'active' &&
+      (await tx.siteAdmins('active')).length <= 1
+    )
+      throw new AppError(
+        'last_admin',
+        `${user.email} is the last active Site Administrator and cannot be deactivated.`,
+      );
     const next: User = {
       ...user,
       status: 'inactive',
@@ -266,7 +375,9 @@ export class UsersService {
     if (user.status === 'pending' && reason) tx.deleteActionTokensOf(user.id, 'activation');
     const ended = await endAllForUser(tx, this.activity, user.id, 'deactivated', actor?.id ?? null, now);
     const action = reason === 'stale_invitation' ? 'user.withdraw_invitation' : 'user.deactivate';
-    tx.appendAudit(auditEntry(now, actor, action, user, { sessionsEnded: ended.length, ...(reason ? { reason } : {}) }));
+    tx.appendAudit(
+      auditEntry(now, actor, action, user, { sessionsEnded: ended.length, ...(reason ? { reason } : {}) }),
+    );
     await recordSeats(tx, now, actor, action, user, reason);
     this.emitUser(tx, next, true);
     return next;
@@ -277,7 +388,8 @@ export class UsersService {
     return this.repo.transaction(async (tx) => {
       const user = await this.get(id, tx);
       this.assertMayManage(actor, user);
-      if (user.status !== 'inactive') throw new AppError('invalid_state', `${user.email} is ${user.status}, not inactive.`);
+      if (user.status !== 'inactive')
+        throw new AppError('invalid_state', `${user.email} is ${user.status}, not inactive.`);
       assertSeatFree(await tx.license(), await tx.countHeldSeats(), 'reactivate this user', now);
       const next: User = {
         ...user,
@@ -290,13 +402,22 @@ export class UsersService {
       tx.appendAudit(auditEntry(now, actor, 'user.reactivate', user));
       await recordSeats(tx, now, actor, 'user.reactivate', next);
       this.emitUser(tx, next, true);
-      const msg = reactivationMail(next.email, (await tx.site()).name, this.ctx.config.publicUrl, next.status === 'pending');
+      const msg = reactivationMail(
+        next.email,
+        (await tx.site()).name,
+        this.ctx.config.publicUrl,
+        next.status === 'pending',
+      );
       const mail = queueMail(tx, now, 'reactivation', msg, next, actor);
       return { user: toPublicUser(next), mail };
     });
   }
 
-  async patch(actor: Actor, id: string, body: { firstName?: string; lastName?: string; userProfile?: UserProfile; adminProfile?: AdminProfile | null }): Promise<PublicUser> {
+  async patch(
+    actor: Actor,
+    id: string,
+    body: { firstName?: string; lastName?: string; userProfile?: UserProfile; adminProfile?: AdminProfile | null },
+  ): Promise<PublicUser> {
     const now = this.ctx.now();
     const user = await this.repo.transaction(async (tx) => {
       const user = await this.get(id, tx);
@@ -304,10 +425,16 @@ export class UsersService {
       if (body.adminProfile === 'Site Administrator' && !can(actor, 'license:write'))
         throw new AppError('forbidden', 'Only a Site Administrator can make someone a Site Administrator.');
       if (
-        user.adminProfile === 'Site Administrator' && body.adminProfile !== undefined && body.adminProfile !== 'Site Administrator' &&
-        user.status === 'active' && (await tx.siteAdmins('active')).length <= 1
+        user.adminProfile === 'Site Administrator' &&
+        body.adminProfile !== undefined &&
+        body.adminProfile !== 'Site Administrator' &&
+        user.status === 'active' &&
+        (await tx.siteAdmins('active')).length <= 1
       )
-        throw new AppError('last_admin', `${user.email} is the last active Site Administrator; make someone else one first.`);
+        throw new AppError(
+          'last_admin',
+          `${user.email} is the last active Site Administrator; make someone else one first.`,
+        );
       const next: User = {
         ...user,
         ...(body.firstName !== undefined ? { firstName: body.firstName } : {}),

@@ -16,7 +16,8 @@ const program = new Command()
   .action(async (opts: { readOnly?: boolean; url: string }) => {
     // Ink draws only a final frame when CI is set; a full-screen console in a real terminal must
     // draw live whatever the shell exports. Decided before Ink is first imported.
-    if (process.stdout.isTTY) for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) if (k in process.env) process.env[k] = '0';
+    if (process.stdout.isTTY)
+      for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) if (k in process.env) process.env[k] = '0';
     const problem = (await import('../tui/terminal.js')).terminalProblem();
     if (problem) {
       console.error(problem);
@@ -40,8 +41,14 @@ program
   .addOption(new Option('--smtp-port <port>', 'SMTP sink port, or "off"').env('SEATDESK_SMTP_PORT'))
   .addOption(new Option('--data-dir <dir>', 'data directory').env('SEATDESK_DATA_DIR'))
   .addOption(new Option('--public-url <url>', 'base URL used in mailed links').env('SEATDESK_PUBLIC_URL'))
-  .addOption(new Option('--smtp-url <url>', 'send mail through this relay instead of the sink').env('SEATDESK_SMTP_URL'))
-  .addOption(new Option('--database-url <url>', 'use this PostgreSQL database (postgres://…) instead of the embedded store').env('SEATDESK_DATABASE_URL'))
+  .addOption(
+    new Option('--smtp-url <url>', 'send mail through this relay instead of the sink').env('SEATDESK_SMTP_URL'),
+  )
+  .addOption(
+    new Option('--database-url <url>', 'use this PostgreSQL database (postgres://…) instead of the embedded store').env(
+      'SEATDESK_DATABASE_URL',
+    ),
+  )
   .option('--allow-remote', 'allow binding a non-loopback address')
   .action(async (opts: Record<string, string | boolean | undefined>) => {
     const { runServer } = await import('./commands/server.js');
@@ -88,9 +95,12 @@ program
     }
     await forgetToken();
     if (!remembered) console.log('No remembered sign-in.');
-    else if (!problem) console.log(`Signed out ${remembered.email}: the session is ended and the remembered token deleted.`);
+    else if (!problem)
+      console.log(`Signed out ${remembered.email}: the session is ended and the remembered token deleted.`);
     else {
-      process.stderr.write(`seatdesk: ${problem.message} The remembered token is deleted here, but the session is not ended: end it from the console's Sessions screen.\n`);
+      process.stderr.write(
+        `seatdesk: ${problem.message} The remembered token is deleted here, but the session is not ended: end it from the console's Sessions screen.\n`,
+      );
       process.exitCode = exitCodeOf(problem);
     }
   });

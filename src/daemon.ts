@@ -33,7 +33,11 @@ export async function startBackground(url: string, waitMs = 60_000): Promise<voi
   await mkdir(dataDir(), { recursive: true });
   const log = openSync(join(dataDir(), 'server.out.log'), 'a', 0o600);
   const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'seatdesk.js');
-  const child = spawn(process.execPath, [bin, 'server'], { detached: true, stdio: ['ignore', log, log], env: process.env });
+  const child = spawn(process.execPath, [bin, 'server'], {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: process.env,
+  });
   child.unref();
   await writeFile(pidFile(), String(child.pid), { mode: 0o600 });
   const deadline = Date.now() + waitMs;

@@ -15,5 +15,7 @@ export const DEFAULT_DATA_DIR = './data';
 
 export const defaultPort = (env: NodeJS.ProcessEnv = process.env): number => Number(env.SEATDESK_PORT || DEFAULT_PORT);
 /** The server the console and the CLI talk to when neither --url nor SEATDESK_URL says. */
-export const defaultUrl = (env: NodeJS.ProcessEnv = process.env): string => `http://${DEFAULT_HOST}:${defaultPort(env)}`;
-export const dataDir = (env: NodeJS.ProcessEnv = process.env): string => resolve(env.SEATDESK_DATA_DIR || DEFAULT_DATA_DIR);
+export const defaultUrl = (env: NodeJS.ProcessEnv = process.env): string =>
+  `http://${DEFAULT_HOST}:${defaultPort(env)}`;
+export const dataDir = (env: NodeJS.ProcessEnv = process.env): string =>
+  resolve(env.SEATDESK_DATA_DIR || DEFAULT_DATA_DIR);

@@ -143,7 +143,16 @@ function Console(props: AppProps) {
       body = <SetupForm client={client} width={columns} clientId={props.clientId} onDone={signedIn} />;
       break;
     case 'login':
-      body = <LoginForm client={client} width={columns} clientId={props.clientId} message={phase.message} email={phase.email} onDone={signedIn} />;
+      body = (
+        <LoginForm
+          client={client}
+          width={columns}
+          clientId={props.clientId}
+          message={phase.message}
+          email={phase.email}
+          onDone={signedIn}
+        />
+      );
       break;
     case 'ready':
       return (
@@ -218,13 +227,19 @@ function Main(
     return { users: make('users'), sessions: make('sessions'), mail: make('mail'), audit: make('audit') };
   }, [props.prefs]);
 
-  const flash = useCallback((text: string, kind: 'info' | 'ok' | 'error' = 'info') => dispatch({ type: 'flash', text, kind }), []);
+  const flash = useCallback(
+    (text: string, kind: 'info' | 'ok' | 'error' = 'info') => dispatch({ type: 'flash', text, kind }),
+    [],
+  );
   // Flash messages clear by themselves (errors stay longer), and on a change of screen.
   const flashMs = props.flashMs ?? 6000;
   useEffect(() => {
     if (!ui.flash) return;
     const id = ui.flash.id;
-    const timer = setTimeout(() => dispatch({ type: 'unflash', id }), ui.flash.kind === 'error' ? flashMs * 2 : flashMs);
+    const timer = setTimeout(
+      () => dispatch({ type: 'unflash', id }),
+      ui.flash.kind === 'error' ? flashMs * 2 : flashMs,
+    );
     return () => clearTimeout(timer);
   }, [ui.flash, flashMs]);
 
@@ -243,10 +258,13 @@ function Main(
     },
     [onAuthLost],
   );
-  const onResourceError = useCallback((e: unknown) => {
-    const m = onError(e);
-    if (m) flash(m, 'error');
-  }, [onError, flash]);
+  const onResourceError = useCallback(
+    (e: unknown) => {
+      const m = onError(e);
+      if (m) flash(m, 'error');
+    },
+    [onError, flash],
+  );
   const res = useResources(client, onResourceError);
   const conn = useLive(
     client,
@@ -298,7 +316,10 @@ function Main(
     copy(text, what) {
       props.writeControl(props.osc52(text));
       // Whether the terminal took it cannot be known (tmux needs set-clipboard): say what was done.
-      flash(`Sent the ${what} to the terminal's clipboard (OSC 52). If it did not arrive, select it on screen.`, 'info');
+      flash(
+        `Sent the ${what} to the terminal's clipboard (OSC 52). If it did not arrive, select it on screen.`,
+        'info',
+      );
     },
     flash,
     mayChange() {
@@ -359,7 +380,16 @@ function Main(
   const t = theme();
   const st = ui.flash;
   const bottom: { text: ReactNode; lines: number } = (() => {
-    if (ui.commandLine) return { text: <Text>{':'}<TextFieldView field={cmd} focused width={columns - 2} /></Text>, lines: 1 };
+    if (ui.commandLine)
+      return {
+        text: (
+          <Text>
+            {':'}
+            <TextFieldView field={cmd} focused width={columns - 2} />
+          </Text>
+        ),
+        lines: 1,
+      };
     if (st) {
       const lines = wrap(st.text, columns).slice(0, 3);
       const color = st.kind === 'error' ? t.danger : st.kind === 'ok' ? t.ok : undefined;
@@ -367,7 +397,10 @@ function Main(
     }
     if (working) return { text: <Text color={t.muted}>Working…</Text>, lines: 1 };
     const opts = dialogOpen ? [] : (options[ui.tab] ?? []);
-    return { text: <Text color={t.muted}>{optionsLine([...opts, { keys: '?', label: 'keys' }], columns)}</Text>, lines: 1 };
+    return {
+      text: <Text color={t.muted}>{optionsLine([...opts, { keys: '?', label: 'keys' }], columns)}</Text>,
+      lines: 1,
+    };
   })();
   const bodyHeight = height - 2 - bottom.lines; // top bar, tabs, bottom lines
 
@@ -411,15 +444,32 @@ function Main(
   if (props.tooSmall) return <>{props.tooSmall}</>; // every hook above still runs: nothing is lost
   return (
     <Box flexDirection="column" height={height} width={columns}>
-      <TopBar url={client.baseUrl} conn={reachable ? conn : 'reconnecting'} email={props.me.email} license={res.license} readOnly={readOnly} width={columns} />
+      <TopBar
+        url={client.baseUrl}
+        conn={reachable ? conn : 'reconnecting'}
+        email={props.me.email}
+        license={res.license}
+        readOnly={readOnly}
+        width={columns}
+      />
       <Tabs tab={ui.tab} width={columns} />
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {dialog}
         <Box display={show('users')} flexDirection="column">
-          <UsersScreen {...screenProps} active={on('users')} prefs={prefsRef.current.users} savePrefs={savePrefs.users} />
+          <UsersScreen
+            {...screenProps}
+            active={on('users')}
+            prefs={prefsRef.current.users}
+            savePrefs={savePrefs.users}
+          />
         </Box>
         <Box display={show('sessions')} flexDirection="column">
-          <SessionsScreen {...screenProps} active={on('sessions')} prefs={prefsRef.current.sessions} savePrefs={savePrefs.sessions} />
+          <SessionsScreen
+            {...screenProps}
+            active={on('sessions')}
+            prefs={prefsRef.current.sessions}
+            savePrefs={savePrefs.sessions}
+          />
         </Box>
         <Box display={show('mail')} flexDirection="column">
           <MailScreen {...screenProps} active={on('mail')} prefs={prefsRef.current.mail} savePrefs={savePrefs.mail} />
@@ -428,7 +478,12 @@ function Main(
           <SettingsScreen {...screenProps} active={on('settings')} />
         </Box>
         <Box display={show('audit')} flexDirection="column">
-          <AuditScreen {...screenProps} active={on('audit')} prefs={prefsRef.current.audit} savePrefs={savePrefs.audit} />
+          <AuditScreen
+            {...screenProps}
+            active={on('audit')}
+            prefs={prefsRef.current.audit}
+            savePrefs={savePrefs.audit}
+          />
         </Box>
       </Box>
       <Box height={bottom.lines} flexShrink={0}>

@@ -40,7 +40,11 @@ export function bulkUserDialog(
     confirmLabel: c.confirmLabel,
     run: async () => {
       const r = await act.runInDialog(
-        () => client.bulkUsers(action, targets.map((u) => u.id)),
+        () =>
+          client.bulkUsers(
+            action,
+            targets.map((u) => u.id),
+          ),
         (res) => bulkSummary(DONE[action], res),
       );
       if (r) onDone();
@@ -49,7 +53,12 @@ export function bulkUserDialog(
   };
 }
 
-export function bulkSessionsDialog(marked: readonly PublicSession[], client: ApiClient, act: Actions, onDone: () => void): Dialog | null {
+export function bulkSessionsDialog(
+  marked: readonly PublicSession[],
+  client: ApiClient,
+  act: Actions,
+  onDone: () => void,
+): Dialog | null {
   if (!marked.length) return null;
   const c = bulkSessionConfirm(marked);
   return {

@@ -2,7 +2,8 @@
 // options bar and the README's key map are all read from it.
 import type { Key } from 'ink';
 
-export type Scope = 'global' | 'list' | 'field' | 'users' | 'sessions' | 'history' | 'mail' | 'reader' | 'settings' | 'audit' | 'dialog';
+export type Scope =
+  'global' | 'list' | 'field' | 'users' | 'sessions' | 'history' | 'mail' | 'reader' | 'settings' | 'audit' | 'dialog';
 
 export interface Command {
   id: string;
@@ -19,7 +20,14 @@ export interface Command {
   hidden?: boolean;
 }
 
-const c = (scope: Scope, id: string, keys: string[], label: string, help: string, extra: Partial<Command> = {}): Command => ({ id, scope, keys, label, help, ...extra });
+const c = (
+  scope: Scope,
+  id: string,
+  keys: string[],
+  label: string,
+  help: string,
+  extra: Partial<Command> = {},
+): Command => ({ id, scope, keys, label, help, ...extra });
 
 export const COMMANDS: Command[] = [
   c('global', 'tab.users', ['1'], 'Users', 'Users (Licenses - Users)'),
@@ -41,7 +49,13 @@ export const COMMANDS: Command[] = [
   c('list', 'halfDown', ['Ctrl+D'], 'half down', 'half a page down'),
   c('list', 'top', ['Home', 'g'], 'first', 'first row'),
   c('list', 'bottom', ['End', 'G'], 'last', 'last row'),
-  c('list', 'filter', ['/'], 'filter', 'filter as you type: text, status:pending, client:web, profile:tester; Users: dormant:90, pending:14 (Enter keeps, Esc clears)'),
+  c(
+    'list',
+    'filter',
+    ['/'],
+    'filter',
+    'filter as you type: text, status:pending, client:web, profile:tester; Users: dormant:90, pending:14 (Enter keeps, Esc clears)',
+  ),
   c('list', 'clearFilter', ['Esc'], 'clear filter', 'clear the filter'),
   c('list', 'sort', ['s'], 'sort', 'sort by the next column'),
   c('list', 'reverse', ['S'], 'reverse', 'reverse the sort'),
@@ -53,23 +67,43 @@ export const COMMANDS: Command[] = [
 
   c('users', 'users.details', ['Enter'], 'details', 'details and projects'),
   c('users', 'users.invite', ['i'], 'invite', 'invite a user (email, profiles → Activation Link)', { changes: true }),
-  c('users', 'users.deactivate', ['d'], 'deactivate', 'deactivate: frees the seat, ends every session', { changes: true }),
+  c('users', 'users.deactivate', ['d'], 'deactivate', 'deactivate: frees the seat, ends every session', {
+    changes: true,
+  }),
   c('users', 'users.reactivate', ['r'], 'reactivate', 'reactivate an inactive user (takes a seat)', { changes: true }),
   c('users', 'users.resend', ['a'], 'resend link', 'resend the activation link of a pending user', { changes: true }),
-  c('users', 'users.reset', ['p'], 'reset password', 'reset the password of an active user (→ reset link)', { changes: true }),
+  c('users', 'users.reset', ['p'], 'reset password', 'reset the password of an active user (→ reset link)', {
+    changes: true,
+  }),
   c('users', 'users.edit', ['e'], 'edit', 'edit profiles', { changes: true }),
   c('users', 'users.endSessions', ['X'], 'end sessions', "end all of the user's sessions (confirm)", { changes: true }),
   c('users', 'users.mail', ['m'], 'mail', "that user's mail"),
   c('users', 'users.mark', ['Space'], 'mark', 'mark or unmark the row: d, r, a and X then act on every marked row'),
-  c('users', 'users.markAll', ['*'], 'mark all', 'mark every row the filter shows (again: unmark them); Esc clears the marks'),
-  c('users', 'users.import', ['I'], 'import', 'invite many: a CSV file or pasted addresses, previewed first', { changes: true }),
+  c(
+    'users',
+    'users.markAll',
+    ['*'],
+    'mark all',
+    'mark every row the filter shows (again: unmark them); Esc clears the marks',
+  ),
+  c('users', 'users.import', ['I'], 'import', 'invite many: a CSV file or pasted addresses, previewed first', {
+    changes: true,
+  }),
 
   c('sessions', 'sessions.describe', ['Enter'], 'describe', 'describe the session (client id, full user agent, times)'),
   c('sessions', 'sessions.terminate', ['x'], 'terminate', 'terminate the selected session at once', { changes: true }),
-  c('sessions', 'sessions.terminateUser', ['X'], 'end all of user', "end all of the user's sessions (confirm)", { changes: true }),
+  c('sessions', 'sessions.terminateUser', ['X'], 'end all of user', "end all of the user's sessions (confirm)", {
+    changes: true,
+  }),
   c('sessions', 'sessions.idle', ['t'], 'idle timeout', 'idle auto-terminate minutes', { changes: true }),
   c('sessions', 'sessions.mark', ['Space'], 'mark', 'mark or unmark the row: x then ends every marked session'),
-  c('sessions', 'sessions.markAll', ['*'], 'mark all', 'mark every row the filter shows (again: unmark them); Esc clears the marks'),
+  c(
+    'sessions',
+    'sessions.markAll',
+    ['*'],
+    'mark all',
+    'mark every row the filter shows (again: unmark them); Esc clears the marks',
+  ),
   c('sessions', 'sessions.explorer', ['e'], 'Explorer', 'show or hide Explorer sessions'),
   c('sessions', 'sessions.history', ['h'], 'history', 'ended sessions with reasons'),
 
@@ -81,7 +115,13 @@ export const COMMANDS: Command[] = [
   c('mail', 'mail.copy', ['c'], 'copy link', 'copy its activation or reset link (OSC 52)'),
   c('mail', 'mail.delete', ['D'], 'delete', 'delete the message (confirm)', { changes: true }),
 
-  c('reader', 'reader.back', ['Esc', 'q'], 'back', 'back to the list (q too, as in less: it quits only outside the reader)'),
+  c(
+    'reader',
+    'reader.back',
+    ['Esc', 'q'],
+    'back',
+    'back to the list (q too, as in less: it quits only outside the reader)',
+  ),
   c('reader', 'reader.links', ['l'], 'links', 'every link on a line of its own (mouse-selectable)'),
   c('reader', 'reader.copy', ['c'], 'copy link', 'copy the first link (OSC 52)'),
   c('reader', 'reader.raw', ['R'], 'raw', 'raw source'),
@@ -91,11 +131,20 @@ export const COMMANDS: Command[] = [
 
   c('settings', 'settings.edit', ['Enter'], 'edit', 'edit the setting', { changes: true }),
   c('settings', 'settings.history', ['h'], 'seat history', 'seat history chart: last 30 / 90 days'),
-  c('settings', 'settings.reclaim', ['p'], 'reclaim preview', 'what seat reclamation would do now (the dry run), and run it from there', { changes: true }),
+  c(
+    'settings',
+    'settings.reclaim',
+    ['p'],
+    'reclaim preview',
+    'what seat reclamation would do now (the dry run), and run it from there',
+    { changes: true },
+  ),
 
   c('audit', 'audit.details', ['Enter'], 'details', 'the entry in full'),
 
-  c('dialog', 'dialog.choose', ['Left', 'Right'], 'choose', 'choose (confirm dialogs start on Cancel)', { hidden: true }),
+  c('dialog', 'dialog.choose', ['Left', 'Right'], 'choose', 'choose (confirm dialogs start on Cancel)', {
+    hidden: true,
+  }),
   c('dialog', 'dialog.field', ['Tab', 'Up', 'Down'], 'field', 'next field', { hidden: true }),
   c('dialog', 'dialog.copy', ['c'], 'copy', 'link dialogs: copy the link (OSC 52)', { hidden: true }),
   c('dialog', 'dialog.close', ['Esc'], 'close', 'close or cancel', { hidden: true }),

@@ -10,7 +10,9 @@ export function shortTime(iso: string | null | undefined, now = Date.now()): str
   const pad = (n: number) => String(n).padStart(2, '0');
   const sameDay = new Date(now).toDateString() === d.toDateString();
   const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  return sameDay ? `${hm}:${pad(d.getSeconds())}` : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}`;
+  return sameDay
+    ? `${hm}:${pad(d.getSeconds())}`
+    : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}`;
 }
 
 export function ago(iso: string | null | undefined, now = Date.now()): string {
@@ -52,11 +54,13 @@ export function fitKeeping(text: string, suffix: string, cols: number): string {
 }
 
 /** Word-wraps to `cols` columns (long words are broken). */
-export const wrap = (text: string, cols: number): string[] => wrapAnsi(text, Math.max(1, cols), { hard: true, trim: false }).split('\n');
+export const wrap = (text: string, cols: number): string[] =>
+  wrapAnsi(text, Math.max(1, cols), { hard: true, trim: false }).split('\n');
 
 export function seatGauge(held: number, seats: number, width = 5): string {
   const filled = seats > 0 ? Math.min(width, Math.round((held / seats) * width)) : 0;
   return '▰'.repeat(filled) + '▱'.repeat(width - filled);
 }
 
-export const bytes = (n: number): string => (n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`);
+export const bytes = (n: number): string =>
+  n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`;

@@ -53,10 +53,17 @@ export async function runConsole(opts: { url: string; readOnly: boolean }): Prom
       email={remembered?.email ?? null}
       writeControl={(seq) => process.stdout.write(seq)}
       osc52={osc52}
-      onToken={(token, email) => void (token && email ? saveToken({ url, token, email }).catch(() => {}) : forgetToken())}
+      onToken={(token, email) =>
+        void (token && email ? saveToken({ url, token, email }).catch(() => {}) : forgetToken())
+      }
     />,
     // 60 frames a second: at Ink's default 30, a held key's frame could wait a whole 33 ms slot.
-    { exitOnCtrlC: false, patchConsole: false, maxFps: 60, stdin: new KeyStdin(process.stdin) as unknown as NodeJS.ReadStream },
+    {
+      exitOnCtrlC: false,
+      patchConsole: false,
+      maxFps: 60,
+      stdin: new KeyStdin(process.stdin) as unknown as NodeJS.ReadStream,
+    },
   );
   const onSignal = () => instance.unmount();
   process.once('SIGTERM', onSignal);

@@ -16,7 +16,8 @@ export interface PrefsStore {
 }
 
 export const prefsPath = (): string =>
-  process.env.SEATDESK_PREFS_FILE || join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'seatdesk', 'console.json');
+  process.env.SEATDESK_PREFS_FILE ||
+  join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'seatdesk', 'console.json');
 
 export function filePrefs(path = prefsPath()): PrefsStore {
   return {

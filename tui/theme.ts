@@ -17,5 +17,14 @@ export const placeholder = (text: string): string | undefined => (noColor() ? un
 
 export function theme(): Theme {
   if (noColor()) return { inverse: true };
-  return { accent: 'cyan', muted: 'gray', danger: 'red', ok: 'green', warn: 'yellow', selectBg: 'blue', selectFg: 'white', inverse: false };
+  return {
+    accent: 'cyan',
+    muted: 'gray',
+    danger: 'red',
+    ok: 'green',
+    warn: 'yellow',
+    selectBg: 'blue',
+    selectFg: 'white',
+    inverse: false,
+  };
 }

@@ -11,14 +11,28 @@ export interface LinkItem {
 export type Dialog =
   | { kind: 'help' }
   | { kind: 'confirm'; title: string; message: string; confirmLabel: string; run: () => Promise<boolean> }
-  | { kind: 'link'; title: string; links: LinkItem[]; note: string; /** The queued message carrying the link, followed live. */ mailId?: string }
+  | {
+      kind: 'link';
+      title: string;
+      links: LinkItem[];
+      note: string;
+      /** The queued message carrying the link, followed live. */ mailId?: string;
+    }
   | { kind: 'invite' }
   | { kind: 'import' }
   | { kind: 'edit'; user: PublicUser }
   | { kind: 'details'; user: PublicUser }
   | { kind: 'session'; session: PublicSession }
   | { kind: 'audit'; entry: AuditEntry }
-  | { kind: 'input'; title: string; label: string; initial: string; hint: string; choices?: string[]; submit: (value: string) => Promise<boolean> };
+  | {
+      kind: 'input';
+      title: string;
+      label: string;
+      initial: string;
+      hint: string;
+      choices?: string[];
+      submit: (value: string) => Promise<boolean>;
+    };
 
 export interface Flash {
   text: string;
@@ -52,7 +66,15 @@ export type UiAction =
   | { type: 'commandLine'; on: boolean }
   | { type: 'mailTo'; email: string | null };
 
-export const initialUi: UiState = { tab: 'users', dialog: null, busy: false, dialogError: null, flash: null, commandLine: false, mailTo: null };
+export const initialUi: UiState = {
+  tab: 'users',
+  dialog: null,
+  busy: false,
+  dialogError: null,
+  flash: null,
+  commandLine: false,
+  mailTo: null,
+};
 
 let flashes = 0;
 

@@ -20,7 +20,8 @@ export function requestInfo(c: Context): { address: string; userAgent: string } 
  * whole request on first use (a few µs); Node has already parsed them on the IncomingMessage.
  */
 export function header(c: Context, name: string): string | undefined {
-  const incoming = (c.env as { incoming?: { headers: Record<string, string | string[] | undefined> } } | undefined)?.incoming;
+  const incoming = (c.env as { incoming?: { headers: Record<string, string | string[] | undefined> } } | undefined)
+    ?.incoming;
   if (!incoming?.headers) return c.req.header(name);
   const v = incoming.headers[name];
   return Array.isArray(v) ? v[0] : v;

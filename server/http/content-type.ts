@@ -18,7 +18,8 @@ export const isJsonType = (type: string): boolean => type.split(';', 1)[0].trim(
 export const requireJson: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
   const type = header(c, 'content-type');
-  const hasBody = type !== undefined || header(c, 'transfer-encoding') !== undefined || Number(header(c, 'content-length') ?? 0) > 0;
+  const hasBody =
+    type !== undefined || header(c, 'transfer-encoding') !== undefined || Number(header(c, 'content-length') ?? 0) > 0;
   if (!hasBody || (type !== undefined && isJsonType(type))) return next();
   await discardBody(c.env.incoming as IncomingMessage | undefined);
   throw new AppError(

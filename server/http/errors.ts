@@ -10,11 +10,13 @@ export function errorBody(code: string, message: string, details?: Record<string
 
 export function onError(err: Error, c: Context): Response {
   if (err instanceof AppError) {
-    if (err.code === 'too_many_attempts' && err.details?.retryAfter) c.header('Retry-After', String(err.details.retryAfter));
+    if (err.code === 'too_many_attempts' && err.details?.retryAfter)
+      c.header('Retry-After', String(err.details.retryAfter));
     return c.json(errorBody(err.code, err.message, err.details), err.status as ContentfulStatusCode);
   }
   if (err instanceof HTTPException) {
-    if (err.status === 413) return c.json(errorBody('payload_too_large', 'The request body is too large (the limit is 64 KB).'), 413);
+    if (err.status === 413)
+      return c.json(errorBody('payload_too_large', 'The request body is too large (the limit is 64 KB).'), 413);
     return c.json(errorBody('bad_request', err.message || 'Bad request.'), err.status as ContentfulStatusCode);
   }
   console.error('unexpected error', err);

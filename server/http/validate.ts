@@ -11,7 +11,9 @@ export function zodMessage(err: z.ZodError): string {
       if (!i.path.length) return i.message;
       const field = i.path.join('.');
       const last = String(i.path[i.path.length - 1]);
-      return i.message.startsWith(`${field}:`) || i.message.startsWith(`${last} `) || i.message.startsWith(`${last}:`) ? i.message : `${field}: ${i.message}`;
+      return i.message.startsWith(`${field}:`) || i.message.startsWith(`${last} `) || i.message.startsWith(`${last}:`)
+        ? i.message
+        : `${field}: ${i.message}`;
     })
     .join('; ');
 }
@@ -25,7 +27,8 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T
 export async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
   let value: unknown;
   // The content type was checked for every API route by requireJson; a missing one means no body.
-  if (c.req.header('content-type') === undefined) throw new AppError('invalid_json', 'Send a JSON body with Content-Type: application/json.');
+  if (c.req.header('content-type') === undefined)
+    throw new AppError('invalid_json', 'Send a JSON body with Content-Type: application/json.');
   try {
     value = await c.req.json();
   } catch {

@@ -53,7 +53,9 @@ type Fields = Omit<IndexFields, 'text' | 'html'>;
 type BodyForm = { type: string; charset: string; encoding: string; plain: boolean } | null;
 
 const addressList = (a: AddressObject | AddressObject[] | undefined): string[] =>
-  (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => (v.address ?? v.name ?? '').toLowerCase())).filter(Boolean);
+  (Array.isArray(a) ? a : a ? [a] : [])
+    .flatMap((x) => x.value.map((v) => (v.address ?? v.name ?? '').toLowerCase()))
+    .filter(Boolean);
 
 function fieldsOf(p: ParsedMail): Fields {
   return {
@@ -81,7 +83,15 @@ function bodyOf(headers: ParsedMail['headers']): BodyForm {
   };
 }
 
-const SINGLE = new Set(['subject', 'from', 'date', 'message-id', 'content-type', 'content-transfer-encoding', 'content-disposition']);
+const SINGLE = new Set([
+  'subject',
+  'from',
+  'date',
+  'message-id',
+  'content-type',
+  'content-transfer-encoding',
+  'content-disposition',
+]);
 /** The one Content-Type a simple message has in the quick path (what nodemailer writes for text). */
 const SIMPLE_TYPE = /^text\/plain;\s*charset="?(utf-8|us-ascii)"?$/i;
 
@@ -138,7 +148,12 @@ function quickHeaders(block: string): { fields: Fields; body: BodyForm } | null 
       date: date && !isNaN(date.getTime()) ? date : null,
       messageId: id ? `${id.startsWith('<') ? '' : '<'}${id}${id.endsWith('>') ? '' : '>'}` : null,
     },
-    body: { type: 'text/plain', charset: match[1].toLowerCase(), encoding: (values.get('content-transfer-encoding')?.[0] ?? '7bit').toLowerCase(), plain: true },
+    body: {
+      type: 'text/plain',
+      charset: match[1].toLowerCase(),
+      encoding: (values.get('content-transfer-encoding')?.[0] ?? '7bit').toLowerCase(),
+      plain: true,
+    },
   };
 }
 
@@ -181,7 +196,8 @@ function simpleBodyText(body: Buffer, form: BodyForm): string | null {
   }
 }
 
-const hex = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
+const hex = (c: number) =>
+  c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
 
 /** RFC 2045 quoted-printable: "=XX" is a byte, "=" at a line's end joins it to the next. */
 function decodeQuotedPrintable(input: Buffer): Buffer {

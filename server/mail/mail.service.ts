@@ -26,7 +26,8 @@ async function readHead(path: string): Promise<Buffer> {
       const buf = Buffer.alloc(size);
       const { bytesRead } = await fh.read(buf, 0, size, 0);
       const head = buf.subarray(0, bytesRead);
-      if (bytesRead < size || head.includes('\r\n\r\n') || head.includes('\n\n') || size >= MAX_HEADER_BYTES) return head;
+      if (bytesRead < size || head.includes('\r\n\r\n') || head.includes('\n\n') || size >= MAX_HEADER_BYTES)
+        return head;
       size = Math.min(MAX_HEADER_BYTES, size * 4);
     }
   } finally {
@@ -122,7 +123,20 @@ export class MailService {
         snippet: text.replace(/\s+/g, ' ').trim().slice(0, 160),
       };
     } catch {
-      entry = { id, messageId: null, from: envelope.from, to: envelope.to, cc: [], bcc: [], subject: '(unreadable message)', date: now.toISOString(), receivedAt: now.toISOString(), size, file, snippet: '' };
+      entry = {
+        id,
+        messageId: null,
+        from: envelope.from,
+        to: envelope.to,
+        cc: [],
+        bcc: [],
+        subject: '(unreadable message)',
+        date: now.toISOString(),
+        receivedAt: now.toISOString(),
+        size,
+        file,
+        snippet: '',
+      };
     }
     await saved;
     // An engine that keeps the source (PostgreSQL) takes it into the database; the file then goes.
@@ -162,7 +176,13 @@ export class MailService {
   }
 
   /** The newest message matching, waiting up to `waitSeconds` for one to arrive. */
-  async latest(to: string, subject: string, waitSeconds: number, signal?: AbortSignal, viewer?: Viewer): Promise<MailEntry> {
+  async latest(
+    to: string,
+    subject: string,
+    waitSeconds: number,
+    signal?: AbortSignal,
+    viewer?: Viewer,
+  ): Promise<MailEntry> {
     to = to.trim().toLowerCase();
     subject = subject.trim().toLowerCase();
     const hidden = await this.hiddenFor(viewer);
@@ -186,12 +206,16 @@ export class MailService {
       });
       if (found) return found;
     }
-    throw new AppError('no_message', `No message${to ? ` to ${to}` : ''}${subject ? ` with "${subject}" in the subject` : ''} has arrived.`);
+    throw new AppError(
+      'no_message',
+      `No message${to ? ` to ${to}` : ''}${subject ? ` with "${subject}" in the subject` : ''} has arrived.`,
+    );
   }
 
   async entry(id: string, viewer?: Viewer): Promise<MailEntry> {
     const m = await this.ctx.repo.mail(id);
-    if (!m || !(await this.visibleTo(viewer))(m)) throw new AppError('not_found', `No captured message has the id "${id}".`);
+    if (!m || !(await this.visibleTo(viewer))(m))
+      throw new AppError('not_found', `No captured message has the id "${id}".`);
     return m;
   }
 
@@ -203,24 +227,42 @@ export class MailService {
     const m = await this.entry(id, viewer);
     const p = await this.parse(m);
     const htmlText = typeof p.html === 'string' ? htmlToText(p.html) : null;
-    const hrefs = typeof p.html === 'string' ? [...p.html.matchAll(/href\s*=\s*["']([^"']+)["']/gi)].map((x) => decodeEntities(x[1])) : [];
+    const hrefs =
+      typeof p.html === 'string'
+        ? [...p.html.matchAll(/href\s*=\s*["']([^"']+)["']/gi)].map((x) => decodeEntities(x[1]))
+        : [];
     const inText = [...(p.text ?? '').matchAll(/https?:\/\/[^\s<>"')\]]+/g)].map((x) => x[0]);
     return {
       ...m,
-      headers: [...p.headerLines].map((h) => ({ key: h.key, value: h.line.slice(h.key.length + 1).trim() })).slice(0, 200),
+      headers: [...p.headerLines]
+        .map((h) => ({ key: h.key, value: h.line.slice(h.key.length + 1).trim() }))
+        .slice(0, 200),
       text: p.text ?? '',
       htmlText,
       links: orderLinks([...hrefs, ...inText], this.ctx.config.publicUrl),
-      attachments: p.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size })),
+      attachments: p.attachments.map((a) => ({
+        filename: a.filename ?? null,
+        contentType: a.contentType,
+        size: a.size,
+      })),
     };
   }
 
   /** The n-th attachment (0-based), decoded. */
-  async attachment(id: string, n: number, viewer?: Viewer): Promise<{ filename: string; contentType: string; content: Buffer }> {
+  async attachment(
+    id: string,
+    n: number,
+    viewer?: Viewer,
+  ): Promise<{ filename: string; contentType: string; content: Buffer }> {
     const m = await this.entry(id, viewer);
     const a = (await this.parse(m)).attachments[n];
-    if (!a) throw new AppError('not_found', `The message "${id}" has no attachment ${n} (attachments are numbered from 0).`);
-    return { filename: a.filename || `attachment-${n}`, contentType: a.contentType || 'application/octet-stream', content: a.content };
+    if (!a)
+      throw new AppError('not_found', `The message "${id}" has no attachment ${n} (attachments are numbered from 0).`);
+    return {
+      filename: a.filename || `attachment-${n}`,
+      contentType: a.contentType || 'application/octet-stream',
+      content: a.content,
+    };
   }
 
   /** Where a message Seatdesk sent stands. */
@@ -280,9 +322,16 @@ export class MailService {
   }
 }
 
-const decodeEntities = (s: string) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+const decodeEntities = (s: string) =>
+  s
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 
-const htmlToText = (html: string) => convert(html, { wordwrap: false, selectors: [{ selector: 'a', options: { hideLinkHrefIfSameAsText: true } }] });
+const htmlToText = (html: string) =>
+  convert(html, { wordwrap: false, selectors: [{ selector: 'a', options: { hideLinkHrefIfSameAsText: true } }] });
 
 /**
  * What a link is: an activation or reset link only when it points at this Seatdesk's own public

@@ -31,11 +31,21 @@ export class Mailer {
   }
 
   async send(m: Pick<OutboxMessage, 'to' | 'subject' | 'text' | 'html' | 'messageId'>): Promise<SendResult> {
-    if (!this.transport) return { sent: false, permanent: false, error: 'Mail is off: no SMTP relay is configured and the built-in sink is disabled.' };
+    if (!this.transport)
+      return {
+        sent: false,
+        permanent: false,
+        error: 'Mail is off: no SMTP relay is configured and the built-in sink is disabled.',
+      };
     // Defence in depth: only ever one plain address, and the SMTP envelope names exactly that
     // address (nodemailer would otherwise derive it by parsing the header, lists and all).
     const problem = emailProblem(m.to);
-    if (problem) return { sent: false, permanent: true, error: `Mail not sent: the recipient is not one plain address (${problem}).` };
+    if (problem)
+      return {
+        sent: false,
+        permanent: true,
+        error: `Mail not sent: the recipient is not one plain address (${problem}).`,
+      };
     try {
       await this.transport.sendMail({
         from: this.from,
@@ -49,7 +59,11 @@ export class Mailer {
       return { sent: true };
     } catch (e) {
       const code = (e as { responseCode?: number }).responseCode;
-      return { sent: false, permanent: code !== undefined && code >= 500 && code < 600, error: `Mail could not be sent: ${(e as Error).message}` };
+      return {
+        sent: false,
+        permanent: code !== undefined && code >= 500 && code < 600,
+        error: `Mail could not be sent: ${(e as Error).message}`,
+      };
     }
   }
 

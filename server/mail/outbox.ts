@@ -22,10 +22,18 @@ const QUIET_MS = 25;
 const MAX_DEFER_MS = 250;
 
 /** The wait before attempt `attempts + 1`: doubling from 5 s, at most an hour. */
-export const retryDelayMs = (attempts: number): number => Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
+export const retryDelayMs = (attempts: number): number =>
+  Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
 
 /** Writes a message to the outbox inside the caller's transaction. */
-export function queueMail(tx: Tx, now: Date, kind: OutboxMessage['kind'], msg: Message, user: Pick<User, 'id'> | null, actor: Actor | null): MailQueued {
+export function queueMail(
+  tx: Tx,
+  now: Date,
+  kind: OutboxMessage['kind'],
+  msg: Message,
+  user: Pick<User, 'id'> | null,
+  actor: Actor | null,
+): MailQueued {
   const id = newId();
   tx.enqueueMail({
     id,
@@ -168,9 +176,21 @@ export class OutboxSender {
     const actor = cur.actorId ? { id: cur.actorId, email: cur.actorEmail ?? '', adminProfile: null } : null;
     if (result.sent) {
       // Delivered: the body (which holds the link) is not kept; links live in the store only until sent.
-      const next: OutboxMessage = { ...cur, text: '', html: '', status: 'sent', attempts, sentAt: now.toISOString(), lastAttemptAt: now.toISOString(), nextAttemptAt: null, lastError: null };
+      const next: OutboxMessage = {
+        ...cur,
+        text: '',
+        html: '',
+        status: 'sent',
+        attempts,
+        sentAt: now.toISOString(),
+        lastAttemptAt: now.toISOString(),
+        nextAttemptAt: null,
+        lastError: null,
+      };
       tx.putOutbox(next);
-      tx.appendAudit(auditEntry(now, actor, 'mail.sent', target, { mailId: cur.id, kind: cur.kind, subject: cur.subject, attempts }));
+      tx.appendAudit(
+        auditEntry(now, actor, 'mail.sent', target, { mailId: cur.id, kind: cur.kind, subject: cur.subject, attempts }),
+      );
       tx.emit({ type: 'mail.sent', data: { mail: deliveryOf(next), userId: cur.userId } });
       return;
     }
@@ -185,7 +205,16 @@ export class OutboxSender {
       lastError: result.error,
     };
     tx.putOutbox(next);
-    tx.appendAudit(auditEntry(now, actor, 'mail.failed', target, { mailId: cur.id, kind: cur.kind, subject: cur.subject, attempts, error: result.error, willRetry: !giveUp }));
+    tx.appendAudit(
+      auditEntry(now, actor, 'mail.failed', target, {
+        mailId: cur.id,
+        kind: cur.kind,
+        subject: cur.subject,
+        attempts,
+        error: result.error,
+        willRetry: !giveUp,
+      }),
+    );
     tx.emit({ type: 'mail.failed', data: { mail: deliveryOf(next), userId: cur.userId } });
   }
 }

@@ -45,7 +45,12 @@ export async function startSink(mail: MailService, host: string, port: number, o
     closeTimeout: 2_000,
     onData: saveMessage(mail, maxBytes),
   } satisfies SMTPServerOptions;
-  const server = new SMTPServer({ ...common, authOptional: true, disabledCommands: ['AUTH', 'STARTTLS'], maxClients: MAX_CLIENTS });
+  const server = new SMTPServer({
+    ...common,
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    maxClients: MAX_CLIENTS,
+  });
   const own = new SMTPServer({
     ...common,
     maxClients: MAX_OWN_CLIENTS,
@@ -54,7 +59,10 @@ export async function startSink(mail: MailService, host: string, port: number, o
     allowInsecureAuth: true, // loopback only
     onAuth(auth, _session, callback) {
       const ok = auth.username === OWN_USER && typeof auth.password === 'string' && sameSecret(auth.password, secret);
-      callback(ok ? null : Object.assign(new Error('Authentication failed'), { responseCode: 535 }), ok ? { user: OWN_USER } : undefined);
+      callback(
+        ok ? null : Object.assign(new Error('Authentication failed'), { responseCode: 535 }),
+        ok ? { user: OWN_USER } : undefined,
+      );
     },
   });
   await listen(server, port, host);
@@ -162,7 +170,11 @@ function saveMessage(mail: MailService, maxBytes: number): NonNullable<SMTPServe
       };
       await flush(pending);
       if (stream.sizeExceeded) return fail(552, `Message exceeds the fixed maximum message size of ${maxBytes} bytes`);
-      if (failed) return fail(451, `Could not save the message (${(failed as NodeJS.ErrnoException).code ?? (failed as Error).message})`);
+      if (failed)
+        return fail(
+          451,
+          `Could not save the message (${(failed as NodeJS.ErrnoException).code ?? (failed as Error).message})`,
+        );
       const saved = (async () => {
         fh ??= await open(path, 'w', 0o600);
         await fh.datasync();

@@ -23,7 +23,10 @@ export const invitationMail = (to: string, site: string, link: string, days: num
   build(
     to,
     `You are invited to ${site}`,
-    [`You have been invited to ${site}.`, `Open the link below to choose your name and password. It works once and expires in ${days} days.`],
+    [
+      `You have been invited to ${site}.`,
+      `Open the link below to choose your name and password. It works once and expires in ${days} days.`,
+    ],
     { url: link, label: 'Activate your account' },
   );
 
@@ -31,7 +34,10 @@ export const resendMail = (to: string, site: string, link: string, days: number)
   build(
     to,
     `Your new activation link for ${site}`,
-    [`Here is a new activation link for ${site}. Earlier links no longer work.`, `It works once and expires in ${days} days.`],
+    [
+      `Here is a new activation link for ${site}. Earlier links no longer work.`,
+      `It works once and expires in ${days} days.`,
+    ],
     { url: link, label: 'Activate your account' },
   );
 
@@ -51,7 +57,9 @@ export const reactivationMail = (to: string, site: string, url: string, pending:
     to,
     `Your ${site} account is active again`,
     pending
-      ? [`Your ${site} invitation has been reinstated. Use the activation link from your invitation, or ask an administrator for a new one.`]
+      ? [
+          `Your ${site} invitation has been reinstated. Use the activation link from your invitation, or ask an administrator for a new one.`,
+        ]
       : [`Your ${site} account has been reactivated. You can sign in again.`],
     { url, label: `Open ${site}` },
   );

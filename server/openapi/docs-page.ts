@@ -4,7 +4,8 @@ import type { OpenApiDocument } from './document.js';
 
 type Json = Record<string, unknown>;
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 /** The little Markdown the descriptions use: `code` and **bold**. */
 const md = (s: string) =>
   esc(s)
@@ -22,13 +23,16 @@ function typeOf(s: Json | undefined): string {
   }
   if (Array.isArray(s.anyOf)) return (s.anyOf as Json[]).map(typeOf).join(' | ');
   if (Array.isArray(s.allOf)) return (s.allOf as Json[]).map(typeOf).join(' &amp; ');
-  if (Array.isArray(s.enum)) return (s.enum as unknown[]).map((v) => `<code>${esc(JSON.stringify(v))}</code>`).join(' | ');
+  if (Array.isArray(s.enum))
+    return (s.enum as unknown[]).map((v) => `<code>${esc(JSON.stringify(v))}</code>`).join(' | ');
   if (s.const !== undefined) return `<code>${esc(JSON.stringify(s.const))}</code>`;
   if (s.type === 'array') return `${typeOf(s.items as Json)}[]`;
   if (Array.isArray(s.type)) return (s.type as string[]).join(' | ');
   if (s.type === 'object' && s.properties) {
     const req = new Set((s.required as string[] | undefined) ?? []);
-    return `{${Object.keys(s.properties as Json).map((k) => esc(k) + (req.has(k) ? '' : '?')).join(', ')}}`;
+    return `{${Object.keys(s.properties as Json)
+      .map((k) => esc(k) + (req.has(k) ? '' : '?'))
+      .join(', ')}}`;
   }
   const limits: string[] = [];
   for (const k of ['minLength', 'maxLength', 'minimum', 'maximum', 'format'] as const)
@@ -58,7 +62,10 @@ export function renderDocsPage(doc: OpenApiDocument): string {
       byTag.set(tag, [...(byTag.get(tag) ?? []), { method, path, op }]);
     }
   const toc = [...byTag]
-    .map(([tag, ops]) => `<h3>${esc(tag)}</h3><ul>${ops.map((o) => `<li><a href="#${anchor(String(o.op.operationId))}"><b>${o.method.toUpperCase()}</b> ${esc(o.path)}</a></li>`).join('')}</ul>`)
+    .map(
+      ([tag, ops]) =>
+        `<h3>${esc(tag)}</h3><ul>${ops.map((o) => `<li><a href="#${anchor(String(o.op.operationId))}"><b>${o.method.toUpperCase()}</b> ${esc(o.path)}</a></li>`).join('')}</ul>`,
+    )
     .join('');
   const sections = [...byTag]
     .map(([tag, ops]) => {
@@ -66,13 +73,25 @@ export function renderDocsPage(doc: OpenApiDocument): string {
         .map(({ method, path, op }) => {
           const params = (op.parameters as Json[] | undefined) ?? [];
           const paramRows = params
-            .map((p) => `<tr><td><code>${esc(String(p.name))}</code> <small>${esc(String(p.in))}${p.required ? '' : ', optional'}</small></td><td>${typeOf(p.schema as Json)}</td><td>${p.description ? md(String(p.description)) : ''}</td></tr>`)
+            .map(
+              (p) =>
+                `<tr><td><code>${esc(String(p.name))}</code> <small>${esc(String(p.in))}${p.required ? '' : ', optional'}</small></td><td>${typeOf(p.schema as Json)}</td><td>${p.description ? md(String(p.description)) : ''}</td></tr>`,
+            )
             .join('');
-          const [reqType, reqMedia] = Object.entries((op.requestBody as { content: Record<string, { schema: Json }> } | undefined)?.content ?? {})[0] ?? [];
-          const responses = Object.entries(op.responses as Record<string, { description: string; content?: Record<string, { schema?: Json }> }>)
+          const [reqType, reqMedia] =
+            Object.entries(
+              (op.requestBody as { content: Record<string, { schema: Json }> } | undefined)?.content ?? {},
+            )[0] ?? [];
+          const responses = Object.entries(
+            op.responses as Record<string, { description: string; content?: Record<string, { schema?: Json }> }>,
+          )
             .map(([status, r]) => {
               const [type, media] = Object.entries(r.content ?? {})[0] ?? ['', {}];
-              const shown = !media.schema ? `<code>${esc(type)}</code>` : Number(status) < 400 ? typeOf(media.schema) : '<a href="#schema-Error">Error</a>';
+              const shown = !media.schema
+                ? `<code>${esc(type)}</code>`
+                : Number(status) < 400
+                  ? typeOf(media.schema)
+                  : '<a href="#schema-Error">Error</a>';
               return `<tr><td class="status s${status[0]}">${status}</td><td>${shown}</td><td>${md(r.description)}</td></tr>`;
             })
             .join('');
@@ -95,7 +114,9 @@ export function renderDocsPage(doc: OpenApiDocument): string {
   return (
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
     `<title>${esc(info.title)} ${esc(info.version)}</title><style>${CSS}</style></head><body>` +
-    `<nav><p><strong>${esc(info.title)}</strong> ${esc(info.version)}</p><p><a href="/api/openapi.json">openapi.json</a></p>${toc}<h3>Schemas</h3><ul>${Object.keys(doc.components.schemas)
+    `<nav><p><strong>${esc(info.title)}</strong> ${esc(info.version)}</p><p><a href="/api/openapi.json">openapi.json</a></p>${toc}<h3>Schemas</h3><ul>${Object.keys(
+      doc.components.schemas,
+    )
       .filter((n) => !n.endsWith('Response'))
       .map((n) => `<li><a href="#schema-${anchor(n)}">${esc(n)}</a></li>`)
       .join('')}</ul></nav>` +

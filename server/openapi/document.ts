@@ -43,10 +43,14 @@ export const statusOf = (code: ErrorCode): number => new AppError(code, '').stat
 /** The error codes a route can answer, its own and those its caller, query and body imply. */
 export function errorCodes(r: ApiRoute): ErrorCode[] {
   const codes = new Set<ErrorCode>(r.errors ?? []);
-  if (r.caller !== 'anyone' && r.caller !== 'loopback') ['unauthorized', 'session_terminated', 'account_inactive'].forEach((c) => codes.add(c as ErrorCode));
+  if (r.caller !== 'anyone' && r.caller !== 'loopback')
+    ['unauthorized', 'session_terminated', 'account_inactive'].forEach((c) => codes.add(c as ErrorCode));
   if (typeof r.caller === 'object') codes.add('forbidden');
   if (r.query) codes.add('validation_failed');
-  if (r.body) ['invalid_json', 'validation_failed', 'unsupported_media_type', 'payload_too_large'].forEach((c) => codes.add(c as ErrorCode));
+  if (r.body)
+    ['invalid_json', 'validation_failed', 'unsupported_media_type', 'payload_too_large'].forEach((c) =>
+      codes.add(c as ErrorCode),
+    );
   if (r.method !== 'get') codes.add('storage_unavailable');
   return [...codes];
 }
@@ -58,11 +62,13 @@ function strip(schema: Json): Json {
 
 function callerText(c: ApiRoute['caller']): string {
   if (c === 'anyone') return 'Anyone.';
-  if (c === 'loopback') return 'Anyone on the server\'s own machine (a loopback address).';
+  if (c === 'loopback') return "Anyone on the server's own machine (a loopback address).";
   if (c === 'token') return 'Any signed-in caller: a session token or an API token.';
   if (c === 'session') return 'A session token (not an API token).';
   const siteOnly = ['license:write', 'settings:write', 'resend'].includes(c.permission);
-  return siteOnly ? `Site Administrators (permission \`${c.permission}\`).` : `Site and User Administrators (permission \`${c.permission}\`).`;
+  return siteOnly
+    ? `Site Administrators (permission \`${c.permission}\`).`
+    : `Site and User Administrators (permission \`${c.permission}\`).`;
 }
 
 export interface OpenApiDocument {
@@ -89,39 +95,66 @@ export function buildOpenApiDocument(version: string): OpenApiDocument {
       known.set(s, id);
     }
   }
-  const converted = z.toJSONSchema(registry, { target: 'draft-2020-12', io: 'output', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` });
+  const converted = z.toJSONSchema(registry, {
+    target: 'draft-2020-12',
+    io: 'output',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
   const schemas: Record<string, Json> = {};
   for (const [id, s] of Object.entries(converted.schemas)) schemas[id] = strip(s as Json);
-  const input = (s: z.ZodType) => strip(z.toJSONSchema(s, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Json);
+  const input = (s: z.ZodType) =>
+    strip(z.toJSONSchema(s, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Json);
 
   const paths: OpenApiDocument['paths'] = {};
   for (const r of API_ROUTES) {
-    const parameters: Json[] = pathParams(r.path).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+    const parameters: Json[] = pathParams(r.path).map((name) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
     if (r.query) {
       const q = input(r.query) as { properties?: Record<string, Json>; required?: string[] };
       for (const [name, schema] of Object.entries(q.properties ?? {})) {
         const { description, ...rest } = schema;
-        parameters.push({ name, in: 'query', required: (q.required ?? []).includes(name), schema: rest, ...(description ? { description } : {}) });
+        parameters.push({
+          name,
+          in: 'query',
+          required: (q.required ?? []).includes(name),
+          schema: rest,
+          ...(description ? { description } : {}),
+        });
       }
     }
     const responses: Record<string, Json> = {};
     const okId = r.ok.schema ? known.get(r.ok.schema) : undefined;
     responses[String(r.ok.status)] = {
       description: r.ok.description,
-      content: okId ? { 'application/json': { schema: { $ref: `#/components/schemas/${okId}` } } } : { [r.ok.contentType ?? 'application/octet-stream']: {} },
+      content: okId
+        ? { 'application/json': { schema: { $ref: `#/components/schemas/${okId}` } } }
+        : { [r.ok.contentType ?? 'application/octet-stream']: {} },
     };
     const byStatus = new Map<number, ErrorCode[]>();
     for (const code of errorCodes(r)) byStatus.set(statusOf(code), [...(byStatus.get(statusOf(code)) ?? []), code]);
     for (const [status, codes] of [...byStatus].sort((a, b) => a[0] - b[0])) {
       if (r.page) {
-        responses[String(status)] = { description: `${codes.map((c) => `\`${c}\``).join(', ')}: explained on the page`, content: { 'text/html': {} } };
+        responses[String(status)] = {
+          description: `${codes.map((c) => `\`${c}\``).join(', ')}: explained on the page`,
+          content: { 'text/html': {} },
+        };
         continue;
       }
       responses[String(status)] = {
         description: codes.map((c) => `\`${c}\``).join(', '),
         content: {
           'application/json': {
-            schema: { allOf: [{ $ref: '#/components/schemas/Error' }, { properties: { error: { properties: { code: { enum: codes } } } } }] },
+            schema: {
+              allOf: [
+                { $ref: '#/components/schemas/Error' },
+                { properties: { error: { properties: { code: { enum: codes } } } } },
+              ],
+            },
           },
         },
       };
@@ -132,8 +165,17 @@ export function buildOpenApiDocument(version: string): OpenApiDocument {
       summary: r.summary,
       description: [r.description, `**Who:** ${callerText(r.caller)}`].filter(Boolean).join('\n\n'),
       ...(parameters.length ? { parameters } : {}),
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: input(r.body) } } } } : {}),
-      ...(r.page?.form ? { requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: input(r.page.form) } } } } : {}),
+      ...(r.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: input(r.body) } } } }
+        : {}),
+      ...(r.page?.form
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/x-www-form-urlencoded': { schema: input(r.page.form) } },
+            },
+          }
+        : {}),
       responses,
       security: r.caller === 'anyone' || r.caller === 'loopback' ? [] : [{ bearer: [] }],
       ...(typeof r.caller === 'object' ? { 'x-seatdesk-permission': r.caller.permission } : {}),
@@ -156,7 +198,13 @@ export function buildOpenApiDocument(version: string): OpenApiDocument {
     paths,
     components: {
       schemas,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A session token from POST /api/auth/login, or an API token from POST /api/tokens.' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A session token from POST /api/auth/login, or an API token from POST /api/tokens.',
+        },
+      },
     },
   };
 }

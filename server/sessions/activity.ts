@@ -6,7 +6,8 @@ import type { Repository } from '../store/repository.js';
 // At tens of thousands of requests a second many share a millisecond: format it once.
 let isoMs = -1;
 let isoText = '';
-export const isoOf = (ms: number): string => (ms === isoMs ? isoText : ((isoMs = ms), (isoText = new Date(ms).toISOString())));
+export const isoOf = (ms: number): string =>
+  ms === isoMs ? isoText : ((isoMs = ms), (isoText = new Date(ms).toISOString()));
 
 export class Activity {
   /** Activity not yet written: session id → epoch ms. */

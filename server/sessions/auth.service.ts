@@ -34,7 +34,8 @@ interface Entry {
 const ACTIVITY_MARK = '@@seatdesk:lastActivityAt@@'; // survives JSON.stringify unchanged
 const TOKEN_SHAPE = /^sd[sk]_[A-Za-z0-9_-]{20,}$/;
 
-const unauthorized = () => new AppError('unauthorized', 'Sign in first: the request has no valid session or API token.');
+const unauthorized = () =>
+  new AppError('unauthorized', 'Sign in first: the request has no valid session or API token.');
 const terminated = (s: Session) =>
   new AppError('session_terminated', terminationMessage(s.endReason), { reason: s.endReason, sessionId: s.id });
 
@@ -105,11 +106,13 @@ export class AuthService {
     if (!tok || !sameHash(tok.tokenHash, hash)) throw unauthorized();
     if (tok.revokedAt) throw new AppError('unauthorized', 'This API token has been revoked. Create a new one.');
     const user = await repo.user(tok.userId);
-    if (!user || user.status !== 'active') throw new AppError('account_inactive', 'The account behind this API token is not active.');
+    if (!user || user.status !== 'active')
+      throw new AppError('account_inactive', 'The account behind this API token is not active.');
     if (user.passwordResetPendingAt) throw resetPending(); // a token that raced the reset
     const existing = await repo.liveSessionOfApiToken(tok.id);
     let session: Session | undefined;
-    if (existing && !isIdle(this.activity.lastActive(existing), this.settings!.idleTimeoutMinutes, nowMs)) session = existing;
+    if (existing && !isIdle(this.activity.lastActive(existing), this.settings!.idleTimeoutMinutes, nowMs))
+      session = existing;
     else {
       if (existing) await this.expire(existing);
       session = await this.openApiSession(tok, user, reqInfo(), nowMs);
@@ -158,8 +161,16 @@ export class AuthService {
   }
 
   private entryFor({ user, session }: Authenticated): Entry {
-    const [head, tail] = JSON.stringify({ ...toPublicSession(session), lastActivityAt: ACTIVITY_MARK }).split(`"${ACTIVITY_MARK}"`);
-    return { user, session, storedMs: Date.parse(session.lastActivityAt), userJson: JSON.stringify(toPublicUser(user)), sessionJson: [head, tail] };
+    const [head, tail] = JSON.stringify({ ...toPublicSession(session), lastActivityAt: ACTIVITY_MARK }).split(
+      `"${ACTIVITY_MARK}"`,
+    );
+    return {
+      user,
+      session,
+      storedMs: Date.parse(session.lastActivityAt),
+      userJson: JSON.stringify(toPublicUser(user)),
+      sessionJson: [head, tail],
+    };
   }
 
   private remember(hash: string, entry: Entry): void {

@@ -5,7 +5,14 @@ import { toPublicSession } from '../public.js';
 import type { Tx } from '../store/repository.js';
 import type { Activity } from './activity.js';
 
-export function endSession(tx: Tx, activity: Activity, s: Session, reason: EndReason, by: string | null, now: Date): Session {
+export function endSession(
+  tx: Tx,
+  activity: Activity,
+  s: Session,
+  reason: EndReason,
+  by: string | null,
+  now: Date,
+): Session {
   const ended: Session = { ...activity.apply(s), endedAt: now.toISOString(), endReason: reason, endedBy: by };
   tx.putSession(ended);
   activity.forget(s.id);
@@ -14,7 +21,14 @@ export function endSession(tx: Tx, activity: Activity, s: Session, reason: EndRe
 }
 
 /** Ends every live session of a user. */
-export async function endAllForUser(tx: Tx, activity: Activity, userId: string, reason: EndReason, by: string | null, now: Date): Promise<Session[]> {
+export async function endAllForUser(
+  tx: Tx,
+  activity: Activity,
+  userId: string,
+  reason: EndReason,
+  by: string | null,
+  now: Date,
+): Promise<Session[]> {
   return (await tx.liveSessionsOf(userId)).map((s) => endSession(tx, activity, s, reason, by, now));
 }
 

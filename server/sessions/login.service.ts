@@ -31,24 +31,39 @@ export class LoginService {
     this.throttle = new LoginThrottle(() => this.ctx.now().getTime());
   }
 
-  async login(input: LoginInput, req: RequestInfo): Promise<{ token: string; session: PublicSession; user: PublicUser }> {
+  async login(
+    input: LoginInput,
+    req: RequestInfo,
+  ): Promise<{ token: string; session: PublicSession; user: PublicUser }> {
     const repo = this.ctx.repo;
     const found = await repo.userByEmail(input.email);
     // An address the user holds a live session from is theirs: the account-wide limit does not apply to it.
     const liveHere = found ? (await repo.liveSessionsOf(found.id)).some((s) => s.address === req.address) : false;
     this.throttle.check(input.email, req.address, () => liveHere);
-    const ok = found?.passwordHash ? await verifyPassword(input.password, found.passwordHash) : await verifyDummy(input.password, this.ctx.scrypt);
+    const ok = found?.passwordHash
+      ? await verifyPassword(input.password, found.passwordHash)
+      : await verifyDummy(input.password, this.ctx.scrypt);
     if (!found || !ok) {
       this.throttle.fail(input.email, req.address);
       await repo
-        .transaction((tx) => tx.appendAudit(auditEntry(this.ctx.now(), null, 'login.failed', found ?? null, { email: input.email, address: req.address })))
+        .transaction((tx) =>
+          tx.appendAudit(
+            auditEntry(this.ctx.now(), null, 'login.failed', found ?? null, {
+              email: input.email,
+              address: req.address,
+            }),
+          ),
+        )
         .catch(() => {});
       throw new AppError('invalid_credentials', 'The email or password is not correct.');
     }
     this.throttle.succeed(input.email, req.address);
-    if (found.status === 'inactive') throw new AppError('account_inactive', 'This account is deactivated. Ask your administrator to reactivate it.');
+    if (found.status === 'inactive')
+      throw new AppError('account_inactive', 'This account is deactivated. Ask your administrator to reactivate it.');
     if (found.passwordResetPendingAt) throw resetPending();
-    const rehash = needsRehash(found.passwordHash!, this.ctx.scrypt) ? await hashPassword(input.password, this.ctx.scrypt) : null;
+    const rehash = needsRehash(found.passwordHash!, this.ctx.scrypt)
+      ? await hashPassword(input.password, this.ctx.scrypt)
+      : null;
 
     const client = input.client ?? 'web';
     const clientId = input.clientId ?? newId();
@@ -56,15 +71,23 @@ export class LoginService {
     const now = this.ctx.now();
     const { session, user } = await repo.transaction(async (tx) => {
       const user = (await tx.user(found.id))!;
-      if (user.status === 'inactive') throw new AppError('account_inactive', 'This account is deactivated. Ask your administrator to reactivate it.');
+      if (user.status === 'inactive')
+        throw new AppError('account_inactive', 'This account is deactivated. Ask your administrator to reactivate it.');
       if (user.passwordResetPendingAt) throw resetPending();
-      if (user.passwordHash !== found.passwordHash) throw new AppError('invalid_credentials', 'The email or password is not correct.');
+      if (user.passwordHash !== found.passwordHash)
+        throw new AppError('invalid_credentials', 'The email or password is not correct.');
       const live = (await tx.liveSessionsOf(user.id)).filter((s) => s.client !== 'api');
       const same = live.find((s) => s.client === client && s.clientId === clientId);
       let session: Session;
       if (same) {
         // The same browser or console again: one session, a fresh token for it.
-        session = { ...same, tokenHash: hashSecret(token), lastActivityAt: now.toISOString(), address: req.address, userAgent: req.userAgent };
+        session = {
+          ...same,
+          tokenHash: hashSecret(token),
+          lastActivityAt: now.toISOString(),
+          address: req.address,
+          userAgent: req.userAgent,
+        };
       } else {
         const settings = await tx.settings();
         if (live.length >= settings.maxSessionsPerUser) {
@@ -77,7 +100,10 @@ export class LoginService {
             throw new AppError(
               'session_limit_reached',
               `You already have ${live.length} active sessions, the most allowed. End one of them (name it in replaceSessionId, or ask terminateOldest) and sign in again.`,
-              { maxSessionsPerUser: settings.maxSessionsPerUser, sessions: live.map((s) => toPublicSession(this.activity.apply(s))) },
+              {
+                maxSessionsPerUser: settings.maxSessionsPerUser,
+                sessions: live.map((s) => toPublicSession(this.activity.apply(s))),
+              },
             );
           }
           endSession(tx, this.activity, victim, 'limit', null, now);
@@ -119,4 +145,3 @@ export class LoginService {
     });
   }
 }
-

@@ -25,7 +25,11 @@ export class SessionsService {
     const { client, ...rest } = q;
     // Activity is batched in memory; sorting by it must see the latest.
     if (q.sort === 'lastActivityAt' && q.state !== 'ended') await this.flushActivity();
-    const clients = !client ? undefined : client === 'all' ? (['web', 'tui', 'explorer', 'api'] as Client[]) : (client.split(',') as Client[]);
+    const clients = !client
+      ? undefined
+      : client === 'all'
+        ? (['web', 'tui', 'explorer', 'api'] as Client[])
+        : (client.split(',') as Client[]);
     const page = await this.ctx.repo.pageSessions({ ...rest, clients });
     const live = q.state !== 'ended';
     return { ...page, items: page.items.map((s) => toPublicSession(live ? this.activity.apply(s) : s)) };
@@ -35,7 +39,11 @@ export class SessionsService {
   async listJson(q: SessionListQuery): Promise<string> {
     const { client, ...rest } = q;
     if (q.sort === 'lastActivityAt' && q.state !== 'ended') await this.flushActivity();
-    const clients = !client ? undefined : client === 'all' ? (['web', 'tui', 'explorer', 'api'] as Client[]) : (client.split(',') as Client[]);
+    const clients = !client
+      ? undefined
+      : client === 'all'
+        ? (['web', 'tui', 'explorer', 'api'] as Client[])
+        : (client.split(',') as Client[]);
     const page = await this.ctx.repo.pageSessions({ ...rest, clients });
     const live = q.state !== 'ended';
     const items = page.items.map((s) => recordJson(live ? this.activity.apply(s) : s, toPublicSession));
@@ -51,7 +59,15 @@ export class SessionsService {
       const owner = await tx.user(s.userId);
       if (owner && !mayManage(actor, owner)) throw notYours();
       const e = endSession(tx, this.activity, s, 'admin', actor.id, now);
-      tx.appendAudit(auditEntry(now, actor, 'session.terminate', { id: s.userId, email: s.email }, { sessionId: s.id, client: s.client }));
+      tx.appendAudit(
+        auditEntry(
+          now,
+          actor,
+          'session.terminate',
+          { id: s.userId, email: s.email },
+          { sessionId: s.id, client: s.client },
+        ),
+      );
       return e;
     });
     return toPublicSession(ended);

@@ -20,7 +20,15 @@ export class TokensService {
   async create(user: User, name: string): Promise<{ id: string; name: string; token: string; createdAt: string }> {
     const token = newSecret('sdk');
     const now = this.ctx.now();
-    const rec: ApiToken = { id: newId(), userId: user.id, name, tokenHash: hashSecret(token), createdAt: now.toISOString(), lastUsedAt: null, revokedAt: null };
+    const rec: ApiToken = {
+      id: newId(),
+      userId: user.id,
+      name,
+      tokenHash: hashSecret(token),
+      createdAt: now.toISOString(),
+      lastUsedAt: null,
+      revokedAt: null,
+    };
     await this.ctx.repo.transaction((tx) => {
       tx.putApiToken(rec);
       tx.appendAudit(auditEntry(now, user, 'token.create', user, { tokenId: rec.id, name }));
@@ -32,7 +40,8 @@ export class TokensService {
     const now = this.ctx.now();
     await this.ctx.repo.transaction(async (tx) => {
       const t = await tx.apiToken(id);
-      if (!t || t.userId !== user.id || t.revokedAt) throw new AppError('not_found', `You have no API token with the id "${id}".`);
+      if (!t || t.userId !== user.id || t.revokedAt)
+        throw new AppError('not_found', `You have no API token with the id "${id}".`);
       tx.putApiToken({ ...t, revokedAt: now.toISOString() });
       tx.emit({ type: 'token.revoked', data: { tokenId: id, userId: user.id } });
       tx.appendAudit(auditEntry(now, user, 'token.revoke', user, { tokenId: id }));

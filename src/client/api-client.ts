@@ -139,77 +139,130 @@ export class ApiClient {
   setupStatus = () => this.request<{ needsSetup: boolean; local: boolean }>('GET', '/api/setup');
   setup = (email: string, password: string, names: { firstName?: string; lastName?: string } = {}) =>
     this.request<{ user: PublicUser }>('POST', '/api/setup', { email, password, ...names });
-  login = (body: { email: string; password: string; client?: 'web' | 'tui' | 'explorer'; clientId?: string; replaceSessionId?: string; terminateOldest?: boolean }) =>
-    this.request<LoginResult>('POST', '/api/auth/login', body);
+  login = (body: {
+    email: string;
+    password: string;
+    client?: 'web' | 'tui' | 'explorer';
+    clientId?: string;
+    replaceSessionId?: string;
+    terminateOldest?: boolean;
+  }) => this.request<LoginResult>('POST', '/api/auth/login', body);
   logout = () => this.request<{ ok: true }>('POST', '/api/auth/logout');
   me = () => this.request<{ user: PublicUser; session: PublicSession }>('GET', '/api/me');
   activate = (body: { token: string; password: string; firstName?: string; lastName?: string }) =>
     this.request<{ user: PublicUser }>('POST', '/api/auth/activate', body);
-  resetPasswordWithToken = (body: { token: string; password: string }) => this.request<{ user: PublicUser }>('POST', '/api/auth/reset-password', body);
-  listTokens = () => this.request<{ items: { id: string; name: string; createdAt: string; lastUsedAt: string | null }[] }>('GET', '/api/tokens');
-  createToken = (name: string) => this.request<{ id: string; name: string; token: string; createdAt: string }>('POST', '/api/tokens', { name });
+  resetPasswordWithToken = (body: { token: string; password: string }) =>
+    this.request<{ user: PublicUser }>('POST', '/api/auth/reset-password', body);
+  listTokens = () =>
+    this.request<{ items: { id: string; name: string; createdAt: string; lastUsedAt: string | null }[] }>(
+      'GET',
+      '/api/tokens',
+    );
+  createToken = (name: string) =>
+    this.request<{ id: string; name: string; token: string; createdAt: string }>('POST', '/api/tokens', { name });
   revokeToken = (id: string) => this.request<{ ok: true }>('DELETE', `/api/tokens/${encodeURIComponent(id)}`);
 
   // ---- license, settings, catalogues ----
   license = () => this.request<LicenseView>('GET', '/api/license');
-  updateLicense = (body: { plan?: 'trial' | 'standard'; seats?: number; expiresAt?: string | null }) => this.request<LicenseView>('PUT', '/api/license', body);
+  updateLicense = (body: { plan?: 'trial' | 'standard'; seats?: number; expiresAt?: string | null }) =>
+    this.request<LicenseView>('PUT', '/api/license', body);
   settings = () => this.request<SiteSettings>('GET', '/api/settings');
   updateSettings = (body: SettingsChange) => this.request<Settings>('PUT', '/api/settings', body);
   profiles = () => this.request<{ userProfiles: UserProfile[]; adminProfiles: AdminProfile[] }>('GET', '/api/profiles');
   projects = () => this.request<{ items: { id: string; name: string; members: number }[] }>('GET', '/api/projects');
-  audit = (q: { cursor?: string; offset?: number; limit?: number } = {}) => this.request<Page<AuditEntry>>('GET', `/api/audit${qs(q)}`);
+  audit = (q: { cursor?: string; offset?: number; limit?: number } = {}) =>
+    this.request<Page<AuditEntry>>('GET', `/api/audit${qs(q)}`);
 
   // ---- users ----
   /** `dormantDays` / `pendingOlderThanDays` narrow the list to dormant users / stale invitations (and compose with the rest). */
-  users = (q: ListQuery & { status?: UserStatus; profile?: string; admin?: string; dormantDays?: number; pendingOlderThanDays?: number } = {}, signal?: AbortSignal) =>
-    this.request<Page<PublicUser>>('GET', `/api/users${qs(q)}`, undefined, signal);
+  users = (
+    q: ListQuery & {
+      status?: UserStatus;
+      profile?: string;
+      admin?: string;
+      dormantDays?: number;
+      pendingOlderThanDays?: number;
+    } = {},
+    signal?: AbortSignal,
+  ) => this.request<Page<PublicUser>>('GET', `/api/users${qs(q)}`, undefined, signal);
   user = (id: string) => this.request<{ user: PublicUser }>('GET', `/api/users/${encodeURIComponent(id)}`);
-  invite = (body: { email: string; userProfile?: UserProfile; adminProfile?: AdminProfile | null }) => this.request<LinkResult>('POST', '/api/users/invite', body);
-  patchUser = (id: string, body: { firstName?: string; lastName?: string; userProfile?: UserProfile; adminProfile?: AdminProfile | null }) =>
-    this.request<{ user: PublicUser }>('PATCH', `/api/users/${encodeURIComponent(id)}`, body);
-  deactivate = (id: string) => this.request<{ user: PublicUser }>('POST', `/api/users/${encodeURIComponent(id)}/deactivate`);
-  reactivate = (id: string) => this.request<{ user: PublicUser; mail: MailQueued }>('POST', `/api/users/${encodeURIComponent(id)}/reactivate`);
-  resendActivation = (id: string) => this.request<LinkResult>('POST', `/api/users/${encodeURIComponent(id)}/resend-activation`);
-  resetPassword = (id: string) => this.request<LinkResult>('POST', `/api/users/${encodeURIComponent(id)}/reset-password`);
-  terminateUserSessions = (id: string) => this.request<{ ended: number }>('POST', `/api/users/${encodeURIComponent(id)}/terminate-sessions`);
+  invite = (body: { email: string; userProfile?: UserProfile; adminProfile?: AdminProfile | null }) =>
+    this.request<LinkResult>('POST', '/api/users/invite', body);
+  patchUser = (
+    id: string,
+    body: { firstName?: string; lastName?: string; userProfile?: UserProfile; adminProfile?: AdminProfile | null },
+  ) => this.request<{ user: PublicUser }>('PATCH', `/api/users/${encodeURIComponent(id)}`, body);
+  deactivate = (id: string) =>
+    this.request<{ user: PublicUser }>('POST', `/api/users/${encodeURIComponent(id)}/deactivate`);
+  reactivate = (id: string) =>
+    this.request<{ user: PublicUser; mail: MailQueued }>('POST', `/api/users/${encodeURIComponent(id)}/reactivate`);
+  resendActivation = (id: string) =>
+    this.request<LinkResult>('POST', `/api/users/${encodeURIComponent(id)}/resend-activation`);
+  resetPassword = (id: string) =>
+    this.request<LinkResult>('POST', `/api/users/${encodeURIComponent(id)}/reset-password`);
+  terminateUserSessions = (id: string) =>
+    this.request<{ ended: number }>('POST', `/api/users/${encodeURIComponent(id)}/terminate-sessions`);
 
   // ---- sessions ----
   sessions = (q: ListQuery & { client?: string; state?: 'live' | 'ended' } = {}, signal?: AbortSignal) =>
     this.request<Page<PublicSession> & { activeCount: number }>('GET', `/api/sessions${qs(q)}`, undefined, signal);
-  terminateSession = (id: string) => this.request<{ session: PublicSession }>('DELETE', `/api/sessions/${encodeURIComponent(id)}`);
+  terminateSession = (id: string) =>
+    this.request<{ session: PublicSession }>('DELETE', `/api/sessions/${encodeURIComponent(id)}`);
 
   // seat reclamation: bulk actions, bulk invite, seat history, the reclamation policy
-  bulkUsers = (action: BulkUserAction, ids: string[]) => this.request<BulkResult>('POST', '/api/users/bulk', { action, ids });
-  bulkEndSessions = (ids: string[]) => this.request<BulkResult>('POST', '/api/sessions/bulk', { action: 'terminate', ids });
-  importUsers = (body: { csv: string; dryRun?: boolean; inviteFirst?: number }) => this.request<ImportResponse>('POST', '/api/users/import', body);
+  bulkUsers = (action: BulkUserAction, ids: string[]) =>
+    this.request<BulkResult>('POST', '/api/users/bulk', { action, ids });
+  bulkEndSessions = (ids: string[]) =>
+    this.request<BulkResult>('POST', '/api/sessions/bulk', { action: 'terminate', ids });
+  importUsers = (body: { csv: string; dryRun?: boolean; inviteFirst?: number }) =>
+    this.request<ImportResponse>('POST', '/api/users/import', body);
   seatHistory = (q: { days?: number; cursor?: string; limit?: number } = {}) =>
-    this.request<{ items: SeatHistoryEntry[]; total: number; nextCursor: string | null }>('GET', `/api/license/history${qs(q)}`);
+    this.request<{ items: SeatHistoryEntry[]; total: number; nextCursor: string | null }>(
+      'GET',
+      `/api/license/history${qs(q)}`,
+    );
   reclaimPlan = () => this.request<ReclaimPlan>('GET', '/api/policy/plan');
   runReclaim = () => this.request<ReclaimRun>('POST', '/api/policy/run');
 
   // ---- mail ----
-  mails = (q: ListQuery & { to?: string } = {}, signal?: AbortSignal) => this.request<Page<MailEntry>>('GET', `/api/mail${qs(q)}`, undefined, signal);
+  mails = (q: ListQuery & { to?: string } = {}, signal?: AbortSignal) =>
+    this.request<Page<MailEntry>>('GET', `/api/mail${qs(q)}`, undefined, signal);
   latestMail = (q: { to?: string; subject?: string; wait?: number }) =>
-    this.request<{ mail: MailEntry }>('GET', `/api/mail/latest${qs(q)}`, undefined, AbortSignal.timeout(((q.wait ?? 0) + 10) * 1000));
+    this.request<{ mail: MailEntry }>(
+      'GET',
+      `/api/mail/latest${qs(q)}`,
+      undefined,
+      AbortSignal.timeout(((q.wait ?? 0) + 10) * 1000),
+    );
   mail = (id: string) => this.request<{ mail: MailMessage }>('GET', `/api/mail/${encodeURIComponent(id)}`);
   rawMail = (id: string) => this.request<string>('GET', `/api/mail/${encodeURIComponent(id)}/raw`);
   /** The n-th attachment (0-based) of a message, decoded. */
   attachment = async (id: string, n: number): Promise<{ content: Buffer; contentType: string }> => {
     const res = await this.fetchRaw(`/api/mail/${encodeURIComponent(id)}/attachments/${n}`);
-    return { content: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
+    return {
+      content: Buffer.from(await res.arrayBuffer()),
+      contentType: res.headers.get('content-type') ?? 'application/octet-stream',
+    };
   };
   deleteMail = (id: string) => this.request<{ ok: true }>('DELETE', `/api/mail/${encodeURIComponent(id)}`);
   /** Delivery of a message Seatdesk sent (the `mail.id` an action answered). */
-  outboxMessage = (id: string) => this.request<{ delivery: MailDelivery }>('GET', `/api/mail/outbox/${encodeURIComponent(id)}`);
+  outboxMessage = (id: string) =>
+    this.request<{ delivery: MailDelivery }>('GET', `/api/mail/outbox/${encodeURIComponent(id)}`);
   /** Deliveries of the messages Seatdesk sent to a user, newest first. */
-  userDeliveries = (userId: string) => this.request<{ items: MailDelivery[] }>('GET', `/api/users/${encodeURIComponent(userId)}/mail`);
+  userDeliveries = (userId: string) =>
+    this.request<{ items: MailDelivery[] }>('GET', `/api/users/${encodeURIComponent(userId)}/mail`);
   deleteAllMail = () => this.request<{ deleted: number }>('DELETE', '/api/mail');
 
   /**
    * Streams /api/events until the signal aborts or the connection drops (Node 20 has no
    * EventSource, so this reads the SSE stream with fetch). Resolves when the stream ends.
    */
-  async events(onEvent: (e: ServerEvent) => void, outer: AbortSignal, onOpen?: () => void, silenceMs = 45_000): Promise<void> {
+  async events(
+    onEvent: (e: ServerEvent) => void,
+    outer: AbortSignal,
+    onOpen?: () => void,
+    silenceMs = 45_000,
+  ): Promise<void> {
     // The server sends a heartbeat every 15 s; a stream silent for longer is dead (a dropped
     // network often gives no error), so it is cut and the caller reconnects.
     const ac = new AbortController();
@@ -228,10 +281,19 @@ export class ApiClient {
     }
   }
 
-  private async readEvents(onEvent: (e: ServerEvent) => void, signal: AbortSignal, outer: AbortSignal, alive: () => void, onOpen?: () => void): Promise<void> {
+  private async readEvents(
+    onEvent: (e: ServerEvent) => void,
+    signal: AbortSignal,
+    outer: AbortSignal,
+    alive: () => void,
+    onOpen?: () => void,
+  ): Promise<void> {
     let res: Response;
     try {
-      res = await fetch(`${this.baseUrl}/api/events`, { headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream', 'user-agent': USER_AGENT }, signal });
+      res = await fetch(`${this.baseUrl}/api/events`, {
+        headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream', 'user-agent': USER_AGENT },
+        signal,
+      });
     } catch (e) {
       throw new ApiError(0, 'unreachable', `Cannot reach the server at ${this.baseUrl} (${(e as Error).message}).`);
     }
@@ -268,7 +330,11 @@ export class ApiClient {
       }
     } catch (e) {
       if (outer.aborted) return;
-      throw new ApiError(0, 'unreachable', signal.aborted ? 'The event stream went silent.' : `The event stream was cut (${(e as Error).message}).`);
+      throw new ApiError(
+        0,
+        'unreachable',
+        signal.aborted ? 'The event stream went silent.' : `The event stream was cut (${(e as Error).message}).`,
+      );
     }
   }
 }

@@ -4,7 +4,8 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 export const tokenFilePath = (): string =>
-  process.env.SEATDESK_TOKEN_FILE || join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'seatdesk', 'token.json');
+  process.env.SEATDESK_TOKEN_FILE ||
+  join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'seatdesk', 'token.json');
 
 export interface Remembered {
   url: string;

@@ -39,7 +39,11 @@ export function registerLogin(program: Command): void {
         let password: string;
         if (opts.passwordStdin) password = await readStdin();
         else if (process.stdin.isTTY) password = await askHidden(`Password for ${opts.email}: `);
-        else throw new CliError(EXIT.usage, 'no terminal to ask for the password: pass it on standard input with --password-stdin.');
+        else
+          throw new CliError(
+            EXIT.usage,
+            'no terminal to ask for the password: pass it on standard input with --password-stdin.',
+          );
         // One client id per machine and account, so signing in again reuses the same session
         // instead of using up the session limit.
         const clientId = `cli-${userInfo().username}@${hostname()}`;
@@ -47,7 +51,10 @@ export function registerLogin(program: Command): void {
         const r = await client.login({ email: opts.email, password, client: 'tui', clientId });
         if (!r.user.adminProfile) {
           await new ApiClient(url, { token: r.token }).logout().catch(() => {});
-          throw new CliError(EXIT.error, `${r.user.email} is not an administrator; Seatdesk's console and commands are for Site and User Administrators.`);
+          throw new CliError(
+            EXIT.error,
+            `${r.user.email} is not an administrator; Seatdesk's console and commands are for Site and User Administrators.`,
+          );
         }
         await saveToken({ url, token: r.token, email: r.user.email });
         print(`Signed in to ${url} as ${r.user.email} (${r.user.adminProfile}).`);

@@ -22,7 +22,11 @@ export function registerMail(program: Command): void {
         const { mail: m } = await client.mail(entry.id);
         if (opts.link) {
           const link = m.links.find((l) => l.kind !== 'other');
-          if (!link) throw new CliError(EXIT.notFound, `the newest message to ${opts.to} ("${m.subject}") has no activation or reset link.`);
+          if (!link)
+            throw new CliError(
+              EXIT.notFound,
+              `the newest message to ${opts.to} ("${m.subject}") has no activation or reset link.`,
+            );
           return print(link.url);
         }
         if (opts.json) return printJson(m);
@@ -33,8 +37,12 @@ export function registerMail(program: Command): void {
           ...(m.cc.length ? [`Cc:      ${m.cc.join(', ')}`] : []),
           ...(m.bcc.length ? [`Bcc:     ${m.bcc.join(', ')}`] : []),
           `Date:    ${shortTime(m.date)}`,
-          ...m.attachments.map((a, i) => `Attachment ${i}: ${a.filename ?? '(unnamed)'} (${a.contentType}, ${a.size} bytes)`),
-          ...m.links.filter((l) => l.kind !== 'other').map((l) => `${l.kind === 'activation' ? 'Activation' : 'Reset'} link: ${l.url}`),
+          ...m.attachments.map(
+            (a, i) => `Attachment ${i}: ${a.filename ?? '(unnamed)'} (${a.contentType}, ${a.size} bytes)`,
+          ),
+          ...m.links
+            .filter((l) => l.kind !== 'other')
+            .map((l) => `${l.kind === 'activation' ? 'Activation' : 'Reset'} link: ${l.url}`),
           '',
           (m.text || m.htmlText || '').trimEnd(),
         ];

@@ -19,7 +19,8 @@ const NOT_FOUND = new Set(['not_found', 'user_not_found', 'session_not_found', '
 
 export function exitCodeOf(e: unknown): number {
   if (e instanceof CliError) return e.exitCode;
-  if (e instanceof ApiError) return e.status === 0 || e.status === 404 || NOT_FOUND.has(e.code) ? EXIT.notFound : EXIT.error;
+  if (e instanceof ApiError)
+    return e.status === 0 || e.status === 404 || NOT_FOUND.has(e.code) ? EXIT.notFound : EXIT.error;
   return EXIT.error;
 }
 
@@ -69,7 +70,12 @@ export const intIn =
   (name: string, min: number, max: number) =>
   (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max) throw new CommanderError(EXIT.usage, 'commander.invalidArgument', `${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+    if (!/^\d+$/.test(value) || n < min || n > max)
+      throw new CommanderError(
+        EXIT.usage,
+        'commander.invalidArgument',
+        `${name} must be a whole number from ${min} to ${max}, got "${value}"`,
+      );
     return n;
   };
 

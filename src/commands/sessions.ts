@@ -20,13 +20,28 @@ export function registerSessions(program: Command): void {
         const client = await signedInClient(cmd);
         const all: PublicSession[] = [];
         for (let offset = 0; ; offset += PAGE) {
-          const page = await client.sessions({ state: opts.ended ? 'ended' : 'live', client: opts.all ? 'all' : undefined, sort: 'startedAt', order: 'asc', offset, limit: PAGE });
+          const page = await client.sessions({
+            state: opts.ended ? 'ended' : 'live',
+            client: opts.all ? 'all' : undefined,
+            sort: 'startedAt',
+            order: 'asc',
+            offset,
+            limit: PAGE,
+          });
           all.push(...page.items);
           if (page.items.length < PAGE || all.length >= page.total) break;
         }
         if (opts.json) return printJson(all);
         if (all.length === 0) return print(dim(opts.ended ? 'No ended sessions.' : 'No live sessions.'));
-        const header = ['ID', 'EMAIL', 'CLIENT', 'ADDRESS', 'STARTED', opts.ended ? 'ENDED' : 'LAST ACTIVITY', ...(opts.ended ? ['REASON'] : ['USER AGENT'])];
+        const header = [
+          'ID',
+          'EMAIL',
+          'CLIENT',
+          'ADDRESS',
+          'STARTED',
+          opts.ended ? 'ENDED' : 'LAST ACTIVITY',
+          ...(opts.ended ? ['REASON'] : ['USER AGENT']),
+        ];
         print(
           table(
             header,

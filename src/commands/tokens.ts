@@ -8,7 +8,9 @@ export function registerTokens(program: Command): void {
 
   tokens
     .command('create')
-    .description('create an API token and print it (shown once); requests with it never count against the session limit')
+    .description(
+      'create an API token and print it (shown once); requests with it never count against the session limit',
+    )
     .argument('<name>', 'what the token is for')
     .option('--json', 'print JSON (id, name, token, createdAt)')
     .action((name: string, opts: { json?: boolean }, cmd: Command) =>
@@ -31,7 +33,12 @@ export function registerTokens(program: Command): void {
         const { items } = await (await signedInClient(cmd)).listTokens();
         if (opts.json) return printJson(items);
         if (items.length === 0) return print(dim('No API tokens.'));
-        print(table(['ID', 'NAME', 'CREATED', 'LAST USED'], items.map((t) => [t.id, t.name, shortTime(t.createdAt), shortTime(t.lastUsedAt)])));
+        print(
+          table(
+            ['ID', 'NAME', 'CREATED', 'LAST USED'],
+            items.map((t) => [t.id, t.name, shortTime(t.createdAt), shortTime(t.lastUsedAt)]),
+          ),
+        );
       }),
     );
 

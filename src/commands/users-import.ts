@@ -12,7 +12,10 @@ async function readSource(file: string): Promise<string> {
     try {
       return await readFile(file, 'utf8');
     } catch (e) {
-      throw new CliError(EXIT.notFound, `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
+      throw new CliError(
+        EXIT.notFound,
+        `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`,
+      );
     }
   }
   const chunks: Buffer[] = [];
@@ -23,22 +26,42 @@ async function readSource(file: string): Promise<string> {
 function printImport(r: ImportResponse): void {
   const p = r.preview;
   const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
-  print(`${n(p.rows, 'row')}: ${p.valid.length} valid, ${p.invalid.length} invalid, ${n(p.duplicates.length, 'duplicate')}.`);
+  print(
+    `${n(p.rows, 'row')}: ${p.valid.length} valid, ${p.invalid.length} invalid, ${n(p.duplicates.length, 'duplicate')}.`,
+  );
   print(
     p.seats.enough
       ? `Seats: ${p.seats.needed} needed, ${p.seats.available} free.`
       : `Seats: ${p.seats.needed} needed, ${p.seats.available} free: ${p.seats.missing} missing.`,
   );
   const problems = [...p.invalid, ...p.duplicates].sort((a, b) => a.line - b.line);
-  if (problems.length) print(table(['LINE', 'EMAIL', 'PROBLEM', 'REASON'], problems.map((x) => [String(x.line), x.email, x.code, x.reason])));
+  if (problems.length)
+    print(
+      table(
+        ['LINE', 'EMAIL', 'PROBLEM', 'REASON'],
+        problems.map((x) => [String(x.line), x.email, x.code, x.reason]),
+      ),
+    );
   if (p.note) print(p.note);
   if (r.dryRun) {
-    print(dim(p.toInvite.length ? `Dry run: ${p.toInvite.length} would be invited. Run again without --dry-run to invite them.` : 'Dry run: nothing would be invited.'));
+    print(
+      dim(
+        p.toInvite.length
+          ? `Dry run: ${p.toInvite.length} would be invited. Run again without --dry-run to invite them.`
+          : 'Dry run: nothing would be invited.',
+      ),
+    );
     return;
   }
   const failed = r.results.filter((x) => !x.ok);
   print(`Invited ${r.results.length - failed.length} of ${r.results.length}.`);
-  if (failed.length) print(table(['LINE', 'EMAIL', 'ERROR'], failed.map((x) => [String(x.line), x.email, `${x.error?.code}: ${x.error?.message}`])));
+  if (failed.length)
+    print(
+      table(
+        ['LINE', 'EMAIL', 'ERROR'],
+        failed.map((x) => [String(x.line), x.email, `${x.error?.code}: ${x.error?.message}`]),
+      ),
+    );
 }
 
 function printPlan(plan: ReclaimPlan): void {
@@ -48,7 +71,12 @@ function printPlan(plan: ReclaimPlan): void {
       (plan.policy.lastRunAt ? ` Last run ${shortTime(plan.policy.lastRunAt)}.` : ''),
   );
   if (!plan.actions.length) return print(dim('Nothing to reclaim.'));
-  print(table(['ACTION', 'EMAIL', 'REASON', 'SINCE'], plan.actions.map((a) => [a.action, a.email, a.reason, shortTime(a.since)])));
+  print(
+    table(
+      ['ACTION', 'EMAIL', 'REASON', 'SINCE'],
+      plan.actions.map((a) => [a.action, a.email, a.reason, shortTime(a.since)]),
+    ),
+  );
   for (const k of plan.kept) print(dim(`Kept ${k.email}: ${k.reason}.`));
   print(`${plan.seatsFreed} seats would be freed.`);
 }
@@ -60,10 +88,16 @@ export function registerUsersImport(program: Command): void {
 
   users
     .command('import')
-    .description('invite everyone in a CSV file (email[,first name,last name,user profile,admin profile]); previews first')
+    .description(
+      'invite everyone in a CSV file (email[,first name,last name,user profile,admin profile]); previews first',
+    )
     .argument('<file>', 'the CSV file, or - to read standard input')
     .option('--dry-run', 'only show what would happen')
-    .option('--invite-first <k>', 'when the free seats do not cover every row, invite the first K valid rows', intIn('--invite-first', 1, 10_000))
+    .option(
+      '--invite-first <k>',
+      'when the free seats do not cover every row, invite the first K valid rows',
+      intIn('--invite-first', 1, 10_000),
+    )
     .option('--json', 'print JSON (preview and per-row results)')
     .action((file: string, opts: { dryRun?: boolean; inviteFirst?: number; json?: boolean }, cmd: Command) =>
       run(async () => {
@@ -74,14 +108,17 @@ export function registerUsersImport(program: Command): void {
         else printImport(r);
         // Exit 1 when any row is not (or would not be) invited: scripts see a partial import.
         const p = r.preview;
-        const everyRow = !p.invalid.length && !p.duplicates.length && p.toInvite.length === p.rows && r.results.every((x) => x.ok);
+        const everyRow =
+          !p.invalid.length && !p.duplicates.length && p.toInvite.length === p.rows && r.results.every((x) => x.ok);
         if (!everyRow) process.exitCode = EXIT.error;
       }),
     );
 
   users
     .command('reclaim')
-    .description('show what the seat reclamation policy would do now (deactivate dormant users, withdraw stale invitations); --run does it')
+    .description(
+      'show what the seat reclamation policy would do now (deactivate dormant users, withdraw stale invitations); --run does it',
+    )
     .option('--run', 'carry out the plan now (Site Administrators)')
     .option('--json', 'print JSON')
     .action((opts: { run?: boolean; json?: boolean }, cmd: Command) =>

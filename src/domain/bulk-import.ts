@@ -1,7 +1,14 @@
 // Bulk invite: read a CSV file or a pasted list, and preview what inviting it would do.
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { ADMIN_PROFILES, Email, USER_PROFILES, type AdminProfile, type UserProfile, type UserStatus } from './schemas.js';
+import {
+  ADMIN_PROFILES,
+  Email,
+  USER_PROFILES,
+  type AdminProfile,
+  type UserProfile,
+  type UserStatus,
+} from './schemas.js';
 
 /** The most data rows one import may hold. */
 export const IMPORT_MAX_ROWS = 10_000;
@@ -28,7 +35,8 @@ export interface ImportRow {
   adminProfile: AdminProfile | null;
 }
 
-export type ImportProblemCode = 'invalid_email' | 'unknown_profile' | 'name_too_long' | 'forbidden' | 'duplicate_in_file' | 'user_exists';
+export type ImportProblemCode =
+  'invalid_email' | 'unknown_profile' | 'name_too_long' | 'forbidden' | 'duplicate_in_file' | 'user_exists';
 
 export interface ImportProblem {
   line: number;
@@ -105,7 +113,9 @@ export function parseImport(text: string): RawRow[] {
     rows.push({ line: info.lines, cells });
   }
   if (rows.length > IMPORT_MAX_ROWS)
-    throw new ImportParseError(`The list has ${rows.length} rows; at most ${IMPORT_MAX_ROWS} can be imported at once. Split it into smaller files.`);
+    throw new ImportParseError(
+      `The list has ${rows.length} rows; at most ${IMPORT_MAX_ROWS} can be imported at once. Split it into smaller files.`,
+    );
   return rows;
 }
 
@@ -153,7 +163,12 @@ export function previewImport(raw: readonly RawRow[], ctx: PreviewContext, invit
     const bad = (code: ImportProblemCode, reason: string) => invalid.push({ line, email: written, code, reason });
     const parsed = Email.safeParse(written);
     if (!parsed.success) {
-      bad('invalid_email', written ? `"${written}" is not a valid email address (${parsed.error.issues[0]?.message ?? 'invalid'}).` : 'The row has no email address.');
+      bad(
+        'invalid_email',
+        written
+          ? `"${written}" is not a valid email address (${parsed.error.issues[0]?.message ?? 'invalid'}).`
+          : 'The row has no email address.',
+      );
       continue;
     }
     const email = parsed.data;
@@ -170,7 +185,10 @@ export function previewImport(raw: readonly RawRow[], ctx: PreviewContext, invit
     if (cells.adminProfile && !NO_ADMIN.has(cells.adminProfile.toLowerCase())) {
       const p = adminProfileOf(cells.adminProfile);
       if (!p) {
-        bad('unknown_profile', `Unknown admin profile "${cells.adminProfile}"; use ${ADMIN_PROFILES.join(' or ')}, or leave it empty.`);
+        bad(
+          'unknown_profile',
+          `Unknown admin profile "${cells.adminProfile}"; use ${ADMIN_PROFILES.join(' or ')}, or leave it empty.`,
+        );
         continue;
       }
       adminProfile = p;
@@ -187,20 +205,36 @@ export function previewImport(raw: readonly RawRow[], ctx: PreviewContext, invit
     }
     const earlier = seen.get(email);
     if (earlier !== undefined) {
-      duplicates.push({ line, email: written, code: 'duplicate_in_file', reason: `${email} is already on line ${earlier}.` });
+      duplicates.push({
+        line,
+        email: written,
+        code: 'duplicate_in_file',
+        reason: `${email} is already on line ${earlier}.`,
+      });
       continue;
     }
     seen.set(email, line);
     const status = ctx.existing(email);
     if (status) {
-      const hint = status === 'inactive' ? ' Reactivate it instead.' : status === 'pending' ? ' Resend the activation link instead.' : '';
-      duplicates.push({ line, email: written, code: 'user_exists', reason: `${email} already has an account (${status}).${hint}` });
+      const hint =
+        status === 'inactive'
+          ? ' Reactivate it instead.'
+          : status === 'pending'
+            ? ' Resend the activation link instead.'
+            : '';
+      duplicates.push({
+        line,
+        email: written,
+        code: 'user_exists',
+        reason: `${email} already has an account (${status}).${hint}`,
+      });
       continue;
     }
     valid.push({ line, email, firstName, lastName, userProfile, adminProfile });
   }
   const available = Math.max(0, ctx.available);
-  const wanted = inviteFirst === undefined ? valid.length : Math.min(Math.max(0, Math.floor(inviteFirst)), valid.length);
+  const wanted =
+    inviteFirst === undefined ? valid.length : Math.min(Math.max(0, Math.floor(inviteFirst)), valid.length);
   const enough = wanted <= available;
   const missing = Math.max(0, valid.length - available);
   let toInvite: ImportRow[] = [];
@@ -211,7 +245,15 @@ export function previewImport(raw: readonly RawRow[], ctx: PreviewContext, invit
   else if (!enough)
     note = `The first ${wanted} rows need ${wanted} seats but ${available} are free: ${wanted - available} missing. Nothing will be invited.`;
   else if (wanted < valid.length) note = `Only the first ${wanted} of ${valid.length} valid rows will be invited.`;
-  return { rows: raw.length, valid, invalid, duplicates, seats: { available, needed: valid.length, enough: valid.length <= available, missing }, toInvite, note };
+  return {
+    rows: raw.length,
+    valid,
+    invalid,
+    duplicates,
+    seats: { available, needed: valid.length, enough: valid.length <= available, missing },
+    toInvite,
+    note,
+  };
 }
 
 /**

@@ -4,12 +4,19 @@ import { holdsSeat } from './seats.js';
 import type { UserStatus } from './schemas.js';
 
 export type BulkUserAction = 'deactivate' | 'reactivate' | 'resend-activation' | 'terminate-sessions';
-export const BULK_USER_ACTIONS: readonly BulkUserAction[] = ['deactivate', 'reactivate', 'resend-activation', 'terminate-sessions'];
+export const BULK_USER_ACTIONS: readonly BulkUserAction[] = [
+  'deactivate',
+  'reactivate',
+  'resend-activation',
+  'terminate-sessions',
+];
 /** The most items one bulk request may name. */
 export const BULK_MAX_ITEMS = 10_000;
 
 const Ids = z.array(z.string().min(1).max(100)).min(1, 'name at least one id').max(10_000, 'at most 10000 ids at once');
-export const BulkUsersBody = z.object({ action: z.enum(['deactivate', 'reactivate', 'resend-activation', 'terminate-sessions']), ids: Ids }).strict();
+export const BulkUsersBody = z
+  .object({ action: z.enum(['deactivate', 'reactivate', 'resend-activation', 'terminate-sessions']), ids: Ids })
+  .strict();
 export const BulkSessionsBody = z.object({ action: z.literal('terminate'), ids: Ids }).strict();
 
 /** One item's answer: done (or already so: `changed` false), or why not. */
@@ -37,7 +44,11 @@ export interface BulkConfirm {
 }
 
 /** The confirm for a bulk action on marked users: exactly what will happen, in numbers. */
-export function bulkUserConfirm(action: BulkUserAction, marked: readonly { status: UserStatus }[], available: number): BulkConfirm {
+export function bulkUserConfirm(
+  action: BulkUserAction,
+  marked: readonly { status: UserStatus }[],
+  available: number,
+): BulkConfirm {
   const n = marked.length;
   const count = (s: UserStatus) => marked.filter((u) => u.status === s).length;
   switch (action) {
@@ -62,7 +73,9 @@ export function bulkUserConfirm(action: BulkUserAction, marked: readonly { statu
         message:
           `Reactivate ${plural(acting, 'user')}, taking ${plural(acting, 'seat')} (${available} free).` +
           (short ? ` ${plural(short, 'seat is', 'seats are')} missing: the last ${short} will be refused.` : '') +
-          (skipped ? ` ${plural(skipped, 'marked user holds', 'marked users hold')} a seat already and ${skipped === 1 ? 'is' : 'are'} skipped.` : ''),
+          (skipped
+            ? ` ${plural(skipped, 'marked user holds', 'marked users hold')} a seat already and ${skipped === 1 ? 'is' : 'are'} skipped.`
+            : ''),
         confirmLabel: `Reactivate ${acting}`,
         acting,
       };
@@ -107,6 +120,7 @@ export function bulkSummary(verb: string, r: BulkResult): string {
   const failed = r.results.filter((x) => !x.ok);
   let s = `${verb} ${done} of ${r.results.length}`;
   if (same) s += `, ${same} already so`;
-  if (failed.length) s += `, ${failed.length} failed (${failed[0].error?.code ?? 'error'}: ${failed[0].error?.message ?? ''})`;
+  if (failed.length)
+    s += `, ${failed.length} failed (${failed[0].error?.code ?? 'error'}: ${failed[0].error?.message ?? ''})`;
   return s;
 }

@@ -7,6 +7,9 @@ export function humanDate(iso: string | Date, timeZone?: string): string {
   let f = formats.get(key);
   if (!f) formats.set(key, (f = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone })));
   const d = typeof iso === 'string' ? new Date(iso) : iso;
-  const zone = new Intl.DateTimeFormat('en-GB', { timeZoneName: 'short', timeZone }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const zone =
+    new Intl.DateTimeFormat('en-GB', { timeZoneName: 'short', timeZone })
+      .formatToParts(d)
+      .find((p) => p.type === 'timeZoneName')?.value ?? '';
   return `${f.format(d)}${zone ? ` ${zone}` : ''}`;
 }

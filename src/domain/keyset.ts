@@ -59,7 +59,10 @@ export function decodeCursor(cursor: string, column: string): Position {
     if (cursor.length > MAX_CURSOR || !/^[A-Za-z0-9_-]*$/.test(cursor)) throw new Error('not base64url');
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new AppError('invalid_cursor', 'The cursor is not one this server made. Pass back the nextCursor of the previous page unchanged, or start again without a cursor.');
+    throw new AppError(
+      'invalid_cursor',
+      'The cursor is not one this server made. Pass back the nextCursor of the previous page unchanged, or start again without a cursor.',
+    );
   }
   if (
     !Array.isArray(parsed) ||
@@ -68,7 +71,10 @@ export function decodeCursor(cursor: string, column: string): Position {
     (parsed[1] !== null && typeof parsed[1] !== 'string') ||
     typeof parsed[2] !== 'string'
   ) {
-    throw new AppError('invalid_cursor', 'The cursor is damaged. Pass back the nextCursor of the previous page unchanged, or start again without a cursor.');
+    throw new AppError(
+      'invalid_cursor',
+      'The cursor is damaged. Pass back the nextCursor of the previous page unchanged, or start again without a cursor.',
+    );
   }
   if (parsed[0] !== column) {
     throw new AppError(

@@ -56,7 +56,9 @@ export class LoginThrottle {
     if (accountWait > 0 && !this.isKnown(email, address, now) && !knownElsewhere()) wait = Math.max(wait, accountWait);
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
-      throw new AppError('too_many_attempts', `Too many failed sign-ins. Wait ${seconds} seconds and try again.`, { retryAfter: seconds });
+      throw new AppError('too_many_attempts', `Too many failed sign-ins. Wait ${seconds} seconds and try again.`, {
+        retryAfter: seconds,
+      });
     }
   }
 

@@ -21,8 +21,10 @@ export function latestIso(...times: (string | null | undefined)[]): string | nul
 }
 
 /** "Last active": the later of the last login and the last request on any of the user's sessions. */
-export const lastActiveAt = (user: Pick<User, 'lastLoginAt'>, lastSessionActivity: string | null | undefined): string | null =>
-  latestIso(user.lastLoginAt, lastSessionActivity);
+export const lastActiveAt = (
+  user: Pick<User, 'lastLoginAt'>,
+  lastSessionActivity: string | null | undefined,
+): string | null => latestIso(user.lastLoginAt, lastSessionActivity);
 
 /** The moment `days` days before `now`, as ISO text (a user last active before it is dormant). */
 export const cutoffIso = (now: Date, days: number): string => new Date(now.getTime() - days * DAY_MS).toISOString();
@@ -72,11 +74,23 @@ export const ReclaimPolicy = z.object({
 export type ReclaimPolicy = z.infer<typeof ReclaimPolicy>;
 /** A change to the policy (PUT /api/settings `reclaim`): any of its fields. */
 export const ReclaimPolicyBody = z
-  .object({ enabled: z.boolean().optional(), dormantDays: days.nullable().optional(), pendingDays: days.nullable().optional() })
+  .object({
+    enabled: z.boolean().optional(),
+    dormantDays: days.nullable().optional(),
+    pendingDays: days.nullable().optional(),
+  })
   .strict();
-export const DEFAULT_RECLAIM_POLICY: ReclaimPolicy = { enabled: false, dormantDays: 90, pendingDays: 30, lastRunAt: null };
+export const DEFAULT_RECLAIM_POLICY: ReclaimPolicy = {
+  enabled: false,
+  dormantDays: 90,
+  pendingDays: 30,
+  lastRunAt: null,
+};
 /** The policy of a site's settings (stores written before it existed have none: the default). */
-export const reclaimPolicyOf = (settings: { reclaim?: ReclaimPolicy }): ReclaimPolicy => ({ ...DEFAULT_RECLAIM_POLICY, ...settings.reclaim });
+export const reclaimPolicyOf = (settings: { reclaim?: ReclaimPolicy }): ReclaimPolicy => ({
+  ...DEFAULT_RECLAIM_POLICY,
+  ...settings.reclaim,
+});
 
 export type ReclaimReason = 'dormant' | 'stale_invitation';
 
@@ -121,11 +135,26 @@ export function planReclaim(candidates: Iterable<ReclaimCandidate>, policy: Recl
     const u = c.user;
     if (u.status === 'active' && u.adminProfile === 'Site Administrator') activeAdmins++;
     if (policy.dormantDays !== null && isDormant(u, c.lastSessionActivity, policy.dormantDays, now)) {
-      const a: PlannedAction = { userId: u.id, email: u.email, action: 'deactivate', reason: 'dormant', since: lastActiveAt(u, c.lastSessionActivity) };
+      const a: PlannedAction = {
+        userId: u.id,
+        email: u.email,
+        action: 'deactivate',
+        reason: 'dormant',
+        since: lastActiveAt(u, c.lastSessionActivity),
+      };
       dormant.push(a);
       if (u.adminProfile === 'Site Administrator') dormantAdmins.push(a);
-    } else if (policy.pendingDays !== null && isStaleInvitation(u, c.lastInvitedAt, !!c.linkUsed, policy.pendingDays, now)) {
-      stale.push({ userId: u.id, email: u.email, action: 'withdraw', reason: 'stale_invitation', since: latestIso(u.createdAt, c.lastInvitedAt) });
+    } else if (
+      policy.pendingDays !== null &&
+      isStaleInvitation(u, c.lastInvitedAt, !!c.linkUsed, policy.pendingDays, now)
+    ) {
+      stale.push({
+        userId: u.id,
+        email: u.email,
+        action: 'withdraw',
+        reason: 'stale_invitation',
+        since: latestIso(u.createdAt, c.lastInvitedAt),
+      });
     }
   }
   const kept: ReclaimPlan['kept'] = [];
@@ -134,7 +163,8 @@ export function planReclaim(candidates: Iterable<ReclaimCandidate>, policy: Recl
     dormant.splice(dormant.indexOf(keep), 1);
     kept.push({ userId: keep.userId, email: keep.email, reason: 'the last active Site Administrator' });
   }
-  const bySince = (a: PlannedAction, b: PlannedAction) => (a.since ?? '').localeCompare(b.since ?? '') || a.email.localeCompare(b.email);
+  const bySince = (a: PlannedAction, b: PlannedAction) =>
+    (a.since ?? '').localeCompare(b.since ?? '') || a.email.localeCompare(b.email);
   const actions = [...dormant.sort(bySince), ...stale.sort(bySince)];
   return { at: now.toISOString(), policy, actions, kept, seatsFreed: actions.length };
 }
@@ -142,7 +172,14 @@ export function planReclaim(candidates: Iterable<ReclaimCandidate>, policy: Recl
 /** What a run did: the plan it followed and each action's result (an action whose condition no longer held is skipped). */
 export interface ReclaimRun {
   plan: ReclaimPlan;
-  results: { userId: string; email: string; action: PlannedAction['action']; ok: boolean; changed?: boolean; error?: { code: string; message: string } }[];
+  results: {
+    userId: string;
+    email: string;
+    action: PlannedAction['action'];
+    ok: boolean;
+    changed?: boolean;
+    error?: { code: string; message: string };
+  }[];
 }
 
 /** Whether a daily run is due: never run, or the last one began a day or more ago. */
@@ -176,11 +213,17 @@ export function parseUserFilter(q: string | undefined): UserFilter {
 export function planSummary(plan: ReclaimPlan, listed = 8): string {
   const deact = plan.actions.filter((a) => a.action === 'deactivate').length;
   const withdraw = plan.actions.length - deact;
-  if (!plan.actions.length) return 'Nothing to reclaim now: no dormant users and no stale invitations under this policy.';
-  const parts = [deact ? `deactivate ${deact} dormant user${deact === 1 ? '' : 's'}` : '', withdraw ? `withdraw ${withdraw} invitation${withdraw === 1 ? '' : 's'}` : ''].filter(Boolean);
+  if (!plan.actions.length)
+    return 'Nothing to reclaim now: no dormant users and no stale invitations under this policy.';
+  const parts = [
+    deact ? `deactivate ${deact} dormant user${deact === 1 ? '' : 's'}` : '',
+    withdraw ? `withdraw ${withdraw} invitation${withdraw === 1 ? '' : 's'}` : '',
+  ].filter(Boolean);
   const head = `A run now would ${parts.join(' and ')}, freeing ${plan.seatsFreed} seat${plan.seatsFreed === 1 ? '' : 's'}.`;
   const day = (iso: string | null) => (iso ? iso.slice(0, 10) : 'never');
-  const lines = plan.actions.slice(0, listed).map((a) => `${a.email} (${a.reason === 'dormant' ? `last active ${day(a.since)}` : `invited ${day(a.since)}`})`);
+  const lines = plan.actions
+    .slice(0, listed)
+    .map((a) => `${a.email} (${a.reason === 'dormant' ? `last active ${day(a.since)}` : `invited ${day(a.since)}`})`);
   const more = plan.actions.length > listed ? ` and ${plan.actions.length - listed} more` : '';
   const kept = plan.kept.map((k) => ` ${k.email} is kept: ${k.reason}.`).join('');
   return `${head} ${lines.join(', ')}${more}.${kept}`;

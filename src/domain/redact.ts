@@ -11,7 +11,9 @@ function decodeLoosely(text: string): string {
     try {
       return decodeURIComponent(run);
     } catch {
-      return run.replace(/%[0-9A-Fa-f]{2}/g, (one) => (parseInt(one.slice(1), 16) < 0x80 ? String.fromCharCode(parseInt(one.slice(1), 16)) : one));
+      return run.replace(/%[0-9A-Fa-f]{2}/g, (one) =>
+        parseInt(one.slice(1), 16) < 0x80 ? String.fromCharCode(parseInt(one.slice(1), 16)) : one,
+      );
     }
   });
 }
@@ -30,5 +32,7 @@ export function redactPath(path: string): string {
     if (next === text) break;
     text = next;
   }
-  return text.replace(LINK, (_m, page: string) => `/${page}/[token]`).replace(SECRET, (_m, kind: string) => `${kind}_[redacted]`);
+  return text
+    .replace(LINK, (_m, page: string) => `/${page}/[token]`)
+    .replace(SECRET, (_m, kind: string) => `${kind}_[redacted]`);
 }

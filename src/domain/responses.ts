@@ -11,7 +11,9 @@ export const ErrorResponse = z.object({
       message: z.string().describe('What happened and what to do about it, for a person.'),
     })
     .catchall(z.unknown())
-    .describe('Some codes carry more fields: `session_limit_reached` lists `sessions`, `session_terminated` gives `reason`.'),
+    .describe(
+      'Some codes carry more fields: `session_limit_reached` lists `sessions`, `session_terminated` gives `reason`.',
+    ),
 });
 
 export const PublicUserView = User.omit({ passwordHash: true });
@@ -25,7 +27,10 @@ export const SettingsView = Settings;
 export const SiteSettingsView = Settings.extend({ mail: MailModeView.optional() });
 
 /** The mail an action caused: written to the outbox with the change, sent in the background. */
-export const MailOutcome = z.object({ status: z.enum(['queued', 'sent', 'failed']), id: z.string().describe('Follow it at GET /api/mail/outbox/{id}.') });
+export const MailOutcome = z.object({
+  status: z.enum(['queued', 'sent', 'failed']),
+  id: z.string().describe('Follow it at GET /api/mail/outbox/{id}.'),
+});
 
 /** Where a message Seatdesk sent stands. */
 export const MailDeliveryView = OutboxMessage.pick({
@@ -52,8 +57,16 @@ const page = <T extends z.ZodType>(item: T) =>
 
 export const UserPage = page(
   PublicUserView.extend({
-    lastActiveAt: z.string().nullable().optional().describe('The later of the last login and the last request on any session.'),
-    liveSessions: z.number().int().optional().describe('Live sessions counting toward the per-user limit (API sessions do not).'),
+    lastActiveAt: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('The later of the last login and the last request on any session.'),
+    liveSessions: z
+      .number()
+      .int()
+      .optional()
+      .describe('Live sessions counting toward the per-user limit (API sessions do not).'),
   }),
 );
 export const SessionPage = page(PublicSessionView).extend({ activeCount: z.number().int() });
@@ -77,7 +90,12 @@ export const MailMessageView = MailEntry.extend({
 });
 
 export const TokenView = ApiToken.omit({ tokenHash: true });
-export const CreatedToken = z.object({ id: z.string(), name: z.string(), token: z.string().describe('Shown once.'), createdAt: z.string() });
+export const CreatedToken = z.object({
+  id: z.string(),
+  name: z.string(),
+  token: z.string().describe('Shown once.'),
+  createdAt: z.string(),
+});
 
 export const ProjectSummary = z.object({
   id: z.string(),
@@ -108,7 +126,10 @@ export const BulkResultView = z.object({
     z.object({
       id: z.string(),
       ok: z.boolean(),
-      changed: z.boolean().optional().describe('false: already in the asked-for state (a retry, or another administrator was first).'),
+      changed: z
+        .boolean()
+        .optional()
+        .describe('false: already in the asked-for state (a retry, or another administrator was first).'),
       error: ItemError.optional(),
       link: z.string().optional().describe('The new activation link (resend-activation).'),
     }),
@@ -131,16 +152,33 @@ export const ImportResponseView = z.object({
     valid: z.array(ImportRowView),
     invalid: z.array(ImportProblemView),
     duplicates: z.array(ImportProblemView),
-    seats: z.object({ available: z.number().int(), needed: z.number().int(), enough: z.boolean(), missing: z.number().int() }),
+    seats: z.object({
+      available: z.number().int(),
+      needed: z.number().int(),
+      enough: z.boolean(),
+      missing: z.number().int(),
+    }),
     toInvite: z.array(ImportRowView),
     note: z.string().nullable(),
   }),
   results: z.array(
-    z.object({ line: z.number().int(), email: z.string(), ok: z.boolean(), id: z.string().optional(), activationLink: z.string().optional(), error: ItemError.optional() }),
+    z.object({
+      line: z.number().int(),
+      email: z.string(),
+      ok: z.boolean(),
+      id: z.string().optional(),
+      activationLink: z.string().optional(),
+      error: ItemError.optional(),
+    }),
   ),
 });
 
-const PolicyView = z.object({ enabled: z.boolean(), dormantDays: z.number().int().nullable(), pendingDays: z.number().int().nullable(), lastRunAt: z.string().nullable().optional() });
+const PolicyView = z.object({
+  enabled: z.boolean(),
+  dormantDays: z.number().int().nullable(),
+  pendingDays: z.number().int().nullable(),
+  lastRunAt: z.string().nullable().optional(),
+});
 const PlannedActionView = z.object({
   userId: z.string(),
   email: z.string(),
@@ -158,7 +196,14 @@ export const ReclaimPlanView = z.object({
 export const ReclaimRunView = z.object({
   plan: ReclaimPlanView,
   results: z.array(
-    z.object({ userId: z.string(), email: z.string(), action: z.enum(['deactivate', 'withdraw']), ok: z.boolean(), changed: z.boolean().optional(), error: ItemError.optional() }),
+    z.object({
+      userId: z.string(),
+      email: z.string(),
+      action: z.enum(['deactivate', 'withdraw']),
+      ok: z.boolean(),
+      changed: z.boolean().optional(),
+      error: ItemError.optional(),
+    }),
   ),
 });
 export const SeatHistoryPage = page(SeatHistoryEntry);

@@ -172,7 +172,10 @@ export type OutboxMessage = z.infer<typeof OutboxMessage>;
 /** What an action that sends mail answers: the message is queued, durably, and sent in the background. */
 export type MailQueued = { status: OutboxMessage['status']; id: string };
 /** Where a message Seatdesk sent stands (GET /api/mail/outbox/:id, mail.sent and mail.failed events). */
-export type MailDelivery = Pick<OutboxMessage, 'id' | 'status' | 'to' | 'subject' | 'attempts' | 'createdAt' | 'sentAt' | 'nextAttemptAt' | 'lastError'>;
+export type MailDelivery = Pick<
+  OutboxMessage,
+  'id' | 'status' | 'to' | 'subject' | 'attempts' | 'createdAt' | 'sentAt' | 'nextAttemptAt' | 'lastError'
+>;
 
 export const Site = z.object({ name: z.string(), createdAt: iso });
 export type Site = z.infer<typeof Site>;

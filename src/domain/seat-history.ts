@@ -37,7 +37,12 @@ export interface SeatPoint {
  * carries the count over from the day before; days before the first record are held 0. `entries`
  * may come in any order.
  */
-export function seatSeries(entries: readonly Pick<SeatHistoryEntry, 'at' | 'held' | 'seats'>[], now: Date, days: number, current?: { held: number; seats: number }): SeatPoint[] {
+export function seatSeries(
+  entries: readonly Pick<SeatHistoryEntry, 'at' | 'held' | 'seats'>[],
+  now: Date,
+  days: number,
+  current?: { held: number; seats: number },
+): SeatPoint[] {
   const sorted = [...entries].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const today = Math.floor(now.getTime() / DAY_MS);
   const first = today - days + 1;

@@ -33,8 +33,11 @@ function seatdesk(args: string[], env: Record<string, string | undefined> = {}, 
       ...env,
     };
     for (const k of Object.keys(fullEnv)) if (fullEnv[k] === undefined) delete fullEnv[k];
-    const child = execFile(process.execPath, [BIN, ...args], { env: fullEnv as NodeJS.ProcessEnv, timeout: 60_000 }, (err, stdout, stderr) =>
-      done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: fullEnv as NodeJS.ProcessEnv, timeout: 60_000 },
+      (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin?.end(input ?? '');
   });
@@ -116,11 +119,15 @@ describe('seatdesk users', () => {
 describe('seatdesk sessions', () => {
   it('lists live sessions and ends one by id; ending it again is an error', async () => {
     const bob = await activeUser(s, 'bob@example.com');
-    const login = await s.client().login({ email: bob.email, password: 'user-password-456', client: 'web', clientId: 'cli-test' });
+    const login = await s
+      .client()
+      .login({ email: bob.email, password: 'user-password-456', client: 'web', clientId: 'cli-test' });
 
     const list = await seatdesk(['sessions', 'list']);
     expect(list.code).toBe(0);
-    expect(list.stdout.split('\n')[0]).toMatch(/^ID\s+EMAIL\s+CLIENT\s+ADDRESS\s+STARTED\s+LAST ACTIVITY\s+USER AGENT$/);
+    expect(list.stdout.split('\n')[0]).toMatch(
+      /^ID\s+EMAIL\s+CLIENT\s+ADDRESS\s+STARTED\s+LAST ACTIVITY\s+USER AGENT$/,
+    );
     expect(list.stdout).toContain(login.session.id);
 
     const end = await seatdesk(['sessions', 'end', login.session.id]);
@@ -196,7 +203,8 @@ describe('seatdesk tokens and signing in', () => {
     expect(first.stderr).toBe('');
     expect(first.stdout).toBe(`Signed in to ${s.url} as ${ADMIN.email} (Site Administrator).\n`);
     const clientId = `cli-${userInfo().username}@${hostname()}`; // one per machine and account
-    const live = async () => (await s.admin.sessions({ client: 'all' })).items.filter((x) => x.clientId === clientId).length;
+    const live = async () =>
+      (await s.admin.sessions({ client: 'all' })).items.filter((x) => x.clientId === clientId).length;
     expect(await live()).toBe(1);
     await seatdesk(['login', '--email', ADMIN.email, '--password-stdin'], env, `${ADMIN.password}\n`);
     expect(await live()).toBe(1);
@@ -211,9 +219,14 @@ describe('seatdesk tokens and signing in', () => {
   });
 
   it('says when not signed in (exit 1) and when no server answers (exit 3)', async () => {
-    const signedOut = await seatdesk(['users', 'list'], { SEATDESK_TOKEN: undefined, SEATDESK_TOKEN_FILE: join(home, 'none.json') });
+    const signedOut = await seatdesk(['users', 'list'], {
+      SEATDESK_TOKEN: undefined,
+      SEATDESK_TOKEN_FILE: join(home, 'none.json'),
+    });
     expect(signedOut.code).toBe(1);
-    expect(signedOut.stderr).toMatch(/^seatdesk: not signed in to http:\/\/127\.0\.0\.1:\d+: sign in once with the console/);
+    expect(signedOut.stderr).toMatch(
+      /^seatdesk: not signed in to http:\/\/127\.0\.0\.1:\d+: sign in once with the console/,
+    );
 
     const nowhere = `http://127.0.0.1:${await freePort()}`;
     const down = await seatdesk(['users', 'list'], { SEATDESK_URL: nowhere });

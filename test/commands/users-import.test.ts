@@ -14,7 +14,14 @@ let token = '';
 
 function seatdesk(args: string[], input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const env = { ...process.env, HOME: home, SEATDESK_TOKEN_FILE: join(home, 'token.json'), SEATDESK_URL: s.url, SEATDESK_TOKEN: token, NO_COLOR: '1' };
+    const env = {
+      ...process.env,
+      HOME: home,
+      SEATDESK_TOKEN_FILE: join(home, 'token.json'),
+      SEATDESK_URL: s.url,
+      SEATDESK_TOKEN: token,
+      NO_COLOR: '1',
+    };
     const child = execFile(process.execPath, [BIN, ...args], { env, timeout: 60_000 }, (err, stdout, stderr) =>
       done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
@@ -51,7 +58,11 @@ describe('seatdesk users import', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Invited 2 of 2.');
-    expect((await s.admin.users({ q: 'bo@' })).items[0]).toMatchObject({ firstName: 'Bo', userProfile: 'Tester', status: 'pending' });
+    expect((await s.admin.users({ q: 'bo@' })).items[0]).toMatchObject({
+      firstName: 'Bo',
+      userProfile: 'Tester',
+      status: 'pending',
+    });
     const missing = await seatdesk(['users', 'import', join(home, 'nope.csv')]);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toMatch(/cannot read .*nope\.csv: no such file/);

@@ -4,7 +4,13 @@ import { Email } from '../../src/domain/schemas.js';
 
 describe('login email addresses', () => {
   it('accepts one plain address, trimmed and lower-cased', () => {
-    for (const ok of ['bob@example.test', 'Bob.Smith+tag@Example.COM', "o'neil@x-y.example", 'user@xn--bcher-kva.example', 'a_b-c@sub.domain.example'])
+    for (const ok of [
+      'bob@example.test',
+      'Bob.Smith+tag@Example.COM',
+      "o'neil@x-y.example",
+      'user@xn--bcher-kva.example',
+      'a_b-c@sub.domain.example',
+    ])
       expect(emailProblem(ok.toLowerCase()), ok).toBeNull();
     expect(Email.parse('  Bob@Example.Test ')).toBe('bob@example.test');
   });

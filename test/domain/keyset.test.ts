@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/domain/errors.js';
-import { comparePositions, cursorOf, decodeCursor, encodeCursor, pageBySort, positionOf, type Order } from '../../src/domain/keyset.js';
+import {
+  comparePositions,
+  cursorOf,
+  decodeCursor,
+  encodeCursor,
+  pageBySort,
+  positionOf,
+  type Order,
+} from '../../src/domain/keyset.js';
 
 interface R {
   id: string;
@@ -11,7 +19,10 @@ let seed = 11;
 const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const NAMES = ['ann', 'Ann', 'bob', 'Cid', '', null, 'ann b', 'zed'];
 const makeRows = (n: number, from = 0): R[] =>
-  Array.from({ length: n }, (_, i) => ({ id: `r${String(from + i).padStart(5, '0')}`, name: NAMES[Math.floor(rnd() * NAMES.length)] }));
+  Array.from({ length: n }, (_, i) => ({
+    id: `r${String(from + i).padStart(5, '0')}`,
+    name: NAMES[Math.floor(rnd() * NAMES.length)],
+  }));
 
 /** Walks every page by cursor. */
 function walk(rows: R[], order: Order, limit: number): string[] {
@@ -41,7 +52,8 @@ describe('keyset order', () => {
         const b = seq[i];
         const va = a.name?.toLowerCase() || null;
         const vb = b.name?.toLowerCase() || null;
-        if (va === vb) expect(order === 'asc' ? a.id < b.id : a.id > b.id).toBe(true); // ties by id, in the direction
+        if (va === vb)
+          expect(order === 'asc' ? a.id < b.id : a.id > b.id).toBe(true); // ties by id, in the direction
         else if (va !== null && vb !== null) expect(order === 'asc' ? va < vb : va > vb).toBe(true);
       }
       // A descending list is the ascending one reversed, except that empty values stay last.
@@ -53,7 +65,13 @@ describe('keyset order', () => {
       }
     }
     // Case-insensitive: 'ann' and 'Ann' are the same value, so only the id orders them.
-    expect(comparePositions(positionOf({ id: 'a', name: 'Ann' } as R, 'name'), positionOf({ id: 'b', name: 'ann' } as R, 'name'), 'asc')).toBe(-1);
+    expect(
+      comparePositions(
+        positionOf({ id: 'a', name: 'Ann' } as R, 'name'),
+        positionOf({ id: 'b', name: 'ann' } as R, 'name'),
+        'asc',
+      ),
+    ).toBe(-1);
   });
 
   it('a cursor keeps its place across inserts and deletes: no row skipped or shown twice', () => {
@@ -77,7 +95,10 @@ describe('keyset order', () => {
       expect(new Set(seen).size).toBe(seen.length);
       // Every row that existed throughout was seen, in order.
       const survivors = new Set(live.map((r) => r.id));
-      const expected = pageBySort(rows.filter((r) => survivors.has(r.id)), { sort: 'name', order, limit: 1000 }).items.map((r) => r.id);
+      const expected = pageBySort(
+        rows.filter((r) => survivors.has(r.id)),
+        { sort: 'name', order, limit: 1000 },
+      ).items.map((r) => r.id);
       expect(seen.filter((id) => survivors.has(id) && id < 'r01000')).toEqual(expected);
     }
   });

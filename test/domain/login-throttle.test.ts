@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { LoginThrottle } from '../../src/domain/login-throttle.js';
 
-function attempt(t: LoginThrottle, email: string, address: string, ok: boolean, known = () => false): 'ok' | 'fail' | number {
+function attempt(
+  t: LoginThrottle,
+  email: string,
+  address: string,
+  ok: boolean,
+  known = () => false,
+): 'ok' | 'fail' | number {
   try {
     t.check(email, address, known);
   } catch (e) {

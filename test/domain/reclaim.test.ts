@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { bulkSessionConfirm, bulkSummary, bulkUserConfirm } from '../../src/domain/bulk.js';
-import { IMPORT_MAX_ROWS, ImportParseError, parseImport, previewImport, type PreviewContext } from '../../src/domain/bulk-import.js';
-import { DAY_MS, isDormant, isStaleInvitation, lastActiveAt, planReclaim, policyDue, type ReclaimCandidate } from '../../src/domain/reclaim.js';
+import {
+  IMPORT_MAX_ROWS,
+  ImportParseError,
+  parseImport,
+  previewImport,
+  type PreviewContext,
+} from '../../src/domain/bulk-import.js';
+import {
+  DAY_MS,
+  isDormant,
+  isStaleInvitation,
+  lastActiveAt,
+  planReclaim,
+  policyDue,
+  type ReclaimCandidate,
+} from '../../src/domain/reclaim.js';
 import { seatSeries } from '../../src/domain/seat-history.js';
 import { userRecord } from '../helpers/records.js';
 
@@ -10,7 +24,12 @@ const daysAgo = (d: number) => new Date(NOW.getTime() - d * DAY_MS).toISOString(
 
 describe('dormancy', () => {
   const active = (extra: Parameters<typeof userRecord>[2] = {}) =>
-    userRecord('u1', 'a@example.com', { status: 'active', createdAt: daysAgo(400), activatedAt: daysAgo(399), ...extra });
+    userRecord('u1', 'a@example.com', {
+      status: 'active',
+      createdAt: daysAgo(400),
+      activatedAt: daysAgo(399),
+      ...extra,
+    });
 
   it('"Last active" is the later of the last login and the last session activity', () => {
     expect(lastActiveAt({ lastLoginAt: daysAgo(10) }, daysAgo(2))).toBe(daysAgo(2));
@@ -35,7 +54,8 @@ describe('dormancy', () => {
 });
 
 describe('stale invitations', () => {
-  const pending = (created: number) => userRecord('p1', 'p@example.com', { status: 'pending', createdAt: daysAgo(created) });
+  const pending = (created: number) =>
+    userRecord('p1', 'p@example.com', { status: 'pending', createdAt: daysAgo(created) });
   it('pending, invited more than N days ago, link never used', () => {
     expect(isStaleInvitation(pending(15), null, false, 14, NOW)).toBe(true);
     expect(isStaleInvitation(pending(13), null, false, 14, NOW)).toBe(false);
@@ -49,7 +69,11 @@ describe('stale invitations', () => {
 });
 
 describe('the daily policy plan', () => {
-  const cand = (id: string, extra: Parameters<typeof userRecord>[2], more: Partial<ReclaimCandidate> = {}): ReclaimCandidate => ({
+  const cand = (
+    id: string,
+    extra: Parameters<typeof userRecord>[2],
+    more: Partial<ReclaimCandidate> = {},
+  ): ReclaimCandidate => ({
     user: userRecord(id, `${id}@example.com`, { createdAt: daysAgo(500), activatedAt: daysAgo(499), ...extra }),
     ...more,
   });
@@ -89,11 +113,20 @@ describe('the daily policy plan', () => {
       NOW,
     );
     expect(plan.actions.map((a) => a.userId)).toEqual(['a1']);
-    expect(plan.kept).toEqual([{ userId: 'a2', email: 'a2@example.com', reason: 'the last active Site Administrator' }]);
+    expect(plan.kept).toEqual([
+      { userId: 'a2', email: 'a2@example.com', reason: 'the last active Site Administrator' },
+    ]);
   });
 
   it('a rule set to null is not applied; a run is due once a day', () => {
-    const plan = planReclaim([cand('old', { status: 'active', lastLoginAt: daysAgo(300) }), cand('inv', { status: 'pending', createdAt: daysAgo(20) })], { ...policy, dormantDays: null }, NOW);
+    const plan = planReclaim(
+      [
+        cand('old', { status: 'active', lastLoginAt: daysAgo(300) }),
+        cand('inv', { status: 'pending', createdAt: daysAgo(20) }),
+      ],
+      { ...policy, dormantDays: null },
+      NOW,
+    );
     expect(plan.actions.map((a) => a.reason)).toEqual(['stale_invitation']);
     expect(policyDue(null, NOW)).toBe(true);
     expect(policyDue(new Date(NOW.getTime() - DAY_MS + 1000).toISOString(), NOW)).toBe(false);
@@ -103,10 +136,20 @@ describe('the daily policy plan', () => {
 
 describe('bulk invite: reading the list', () => {
   it('reads positional rows, quotes, CRLF, a BOM, semicolons and tabs; skips blanks and comments', () => {
-    const rows = parseImport('\uFEFFa@example.com,Ann,Lee,Tester\r\n\r\n# a comment\r\n"b@example.com","Bo, Jr.",,developer,User Administrator\r\nc@example.com;Cy\nd@example.com\te\n');
+    const rows = parseImport(
+      '\uFEFFa@example.com,Ann,Lee,Tester\r\n\r\n# a comment\r\n"b@example.com","Bo, Jr.",,developer,User Administrator\r\nc@example.com;Cy\nd@example.com\te\n',
+    );
     expect(rows).toEqual([
       { line: 1, cells: { email: 'a@example.com', firstName: 'Ann', lastName: 'Lee', userProfile: 'Tester' } },
-      { line: 4, cells: { email: 'b@example.com', firstName: 'Bo, Jr.', userProfile: 'developer', adminProfile: 'User Administrator' } },
+      {
+        line: 4,
+        cells: {
+          email: 'b@example.com',
+          firstName: 'Bo, Jr.',
+          userProfile: 'developer',
+          adminProfile: 'User Administrator',
+        },
+      },
       { line: 5, cells: { email: 'c@example.com', firstName: 'Cy' } },
       { line: 6, cells: { email: 'd@example.com', firstName: 'e' } },
     ]);
@@ -126,7 +169,10 @@ describe('bulk invite: reading the list', () => {
 });
 
 describe('bulk invite: the preview', () => {
-  const ctx = (available: number, existing: Record<string, 'pending' | 'active' | 'inactive'> = {}): PreviewContext => ({
+  const ctx = (
+    available: number,
+    existing: Record<string, 'pending' | 'active' | 'inactive'> = {},
+  ): PreviewContext => ({
     existing: (e) => existing[e],
     available,
     mayInviteSiteAdmins: false,
@@ -148,7 +194,14 @@ describe('bulk invite: the preview', () => {
     expect(p.rows).toBe(9);
     expect(p.valid).toEqual([
       { line: 1, email: 'ann@example.com', firstName: 'Ann', lastName: '', userProfile: 'Tester', adminProfile: null },
-      { line: 9, email: 'd@example.com', firstName: 'Dee', lastName: 'Ng', userProfile: 'Default', adminProfile: 'User Administrator' },
+      {
+        line: 9,
+        email: 'd@example.com',
+        firstName: 'Dee',
+        lastName: 'Ng',
+        userProfile: 'Default',
+        adminProfile: 'User Administrator',
+      },
     ]);
     expect(p.invalid.map((x) => [x.line, x.code])).toEqual([
       [2, 'invalid_email'],
@@ -190,12 +243,24 @@ describe('bulk confirm wording', () => {
     expect(bulkUserConfirm('deactivate', marked, 0).message).toMatch(/^Deactivate 37 users, freeing 37 seats\./);
     const mixed = [{ status: 'active' as const }, { status: 'pending' as const }, { status: 'inactive' as const }];
     const d = bulkUserConfirm('deactivate', mixed, 0);
-    expect(d.message).toMatch(/^Deactivate 2 users, freeing 2 seats\..* 1 marked user is already inactive and skipped\./);
+    expect(d.message).toMatch(
+      /^Deactivate 2 users, freeing 2 seats\..* 1 marked user is already inactive and skipped\./,
+    );
     expect(d.acting).toBe(2);
-    const r = bulkUserConfirm('reactivate', [{ status: 'inactive' }, { status: 'inactive' }, { status: 'inactive' }], 1);
-    expect(r.message).toMatch(/^Reactivate 3 users, taking 3 seats \(1 free\)\. 2 seats are missing: the last 2 will be refused\./);
-    expect(bulkUserConfirm('resend-activation', mixed, 0).message).toMatch(/^Send new activation links to 1 pending user;.* 2 marked users are not pending/);
-    expect(bulkSessionConfirm([{ userId: 'a' }, { userId: 'a' }, { userId: 'b' }]).message).toMatch(/^End 3 sessions of 2 users\./);
+    const r = bulkUserConfirm(
+      'reactivate',
+      [{ status: 'inactive' }, { status: 'inactive' }, { status: 'inactive' }],
+      1,
+    );
+    expect(r.message).toMatch(
+      /^Reactivate 3 users, taking 3 seats \(1 free\)\. 2 seats are missing: the last 2 will be refused\./,
+    );
+    expect(bulkUserConfirm('resend-activation', mixed, 0).message).toMatch(
+      /^Send new activation links to 1 pending user;.* 2 marked users are not pending/,
+    );
+    expect(bulkSessionConfirm([{ userId: 'a' }, { userId: 'a' }, { userId: 'b' }]).message).toMatch(
+      /^End 3 sessions of 2 users\./,
+    );
   });
 
   it('summarises per-item results', () => {
@@ -212,8 +277,9 @@ describe('bulk confirm wording', () => {
 });
 
 describe('seat history series', () => {
-  it('one point per day: the day\'s peak, carried over on quiet days', () => {
-    const at = (d: number, h = 0) => new Date(Date.parse('2026-06-30T00:00:00.000Z') - d * DAY_MS + h * 3_600_000).toISOString();
+  it("one point per day: the day's peak, carried over on quiet days", () => {
+    const at = (d: number, h = 0) =>
+      new Date(Date.parse('2026-06-30T00:00:00.000Z') - d * DAY_MS + h * 3_600_000).toISOString();
     const entries = [
       { at: at(10), held: 1, seats: 5 }, // before the window
       { at: at(3, 1), held: 2, seats: 5 },
@@ -236,7 +302,9 @@ describe('seat history series', () => {
 describe('pasted lists', () => {
   it('a line of addresses becomes one per line; CSV rows stay', async () => {
     const { pastedToCsv } = await import('../../src/domain/bulk-import.js');
-    expect(pastedToCsv('a@x.org, b@y.org c@z.org;d@w.org\ne@v.org,Eve,Ng')).toBe('a@x.org\nb@y.org\nc@z.org\nd@w.org\ne@v.org,Eve,Ng');
+    expect(pastedToCsv('a@x.org, b@y.org c@z.org;d@w.org\ne@v.org,Eve,Ng')).toBe(
+      'a@x.org\nb@y.org\nc@z.org\nd@w.org\ne@v.org,Eve,Ng',
+    );
   });
 });
 
@@ -254,11 +322,21 @@ describe('plan summary', () => {
   it('says what a run would do, lists the first actions, and who is kept', async () => {
     const { planSummary } = await import('../../src/domain/reclaim.js');
     const policy = { enabled: false, dormantDays: 90, pendingDays: 30, lastRunAt: null };
-    const a = (email: string, reason: 'dormant' | 'stale_invitation', since: string | null) => ({ userId: email, email, action: reason === 'dormant' ? ('deactivate' as const) : ('withdraw' as const), reason, since });
+    const a = (email: string, reason: 'dormant' | 'stale_invitation', since: string | null) => ({
+      userId: email,
+      email,
+      action: reason === 'dormant' ? ('deactivate' as const) : ('withdraw' as const),
+      reason,
+      since,
+    });
     const plan = {
       at: NOW.toISOString(),
       policy,
-      actions: [a('old@x.org', 'dormant', daysAgo(200)), a('never@x.org', 'dormant', null), a('inv@x.org', 'stale_invitation', daysAgo(40))],
+      actions: [
+        a('old@x.org', 'dormant', daysAgo(200)),
+        a('never@x.org', 'dormant', null),
+        a('inv@x.org', 'stale_invitation', daysAgo(40)),
+      ],
       kept: [{ userId: 'k', email: 'boss@x.org', reason: 'the last active Site Administrator' }],
       seatsFreed: 3,
     };

@@ -27,7 +27,13 @@ describe('log redaction', () => {
   });
 
   it('leaves ordinary paths alone', () => {
-    for (const p of ['/api/me', '/api/users/6f1c2e0a-1111-4222-8333-944445555666/deactivate', '/api/mail/latest', '/api/users', '/api/sessions/abc_def'])
+    for (const p of [
+      '/api/me',
+      '/api/users/6f1c2e0a-1111-4222-8333-944445555666/deactivate',
+      '/api/mail/latest',
+      '/api/users',
+      '/api/sessions/abc_def',
+    ])
       expect(redactPath(p)).toBe(p);
   });
 });

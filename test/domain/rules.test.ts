@@ -8,19 +8,31 @@ import { hashSecret, newSecret, sameHash } from '../../src/domain/tokens.js';
 describe('query', () => {
   it('the bounded selection for early pages gives exactly what a full sort gives', () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const rows = Array.from({ length: 5000 }, (_, i) => ({ id: `r${String(i).padStart(5, '0')}`, name: ['ann', 'Bob', 'cid', null][Math.floor(rnd() * 4)], n: Math.floor(rnd() * 50) }));
-    for (const [sort, order, offset, limit] of [['name', 'asc', 0, 100], ['n', 'desc', 200, 50], ['name', 'desc', 0, 10], ['n', 'asc', 4990, 100]] as const) {
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const rows = Array.from({ length: 5000 }, (_, i) => ({
+      id: `r${String(i).padStart(5, '0')}`,
+      name: ['ann', 'Bob', 'cid', null][Math.floor(rnd() * 4)],
+      n: Math.floor(rnd() * 50),
+    }));
+    for (const [sort, order, offset, limit] of [
+      ['name', 'asc', 0, 100],
+      ['n', 'desc', 200, 50],
+      ['name', 'desc', 0, 10],
+      ['n', 'asc', 4990, 100],
+    ] as const) {
       const page = sortAndPage(rows, { sort, order, offset, limit }, ['name', 'n'], 'name');
       const dir = order === 'desc' ? -1 : 1;
-      const key = (r: (typeof rows)[number]) => (sort === 'name' ? r.name?.toLowerCase() ?? null : r.n);
+      const key = (r: (typeof rows)[number]) => (sort === 'name' ? (r.name?.toLowerCase() ?? null) : r.n);
       const full = [...rows].sort((a, b) => {
         const x = key(a);
         const y = key(b);
         const c = x === y ? 0 : x === null ? 1 : y === null ? -1 : x < y ? -1 : 1;
         return (x === null || y === null ? c : dir * c) || (a.id < b.id ? -1 : 1);
       });
-      expect(page.items.map((r) => r.id), `${sort} ${order} ${offset}`).toEqual(full.slice(offset, offset + limit).map((r) => r.id));
+      expect(
+        page.items.map((r) => r.id),
+        `${sort} ${order} ${offset}`,
+      ).toEqual(full.slice(offset, offset + limit).map((r) => r.id));
       expect(page.total).toBe(5000);
     }
   });
@@ -31,8 +43,12 @@ describe('seats', () => {
     const users = [{ status: 'active' as const }, { status: 'pending' as const }, { status: 'inactive' as const }];
     expect(countHeld(users)).toBe(2);
     expect(licenseView({ plan: 'trial', seats: 1, expiresAt: null }, 2)).toMatchObject({ available: 0 });
-    expect(() => assertSeatFree({ plan: 'trial', seats: 2, expiresAt: null }, 2, 'invite a user')).toThrow(/all 2 seats/);
-    expect(() => assertSeatFree({ plan: 'trial', seats: 9, expiresAt: '2020-01-01T00:00:00.000Z' }, 2, 'invite a user')).toThrow(/expired/);
+    expect(() => assertSeatFree({ plan: 'trial', seats: 2, expiresAt: null }, 2, 'invite a user')).toThrow(
+      /all 2 seats/,
+    );
+    expect(() =>
+      assertSeatFree({ plan: 'trial', seats: 9, expiresAt: '2020-01-01T00:00:00.000Z' }, 2, 'invite a user'),
+    ).toThrow(/expired/);
     expect(() => assertSeatsCover(1, 2)).toThrow(/Deactivate 1 user/);
   });
 });
@@ -43,7 +59,9 @@ describe('sessions', () => {
     expect(isIdle(Date.parse(at), null, Date.parse(at) + 1e9)).toBe(false);
     expect(isIdle(Date.parse(at), 5, Date.parse(at) + 5 * 60_000 - 1)).toBe(false);
     expect(isIdle(Date.parse(at), 5, Date.parse(at) + 5 * 60_000)).toBe(true);
-    expect(pickOldest([{ lastActivityAt: '2026-01-02' }, { lastActivityAt: '2026-01-01' }])).toEqual({ lastActivityAt: '2026-01-01' });
+    expect(pickOldest([{ lastActivityAt: '2026-01-02' }, { lastActivityAt: '2026-01-01' }])).toEqual({
+      lastActivityAt: '2026-01-01',
+    });
     expect(terminationMessage('admin')).toBe('Your session was terminated by the site administrator.');
   });
 });

@@ -12,7 +12,9 @@ export interface ChildServer {
 }
 
 export async function spawnChildServer(dir: string): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('test/helpers/full-disk-server.ts'), dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('test/helpers/full-disk-server.ts'), dir], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   let buf = '';
   const waiters: ((line: string) => void)[] = [];

@@ -6,7 +6,17 @@ import { ADMIN, TEST_SCRYPT } from './server.js';
 
 const [dataDir, smtpUrl] = process.argv.slice(2);
 const s = await startServer(
-  { ...configFromEnv({}), port: 0, smtpPort: null, smtpUrl, dataDir, databaseUrl: process.env.SEATDESK_DATABASE_URL || null, requestLog: false, adminEmail: ADMIN.email, adminPassword: ADMIN.password },
+  {
+    ...configFromEnv({}),
+    port: 0,
+    smtpPort: null,
+    smtpUrl,
+    dataDir,
+    databaseUrl: process.env.SEATDESK_DATABASE_URL || null,
+    requestLog: false,
+    adminEmail: ADMIN.email,
+    adminPassword: ADMIN.password,
+  },
   { scrypt: TEST_SCRYPT, quiet: true },
 );
 process.stdout.write(`ready ${s.url}\n`);

@@ -8,7 +8,15 @@ import { ADMIN, TEST_SCRYPT } from './server.js';
 
 const disk = fullDisk();
 const s = await startServer(
-  { ...configFromEnv({}), port: 0, smtpPort: 0, dataDir: process.argv[2], requestLog: false, adminEmail: ADMIN.email, adminPassword: ADMIN.password },
+  {
+    ...configFromEnv({}),
+    port: 0,
+    smtpPort: 0,
+    dataDir: process.argv[2],
+    requestLog: false,
+    adminEmail: ADMIN.email,
+    adminPassword: ADMIN.password,
+  },
   { scrypt: TEST_SCRYPT, quiet: true, fileOps: disk.fileOps },
 );
 process.stdout.write(`ready ${s.url} ${s.smtpPort}\n`);

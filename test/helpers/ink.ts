@@ -72,7 +72,10 @@ export function renderTui(tree: ReactElement, size = { columns: 100, rows: 30 })
   const frame = () => plain(stdout.lastFrame());
   // A generous deadline: on a machine shared by a whole team's test runs a frame can take seconds.
   const waitFor = async (check: string | RegExp | ((f: string) => boolean), timeoutMs = 20_000): Promise<string> => {
-    const test = typeof check === 'function' ? check : (f: string) => (typeof check === 'string' ? f.includes(check) : check.test(f));
+    const test =
+      typeof check === 'function'
+        ? check
+        : (f: string) => (typeof check === 'string' ? f.includes(check) : check.test(f));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const f = frame();

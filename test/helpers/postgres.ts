@@ -8,7 +8,8 @@ import { inject } from 'vitest';
 import { dropDatabase } from '../../server/store/pg/local-postgres.js';
 
 /** The server suite runs on PostgreSQL when SEATDESK_TEST_ENGINE=postgres (`.ci/run` does both). */
-export const TEST_ENGINE: 'embedded' | 'postgres' = process.env.SEATDESK_TEST_ENGINE === 'postgres' ? 'postgres' : 'embedded';
+export const TEST_ENGINE: 'embedded' | 'postgres' =
+  process.env.SEATDESK_TEST_ENGINE === 'postgres' ? 'postgres' : 'embedded';
 
 const URL_FILE = 'test-database-url';
 
@@ -26,7 +27,9 @@ export async function newTestDatabase(): Promise<string> {
   const client = new pg.Client({ connectionString: base.toString() });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name} TEMPLATE ${client.escapeIdentifier(inject('pgTemplate'))} STRATEGY FILE_COPY`);
+    await client.query(
+      `CREATE DATABASE ${name} TEMPLATE ${client.escapeIdentifier(inject('pgTemplate'))} STRATEGY FILE_COPY`,
+    );
   } finally {
     await client.end();
   }

@@ -52,10 +52,17 @@ export async function startTestServer(
     databaseUrl: TEST_ENGINE === 'postgres' ? await databaseFor(dir) : null,
     ...opts.config,
   };
-  const running = await startServer(config, { now: clock.now, scrypt: TEST_SCRYPT, quiet: true, heartbeatMs: 1000, ...opts.start });
+  const running = await startServer(config, {
+    now: clock.now,
+    scrypt: TEST_SCRYPT,
+    quiet: true,
+    heartbeatMs: 1000,
+    ...opts.start,
+  });
   const client = (token: string | null = null) => new ApiClient(running.url, { token });
   const admin = client();
-  if (opts.seedAdmin !== false) admin.token = (await admin.login({ ...ADMIN, client: 'tui', terminateOldest: true })).token;
+  if (opts.seedAdmin !== false)
+    admin.token = (await admin.login({ ...ADMIN, client: 'tui', terminateOldest: true })).token;
   const ts: TestServer = {
     ...running,
     dir,
@@ -78,7 +85,11 @@ export async function removeDir(dir: string): Promise<void> {
 }
 
 /** Invites, reads the activation link and activates: an active user with PASSWORD. */
-export async function activeUser(s: TestServer, email: string, extra: { userProfile?: 'Tester'; adminProfile?: 'User Administrator' | 'Site Administrator' } = {}) {
+export async function activeUser(
+  s: TestServer,
+  email: string,
+  extra: { userProfile?: 'Tester'; adminProfile?: 'User Administrator' | 'Site Administrator' } = {},
+) {
   const inv = await s.admin.invite({ email, ...extra });
   const token = inv.activationLink!.split('/').pop()!;
   const { user } = await s.client().activate({ token, password: PASSWORD, firstName: 'Test', lastName: 'User' });
@@ -100,7 +111,8 @@ export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 15_000
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

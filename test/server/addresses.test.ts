@@ -19,7 +19,14 @@ describe('invite and setup take one plain address', () => {
   it('refuses lists, display names, invisible characters and Unicode domains, and creates nobody', async () => {
     const before = (await s.admin.users({ limit: 1000 })).total;
     const mailsBefore = (await s.admin.mails()).total;
-    for (const email of ['bob,eve@evil.test', 'x<attacker@evil.test>', 'root\u200b@example.test', 'root@example.test\u202e', 'Bob <bob@example.test>', 'bob@bücher.example']) {
+    for (const email of [
+      'bob,eve@evil.test',
+      'x<attacker@evil.test>',
+      'root\u200b@example.test',
+      'root@example.test\u202e',
+      'Bob <bob@example.test>',
+      'bob@bücher.example',
+    ]) {
       const err = await s.admin.invite({ email }).catch((e) => e);
       expect(err, JSON.stringify(email)).toMatchObject({ status: 400, code: 'validation_failed' });
       expect(err.message).toMatch(/^email: /);
@@ -35,7 +42,10 @@ describe('invite and setup take one plain address', () => {
   it('setup uses the same rule', async () => {
     const fresh = await startTestServer({ seedAdmin: false });
     try {
-      await expect(fresh.client().setup('root@example.test\u202e', 'a-long-root-password')).rejects.toMatchObject({ status: 400, code: 'validation_failed' });
+      await expect(fresh.client().setup('root@example.test\u202e', 'a-long-root-password')).rejects.toMatchObject({
+        status: 400,
+        code: 'validation_failed',
+      });
       expect(await fresh.client().setupStatus()).toMatchObject({ needsSetup: true });
     } finally {
       await fresh.stop();
@@ -81,7 +91,10 @@ describe('the mailer', () => {
       const msg = { subject: 's', text: 't', html: '<p>t</p>', messageId: '<m@seatdesk>' };
       expect(await mailer.send({ ...msg, to: 'one@example.test' })).toMatchObject({ sent: true });
       for (const to of ['one@example.test, eve@evil.test', 'x<attacker@evil.test>', 'root\u200b@example.test'])
-        expect(await mailer.send({ ...msg, to }), to).toMatchObject({ sent: false, error: expect.stringContaining('not one plain address') });
+        expect(await mailer.send({ ...msg, to }), to).toMatchObject({
+          sent: false,
+          error: expect.stringContaining('not one plain address'),
+        });
       expect(rcpts).toEqual([['one@example.test']]);
     } finally {
       mailer.close();

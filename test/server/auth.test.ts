@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, PASSWORD, activeUser, eventually, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
+import {
+  ADMIN,
+  PASSWORD,
+  activeUser,
+  eventually,
+  removeDir,
+  startTestServer,
+  type TestServer,
+} from '../helpers/server.js';
 
 describe('first-run setup', () => {
   let s: TestServer;
@@ -18,8 +26,13 @@ describe('first-run setup', () => {
     const { user } = await c.setup('Root@Example.com', 'a-long-root-password');
     expect(user).toMatchObject({ email: 'root@example.com', adminProfile: 'Site Administrator', status: 'active' });
     expect(await c.setupStatus()).toMatchObject({ needsSetup: false });
-    await expect(c.setup('other@example.com', 'a-long-root-password')).rejects.toMatchObject({ status: 409, code: 'setup_done' });
-    expect((await c.login({ email: 'root@example.com', password: 'a-long-root-password' })).user.email).toBe('root@example.com');
+    await expect(c.setup('other@example.com', 'a-long-root-password')).rejects.toMatchObject({
+      status: 409,
+      code: 'setup_done',
+    });
+    expect((await c.login({ email: 'root@example.com', password: 'a-long-root-password' })).user.email).toBe(
+      'root@example.com',
+    );
   });
 });
 
@@ -39,27 +52,46 @@ describe('login and access', () => {
   });
 
   it('the same message for a wrong password and an unknown email', async () => {
-    const a = await s.client().login({ email: ADMIN.email, password: 'wrong-password-1' }).catch((e) => e);
-    const b = await s.client().login({ email: 'nobody@example.com', password: 'wrong-password-1' }).catch((e) => e);
+    const a = await s
+      .client()
+      .login({ email: ADMIN.email, password: 'wrong-password-1' })
+      .catch((e) => e);
+    const b = await s
+      .client()
+      .login({ email: 'nobody@example.com', password: 'wrong-password-1' })
+      .catch((e) => e);
     expect(a).toMatchObject({ status: 401, code: 'invalid_credentials' });
     expect(b).toMatchObject({ status: 401, code: 'invalid_credentials', message: a.message });
   });
 
   it('a pending user cannot sign in', async () => {
     await s.admin.invite({ email: 'waiting@example.com' });
-    await expect(s.client().login({ email: 'waiting@example.com', password: 'anything-at-all' })).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(s.client().login({ email: 'waiting@example.com', password: 'anything-at-all' })).rejects.toMatchObject(
+      { code: 'invalid_credentials' },
+    );
   });
 
   it('every admin route needs a token and an admin profile', async () => {
     const anon = s.client();
     await expect(anon.users()).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
     await expect(s.client('garbage').users()).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
-    await expect(s.client('sds_' + 'A'.repeat(43)).users()).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+    await expect(s.client('sds_' + 'A'.repeat(43)).users()).rejects.toMatchObject({
+      status: 401,
+      code: 'unauthorized',
+    });
     const plain = await activeUser(s, 'plain@example.com');
     const pc = s.client();
     pc.token = (await pc.login({ email: plain.email, password: PASSWORD })).token;
     expect((await pc.me()).user.email).toBe('plain@example.com');
-    for (const call of [() => pc.users(), () => pc.license(), () => pc.sessions(), () => pc.mails(), () => pc.settings(), () => pc.audit(), () => pc.invite({ email: 'x@example.com' })])
+    for (const call of [
+      () => pc.users(),
+      () => pc.license(),
+      () => pc.sessions(),
+      () => pc.mails(),
+      () => pc.settings(),
+      () => pc.audit(),
+      () => pc.invite({ email: 'x@example.com' }),
+    ])
       await expect(call()).rejects.toMatchObject({ status: 403, code: 'forbidden' });
   });
 
@@ -74,7 +106,9 @@ describe('login and access', () => {
     await expect(c.resendActivation(inv.user.id)).rejects.toMatchObject({ status: 403, code: 'forbidden' });
     await expect(c.updateLicense({ seats: 30 })).rejects.toMatchObject({ status: 403 });
     await expect(c.updateSettings({ maxSessionsPerUser: 5 })).rejects.toMatchObject({ status: 403 });
-    await expect(c.invite({ email: 'sa@example.com', adminProfile: 'Site Administrator' })).rejects.toMatchObject({ status: 403 });
+    await expect(c.invite({ email: 'sa@example.com', adminProfile: 'Site Administrator' })).rejects.toMatchObject({
+      status: 403,
+    });
   });
 
   it('/api/me shows the user and the session with its latest activity', async () => {
@@ -87,7 +121,9 @@ describe('login and access', () => {
     expect(user).not.toHaveProperty('passwordHash');
     expect(session).toMatchObject({ id: login.session.id, client: 'web', clientId: 'me-check' });
     expect(session).not.toHaveProperty('tokenHash');
-    expect(Date.parse(session.lastActivityAt) - Date.parse(login.session.lastActivityAt)).toBeGreaterThanOrEqual(90_000);
+    expect(Date.parse(session.lastActivityAt) - Date.parse(login.session.lastActivityAt)).toBeGreaterThanOrEqual(
+      90_000,
+    );
   });
 
   it('a User Administrator does not see mail to Site Administrators (it can hold their reset links)', async () => {
@@ -109,19 +145,33 @@ describe('login and access', () => {
     const c = s.client();
     c.token = (await c.login(ADMIN)).token;
     await c.logout();
-    await expect(c.me()).rejects.toMatchObject({ status: 401, code: 'session_terminated', details: { reason: 'logout' } });
+    await expect(c.me()).rejects.toMatchObject({
+      status: 401,
+      code: 'session_terminated',
+      details: { reason: 'logout' },
+    });
   });
 
   it('repeated failures are slowed with 429 and Retry-After, without telling whether the email exists', async () => {
     const email = 'victim@example.com';
     let last: unknown;
-    for (let i = 0; i < 8; i++) last = await s.client().login({ email, password: `wrong-password-${i}` }).catch((e) => e);
+    for (let i = 0; i < 8; i++)
+      last = await s
+        .client()
+        .login({ email, password: `wrong-password-${i}` })
+        .catch((e) => e);
     expect(last).toMatchObject({ status: 429, code: 'too_many_attempts' });
-    const res = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'x' }) });
+    const res = await fetch(`${s.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'x' }),
+    });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     s.clock.advance(60 * 60_000);
-    await expect(s.client().login({ email, password: 'wrong-again-123' })).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(s.client().login({ email, password: 'wrong-again-123' })).rejects.toMatchObject({
+      code: 'invalid_credentials',
+    });
   });
 
   it('unknown API paths are 404 in the error shape', async () => {
@@ -160,11 +210,20 @@ describe('activation and reset pages', () => {
     const text = await mismatch.text();
     expect(text).toContain('not the same');
     expect(text).toContain('&lt;b&gt;Pat&lt;/b&gt;');
-    expect((await post({ firstName: 'Pat', password: 'page-password-1', password2: 'page-password-1' }, { origin: 'https://evil.example' })).status).toBe(403);
+    expect(
+      (
+        await post(
+          { firstName: 'Pat', password: 'page-password-1', password2: 'page-password-1' },
+          { origin: 'https://evil.example' },
+        )
+      ).status,
+    ).toBe(403);
     const ok = await post({ firstName: 'Pat', password: 'page-password-1', password2: 'page-password-1' });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('active');
-    expect((await s.client().login({ email: 'page@example.com', password: 'page-password-1' })).user.firstName).toBe('Pat');
+    expect((await s.client().login({ email: 'page@example.com', password: 'page-password-1' })).user.firstName).toBe(
+      'Pat',
+    );
     const again = await fetch(s.url + path);
     expect(again.status).toBe(410);
     expect(await again.text()).toContain('is already active: sign in instead');
@@ -177,7 +236,6 @@ describe('activation and reset pages', () => {
   });
 });
 
-
 describe('brute force', () => {
   it('an attacker retrying as soon as allowed gets at most 100 guesses an hour at one account', async () => {
     const s = await startTestServer();
@@ -186,7 +244,10 @@ describe('brute force', () => {
       let guesses = 0;
       let elapsed = 0;
       while (elapsed < 3_600_000) {
-        const err = await s.client().login({ email, password: `guess-number-${guesses}` }).catch((e) => e);
+        const err = await s
+          .client()
+          .login({ email, password: `guess-number-${guesses}` })
+          .catch((e) => e);
         let wait = 1;
         if (err.code === 'too_many_attempts') wait = err.details.retryAfter * 1000;
         else {

@@ -84,7 +84,11 @@ afterAll(async () => {
 let n = 0;
 /** A fresh credential per call, so calls such as logout do not spoil the next ones. */
 async function token(who: Who): Promise<string | null> {
-  const login = (email: string, password: string) => s.client().login({ email, password, clientId: `m${n++}` }).then((r) => r.token);
+  const login = (email: string, password: string) =>
+    s
+      .client()
+      .login({ email, password, clientId: `m${n++}` })
+      .then((r) => r.token);
   switch (who) {
     case 'none':
       return null;
@@ -119,7 +123,9 @@ function expected(access: Access, who: Who): { status: number; code: string } | 
 describe('authorization matrix', () => {
   for (const [method, path, body, access] of ROUTES) {
     it(`${method} ${path}`, async () => {
-      const target = /\bSA\b|SA_SESSION/.test(path) ? await activeUser(s, `matrix-sa-${n++}@example.com`, { adminProfile: 'Site Administrator' }) : null;
+      const target = /\bSA\b|SA_SESSION/.test(path)
+        ? await activeUser(s, `matrix-sa-${n++}@example.com`, { adminProfile: 'Site Administrator' })
+        : null;
       const targetSession = async () => {
         const login = await s.client().login({ email: target!.email, password: PASSWORD, clientId: `m${n++}` });
         return login.session.id;
@@ -132,7 +138,10 @@ describe('authorization matrix', () => {
         const res = await fetch(s.url + url, {
           method,
           signal: ac.signal,
-          headers: { ...(t ? { authorization: `Bearer ${t}` } : {}), ...(payload ? { 'content-type': 'application/json' } : {}) },
+          headers: {
+            ...(t ? { authorization: `Bearer ${t}` } : {}),
+            ...(payload ? { 'content-type': 'application/json' } : {}),
+          },
           body: payload,
         });
         const exp = expected(access, who);

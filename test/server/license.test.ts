@@ -40,7 +40,10 @@ describe('license and seats', () => {
 
   it('two concurrent invitations for the last seat: exactly one succeeds', async () => {
     await s.admin.updateLicense({ seats: 6 });
-    const results = await Promise.allSettled([s.admin.invite({ email: 'race1@example.com' }), s.admin.invite({ email: 'race2@example.com' })]);
+    const results = await Promise.allSettled([
+      s.admin.invite({ email: 'race1@example.com' }),
+      s.admin.invite({ email: 'race2@example.com' }),
+    ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'no_available_licenses' } });
     expect(await s.admin.license()).toMatchObject({ seats: 6, held: 6, available: 0 });
@@ -49,7 +52,12 @@ describe('license and seats', () => {
   it('settings are validated and changes nothing when out of range', async () => {
     await expect(s.admin.updateSettings({ idleTimeoutMinutes: 0 })).rejects.toMatchObject({ status: 400 });
     await expect(s.admin.updateSettings({ maxSessionsPerUser: 101 })).rejects.toMatchObject({ status: 400 });
-    expect(await s.admin.settings()).toEqual({ idleTimeoutMinutes: null, maxSessionsPerUser: 3, mailRetention: 5000, mail: { mode: 'sink', sinkPort: s.smtpPort } });
+    expect(await s.admin.settings()).toEqual({
+      idleTimeoutMinutes: null,
+      maxSessionsPerUser: 3,
+      mailRetention: 5000,
+      mail: { mode: 'sink', sinkPort: s.smtpPort },
+    });
     expect(await s.admin.updateSettings({ idleTimeoutMinutes: 15 })).toMatchObject({ idleTimeoutMinutes: 15 });
     expect(await s.admin.updateSettings({ idleTimeoutMinutes: null })).toMatchObject({ idleTimeoutMinutes: null });
   });
@@ -69,10 +77,17 @@ describe('expiry and passwords', () => {
   it('passwords: 12 to 128 characters of any script, common ones refused', async () => {
     const link = async (email: string) => (await s.admin.invite({ email })).activationLink!.split('/').pop()!;
     const t1 = await link('uni1@example.com');
-    await expect(s.client().activate({ token: t1, password: '🔑'.repeat(129), firstName: 'U' })).rejects.toMatchObject({ status: 400 });
-    await expect(s.client().activate({ token: t1, password: 'Password1234', firstName: 'U' })).rejects.toMatchObject({ code: 'validation_failed', message: expect.stringContaining('common') });
+    await expect(s.client().activate({ token: t1, password: '🔑'.repeat(129), firstName: 'U' })).rejects.toMatchObject({
+      status: 400,
+    });
+    await expect(s.client().activate({ token: t1, password: 'Password1234', firstName: 'U' })).rejects.toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringContaining('common'),
+    });
     await s.client().activate({ token: t1, password: '🔑'.repeat(128), firstName: 'U' });
-    expect((await s.client().login({ email: 'uni1@example.com', password: '🔑'.repeat(128) })).user.email).toBe('uni1@example.com');
+    expect((await s.client().login({ email: 'uni1@example.com', password: '🔑'.repeat(128) })).user.email).toBe(
+      'uni1@example.com',
+    );
     const t2 = await link('uni2@example.com');
     await s.client().activate({ token: t2, password: 'пароль-верный', firstName: 'Ю' });
   });

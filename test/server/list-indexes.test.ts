@@ -7,14 +7,21 @@ import type { MailEntry, Session, User } from '../../src/domain/schemas.js';
 import { ListIndexes } from '../../server/store/embedded/list-indexes.js';
 
 function fixture() {
-  const maps = { users: new Map<string, User>(), sessions: new Map<string, Session>(), mails: new Map<string, MailEntry>() };
+  const maps = {
+    users: new Map<string, User>(),
+    sessions: new Map<string, Session>(),
+    mails: new Map<string, MailEntry>(),
+  };
   const ix = new ListIndexes({
     user: (id) => maps.users.get(id),
     session: (id) => maps.sessions.get(id),
     mail: (id) => maps.mails.get(id),
     audit: () => undefined,
   });
-  const put = <C extends 'users' | 'sessions' | 'mails'>(c: C, r: C extends 'users' ? User : C extends 'sessions' ? Session : MailEntry) => {
+  const put = <C extends 'users' | 'sessions' | 'mails'>(
+    c: C,
+    r: C extends 'users' ? User : C extends 'sessions' ? Session : MailEntry,
+  ) => {
     const m = maps[c] as Map<string, typeof r>;
     const prev = m.get(r.id);
     m.set(r.id, r);
@@ -44,15 +51,36 @@ const session = (i: number, over: Partial<Session> = {}): Session => ({
 describe('list indexes', () => {
   it('sessions: live by default without explorer, activeCount counts all live, state=ended, q on login email', () => {
     const { ix, put, maps } = fixture();
-    for (let i = 0; i < 200; i++) put('sessions', session(i, i % 10 === 0 ? { endedAt: `2026-01-02T00:00:${String(i % 60).padStart(2, '0')}.000Z`, endReason: 'logout' } : {}));
+    for (let i = 0; i < 200; i++)
+      put(
+        'sessions',
+        session(
+          i,
+          i % 10 === 0
+            ? { endedAt: `2026-01-02T00:00:${String(i % 60).padStart(2, '0')}.000Z`, endReason: 'logout' }
+            : {},
+        ),
+      );
     const all = [...maps.sessions.values()];
     const live = all.filter((s) => !s.endedAt);
     const page = ix.pageSessions({ limit: 1000 });
     expect(page.activeCount).toBe(live.length);
-    expect(page.items.map((s) => s.id)).toEqual(pageBySort(live.filter((s) => s.client !== 'explorer'), { sort: 'startedAt', order: 'asc', limit: 1000 }).items.map((s) => s.id));
-    expect(ix.pageSessions({ clients: ['explorer'], limit: 1000 }).total).toBe(live.filter((s) => s.client === 'explorer').length);
+    expect(page.items.map((s) => s.id)).toEqual(
+      pageBySort(
+        live.filter((s) => s.client !== 'explorer'),
+        { sort: 'startedAt', order: 'asc', limit: 1000 },
+      ).items.map((s) => s.id),
+    );
+    expect(ix.pageSessions({ clients: ['explorer'], limit: 1000 }).total).toBe(
+      live.filter((s) => s.client === 'explorer').length,
+    );
     const ended = ix.pageSessions({ state: 'ended', clients: ['web', 'tui', 'explorer', 'api'], limit: 1000 });
-    expect(ended.items.map((s) => s.id)).toEqual(pageBySort(all.filter((s) => s.endedAt), { sort: 'endedAt', order: 'desc', limit: 1000 }).items.map((s) => s.id));
+    expect(ended.items.map((s) => s.id)).toEqual(
+      pageBySort(
+        all.filter((s) => s.endedAt),
+        { sort: 'endedAt', order: 'desc', limit: 1000 },
+      ).items.map((s) => s.id),
+    );
     const q = ix.pageSessions({ q: 'USER3@', sort: 'email', limit: 1000 });
     expect(q.total).toBe(live.filter((s) => s.email === 'user3@example.com' && s.client !== 'explorer').length);
     // Ending a session moves it from the live list to the history.
@@ -85,7 +113,21 @@ describe('list indexes', () => {
         passwordResetPendingAt: null,
       });
     expect(ix.pageUsers({ status: 'pending', limit: 100 }).total).toBe(20);
-    expect(ix.pageUsers({ q: 'ada lovelace1', limit: 100 }).items.map((u) => u.email).sort()).toEqual(['p1@example.com', 'p11@example.com', 'p13@example.com', 'p15@example.com', 'p17@example.com', 'p19@example.com'].sort());
+    expect(
+      ix
+        .pageUsers({ q: 'ada lovelace1', limit: 100 })
+        .items.map((u) => u.email)
+        .sort(),
+    ).toEqual(
+      [
+        'p1@example.com',
+        'p11@example.com',
+        'p13@example.com',
+        'p15@example.com',
+        'p17@example.com',
+        'p19@example.com',
+      ].sort(),
+    );
     expect(ix.pageUsers({ sort: 'passwordHash', limit: 1 }).items[0].email).toBe('p0@example.com');
     const byLogin = ix.pageUsers({ sort: 'lastLoginAt', order: 'desc', limit: 100 }).items;
     expect(byLogin.slice(-15).every((u) => u.lastLoginAt === null)).toBe(true); // empty values last, even descending

@@ -16,10 +16,18 @@ async function loginFrom(address: string, password: string) {
   const app = createApp(s.services);
   const res = await app.request(
     '/api/auth/login',
-    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ADMIN.email, password, client: 'tui', clientId: `from-${address}` }) },
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: ADMIN.email, password, client: 'tui', clientId: `from-${address}` }),
+    },
     { incoming: { socket: { remoteAddress: address, remotePort: 5555, remoteFamily: 'IPv4' } } },
   );
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { error?: { code: string } } };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    body: (await res.json()) as { error?: { code: string } },
+  };
 }
 
 describe('per-account throttling', () => {

@@ -4,15 +4,23 @@ import { describe, expect, it } from 'vitest';
 import { parseForIndex } from '../../server/mail/index-parse.js';
 
 const compose = nodemailer.createTransport({ streamTransport: true, buffer: true });
-const build = async (mail: SendMailOptions) => (await compose.sendMail({ from: 'Robot <robot@example.org>', to: 'a@example.com', ...mail })).message as Buffer;
+const build = async (mail: SendMailOptions) =>
+  (await compose.sendMail({ from: 'Robot <robot@example.org>', to: 'a@example.com', ...mail })).message as Buffer;
 
 const addressList = (a: AddressObject | AddressObject[] | undefined) =>
-  (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => (v.address ?? v.name ?? '').toLowerCase())).filter(Boolean);
+  (Array.isArray(a) ? a : a ? [a] : [])
+    .flatMap((x) => x.value.map((v) => (v.address ?? v.name ?? '').toLowerCase()))
+    .filter(Boolean);
 
 /** The index's fields from the quick parse, and from mailparser's whole parse. */
 async function both(raw: Buffer) {
   const quick = await parseForIndex(raw);
-  const p = await simpleParser(raw, { skipHtmlToText: true, skipTextLinks: true, skipTextToHtml: true, skipImageLinks: true });
+  const p = await simpleParser(raw, {
+    skipHtmlToText: true,
+    skipTextLinks: true,
+    skipTextToHtml: true,
+    skipImageLinks: true,
+  });
   const snippet = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 160);
   const full = {
     subject: p.subject ?? '',
@@ -27,7 +35,13 @@ async function both(raw: Buffer) {
   const { text, ...rest } = quick;
   // A missing or unreadable Date: mailparser says "now", the index parse null (the index then
   // takes the arrival time either way).
-  if (quick.date === null && !(p.headers.get('date') instanceof Date && p.headerLines.some((h) => h.key === 'date' && !isNaN(new Date(h.line.slice(5)).getTime()))))
+  if (
+    quick.date === null &&
+    !(
+      p.headers.get('date') instanceof Date &&
+      p.headerLines.some((h) => h.key === 'date' && !isNaN(new Date(h.line.slice(5)).getTime()))
+    )
+  )
     full.date = null;
   return { quick: { ...rest, date: quick.date?.toISOString() ?? null, snippet: snippet(text) }, full };
 }
@@ -37,9 +51,20 @@ const long = 'Ünïcödé line with = signs and tabs\tand spaces   '.repeat(40);
 describe('the index parse of simple messages matches mailparser', () => {
   it.each([
     ['plain ASCII', { subject: 'Hello', text: 'Just text https://example.org/x' }],
-    ['Unicode subject, names and quoted-printable body', { subject: 'Grüße — 你好 ✓', to: '"Müller, Jörg" <jm@example.com>, b@example.com', cc: 'Çé <c@example.com>', text: long }],
+    [
+      'Unicode subject, names and quoted-printable body',
+      {
+        subject: 'Grüße — 你好 ✓',
+        to: '"Müller, Jörg" <jm@example.com>, b@example.com',
+        cc: 'Çé <c@example.com>',
+        text: long,
+      },
+    ],
     ['base64 body', { subject: 'b64', text: '日本語のテキスト '.repeat(300), textEncoding: 'base64' as const }],
-    ['quoted-printable forced', { subject: 'qp', text: 'a'.repeat(200) + '=\n' + 'é'.repeat(100), textEncoding: 'quoted-printable' as const }],
+    [
+      'quoted-printable forced',
+      { subject: 'qp', text: 'a'.repeat(200) + '=\n' + 'é'.repeat(100), textEncoding: 'quoted-printable' as const },
+    ],
     ['whitespace first', { subject: 'ws', text: '\n\n   \t  \n' + 'word '.repeat(100) }],
     ['empty body', { subject: 'empty', text: '' }],
   ])('%s', async (_what, mail) => {
@@ -48,12 +73,30 @@ describe('the index parse of simple messages matches mailparser', () => {
   });
 
   it.each([
-    ['7bit with LF line ends', 'From: a@example.org\nTo: b@example.com\nSubject: lf\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 7bit\n\nhello\nthere\n'],
-    ['8bit UTF-8', 'From: a@example.org\r\nTo: b@example.com\r\nSubject: =?UTF-8?Q?caf=C3=A9?=\r\nContent-Type: text/plain; charset="UTF-8"\r\nContent-Transfer-Encoding: 8bit\r\n\r\ncafé crème\r\n'],
-    ['repeated, folded and odd headers', 'From: "Doe, Jane" <Jane.Doe@Example.org>, second@example.org\r\nTo: one@example.com,\r\n\t"Two (2)" <two@example.com>\r\nTo: three@example.com\r\nCc:\r\nSubject:  spaced   subject \r\n  folded\r\nDate: not a date\r\nMessage-ID: abc@host\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nbody\r\n'],
-    ['an entry without an address', 'From: a@example.org\r\nTo: undisclosed, b@example.com\r\nSubject: s\r\nDate: Tue, 1 Jul 2025 10:00:00 +0200\r\nMessage-ID: <x@y>\r\nContent-Type: text/plain; charset=US-ASCII\r\nContent-Transfer-Encoding: 7BIT\r\n\r\nbody\r\n'],
-    ['a group and an encoded name (left to mailparser)', 'From: =?UTF-8?Q?J=C3=B6rg?= <j@example.org>\r\nTo: team: a@example.com, b@example.com;\r\nSubject: =?UTF-8?B?w7xiZXI=?=\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nbody\r\n'],
-    ['soft breaks and a lone =', 'Subject: qp\r\nContent-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nab=\r\ncd =3D e=\nf = g =ZZ\r\n'],
+    [
+      '7bit with LF line ends',
+      'From: a@example.org\nTo: b@example.com\nSubject: lf\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 7bit\n\nhello\nthere\n',
+    ],
+    [
+      '8bit UTF-8',
+      'From: a@example.org\r\nTo: b@example.com\r\nSubject: =?UTF-8?Q?caf=C3=A9?=\r\nContent-Type: text/plain; charset="UTF-8"\r\nContent-Transfer-Encoding: 8bit\r\n\r\ncafé crème\r\n',
+    ],
+    [
+      'repeated, folded and odd headers',
+      'From: "Doe, Jane" <Jane.Doe@Example.org>, second@example.org\r\nTo: one@example.com,\r\n\t"Two (2)" <two@example.com>\r\nTo: three@example.com\r\nCc:\r\nSubject:  spaced   subject \r\n  folded\r\nDate: not a date\r\nMessage-ID: abc@host\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nbody\r\n',
+    ],
+    [
+      'an entry without an address',
+      'From: a@example.org\r\nTo: undisclosed, b@example.com\r\nSubject: s\r\nDate: Tue, 1 Jul 2025 10:00:00 +0200\r\nMessage-ID: <x@y>\r\nContent-Type: text/plain; charset=US-ASCII\r\nContent-Transfer-Encoding: 7BIT\r\n\r\nbody\r\n',
+    ],
+    [
+      'a group and an encoded name (left to mailparser)',
+      'From: =?UTF-8?Q?J=C3=B6rg?= <j@example.org>\r\nTo: team: a@example.com, b@example.com;\r\nSubject: =?UTF-8?B?w7xiZXI=?=\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nbody\r\n',
+    ],
+    [
+      'soft breaks and a lone =',
+      'Subject: qp\r\nContent-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nab=\r\ncd =3D e=\nf = g =ZZ\r\n',
+    ],
   ])('%s', async (_what, text) => {
     const { quick, full } = await both(Buffer.from(text));
     expect(quick).toEqual(full);
@@ -63,7 +106,9 @@ describe('the index parse of simple messages matches mailparser', () => {
     for (const raw of [
       await build({ subject: 'alt', text: 'plain part', html: '<p>html part</p>' }),
       await build({ subject: 'html only', html: '<p>Hello <b>there</b></p>' }),
-      Buffer.from('Subject: latin\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=E9\r\n'),
+      Buffer.from(
+        'Subject: latin\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=E9\r\n',
+      ),
       Buffer.from('Subject: flowed\r\nContent-Type: text/plain; charset=utf-8; format=flowed\r\n\r\none \r\ntwo\r\n'),
       Buffer.from('Subject: no type\r\n\r\nbody\r\n'),
     ]) {

@@ -44,18 +44,29 @@ describe('mail reader', () => {
     expect(first.contentType).toBe('application/pdf');
     expect(Buffer.compare(first.content, pdf)).toBe(0);
 
-    const res = await fetch(`${s.url}/api/mail/${entry.id}/attachments/1`, { headers: { authorization: `Bearer ${s.admin.token}` } });
+    const res = await fetch(`${s.url}/api/mail/${entry.id}/attachments/1`, {
+      headers: { authorization: `Bearer ${s.admin.token}` },
+    });
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="notes _.txt"; filename*=UTF-8''notes%20%C3%A9.txt`);
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="notes _.txt"; filename*=UTF-8''notes%20%C3%A9.txt`,
+    );
     expect(await res.text()).toBe('plain notes\n');
 
-    const missing = await fetch(`${s.url}/api/mail/${entry.id}/attachments/2`, { headers: { authorization: `Bearer ${s.admin.token}` } });
+    const missing = await fetch(`${s.url}/api/mail/${entry.id}/attachments/2`, {
+      headers: { authorization: `Bearer ${s.admin.token}` },
+    });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
   });
 
   it('gives an HTML-only message a text snippet', async () => {
-    await smtp.sendMail({ from: 'robot@example.com', to: 'html@example.com', subject: 'HTML only', html: '<h1>Welcome</h1><p>Your <b>account</b> is ready.</p>' });
+    await smtp.sendMail({
+      from: 'robot@example.com',
+      to: 'html@example.com',
+      subject: 'HTML only',
+      html: '<h1>Welcome</h1><p>Your <b>account</b> is ready.</p>',
+    });
     const { mail } = await s.admin.latestMail({ to: 'html@example.com', wait: 15 });
     expect(mail.snippet).toMatch(/WELCOME\s+Your account is ready\./i);
   });

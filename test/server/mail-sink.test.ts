@@ -7,7 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CLIENTS, startSink } from '../../server/mail/sink.js';
 import { SNAPSHOT_FILE, Store } from '../../server/store/embedded/store.js';
 import { spawnChildServer } from '../helpers/child-server.js';
-import { ADMIN, EMBEDDED, PASSWORD, activeUser, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
+import {
+  ADMIN,
+  EMBEDDED,
+  PASSWORD,
+  activeUser,
+  removeDir,
+  startTestServer,
+  type TestServer,
+} from '../helpers/server.js';
 
 let s: TestServer;
 let smtp: Transporter;
@@ -23,9 +31,21 @@ afterAll(async () => {
 
 describe('recipients: To, Cc and the envelope (Bcc)', () => {
   it('indexes Cc and blind copies, and finds a message by any of them', async () => {
-    await smtp.sendMail({ from: 'a@example.org', to: 'to-one@example.com', cc: 'Copy <cc-one@example.com>', bcc: ['hidden-one@example.com', 'hidden-two@example.com'], subject: 'Copies', text: 'x' });
+    await smtp.sendMail({
+      from: 'a@example.org',
+      to: 'to-one@example.com',
+      cc: 'Copy <cc-one@example.com>',
+      bcc: ['hidden-one@example.com', 'hidden-two@example.com'],
+      subject: 'Copies',
+      text: 'x',
+    });
     const { mail } = await s.admin.latestMail({ to: 'hidden-two@example.com', wait: 15 });
-    expect(mail).toMatchObject({ subject: 'Copies', to: ['to-one@example.com'], cc: ['cc-one@example.com'], bcc: ['hidden-one@example.com', 'hidden-two@example.com'] });
+    expect(mail).toMatchObject({
+      subject: 'Copies',
+      to: ['to-one@example.com'],
+      cc: ['cc-one@example.com'],
+      bcc: ['hidden-one@example.com', 'hidden-two@example.com'],
+    });
     expect((await s.admin.latestMail({ to: 'cc-one@example.com' })).mail.id).toBe(mail.id);
     expect((await s.admin.mails({ to: 'hidden-one@example.com' })).items.map((m) => m.id)).toEqual([mail.id]);
     expect((await s.admin.mails({ q: 'cc-one' })).items.map((m) => m.id)).toEqual([mail.id]);
@@ -37,15 +57,33 @@ describe('recipients: To, Cc and the envelope (Bcc)', () => {
 
   it('a latest wait is answered by a message that arrives as a blind copy', async () => {
     const waiting = s.admin.latestMail({ to: 'late-bcc@example.com', wait: 10 });
-    await smtp.sendMail({ from: 'a@example.org', to: 'someone-else@example.com', bcc: 'late-bcc@example.com', subject: 'Blind', text: 'x' });
+    await smtp.sendMail({
+      from: 'a@example.org',
+      to: 'someone-else@example.com',
+      bcc: 'late-bcc@example.com',
+      subject: 'Blind',
+      text: 'x',
+    });
     expect((await waiting).mail.subject).toBe('Blind');
   });
 
   it('a User Administrator does not see mail copied or blind-copied to a Site Administrator', async () => {
     await activeUser(s, 'ua@example.com', { adminProfile: 'User Administrator' });
     const ua = s.client((await s.client().login({ email: 'ua@example.com', password: PASSWORD })).token);
-    await smtp.sendMail({ from: 'a@example.org', to: 'plain@example.com', cc: ADMIN.email, subject: 'cc to the site admin', text: 'x' });
-    await smtp.sendMail({ from: 'a@example.org', to: 'plain@example.com', bcc: ADMIN.email, subject: 'bcc to the site admin', text: 'x' });
+    await smtp.sendMail({
+      from: 'a@example.org',
+      to: 'plain@example.com',
+      cc: ADMIN.email,
+      subject: 'cc to the site admin',
+      text: 'x',
+    });
+    await smtp.sendMail({
+      from: 'a@example.org',
+      to: 'plain@example.com',
+      bcc: ADMIN.email,
+      subject: 'bcc to the site admin',
+      text: 'x',
+    });
     await smtp.sendMail({ from: 'a@example.org', to: 'plain@example.com', subject: 'to plain only', text: 'x' });
     await s.admin.latestMail({ subject: 'to plain only', wait: 15 });
     expect((await ua.mails({ to: 'plain@example.com' })).items.map((m) => m.subject)).toEqual(['to plain only']);
@@ -60,9 +98,23 @@ describe('an index written before Cc and Bcc were kept', () => {
       await (await Store.open(dir)).close();
       const file = join(dir, SNAPSHOT_FILE);
       const data = JSON.parse(await readFile(file, 'utf8'));
-      const old = { id: 'm1', messageId: null, from: 'a@example.org', to: ['b@example.com'], subject: 'old', date: data.site.createdAt, receivedAt: data.site.createdAt, size: 10, file: 'm1.eml', snippet: '' };
+      const old = {
+        id: 'm1',
+        messageId: null,
+        from: 'a@example.org',
+        to: ['b@example.com'],
+        subject: 'old',
+        date: data.site.createdAt,
+        receivedAt: data.site.createdAt,
+        size: 10,
+        file: 'm1.eml',
+        snippet: '',
+      };
       await writeFile(file, JSON.stringify({ ...data, mails: [old] }));
-      await writeFile(join(dir, 'journal.ndjson'), JSON.stringify({ seq: data.seq + 1, ops: [{ c: 'mails', put: { ...old, id: 'm2', file: 'm2.eml' } }] }) + '\n');
+      await writeFile(
+        join(dir, 'journal.ndjson'),
+        JSON.stringify({ seq: data.seq + 1, ops: [{ c: 'mails', put: { ...old, id: 'm2', file: 'm2.eml' } }] }) + '\n',
+      );
       const store = await Store.open(dir);
       expect(store.get('mails', 'm1')).toMatchObject({ to: ['b@example.com'], cc: [], bcc: [] });
       expect(store.get('mails', 'm2')).toMatchObject({ cc: [], bcc: [] });
@@ -112,8 +164,16 @@ describe('slow and idle clients', () => {
     const sink = await startSink(s.services.mail, '127.0.0.1', 0);
     const own = new URL(sink.ownUrl);
     const send = (auth?: { user: string; pass: string }) => {
-      const t = nodemailer.createTransport({ host: own.hostname, port: Number(own.port), secure: false, ignoreTLS: true, auth });
-      return t.sendMail({ from: 'x@example.org', to: 'reserved@example.com', subject: 'reserved', text: 'x' }).finally(() => t.close());
+      const t = nodemailer.createTransport({
+        host: own.hostname,
+        port: Number(own.port),
+        secure: false,
+        ignoreTLS: true,
+        auth,
+      });
+      return t
+        .sendMail({ from: 'x@example.org', to: 'reserved@example.com', subject: 'reserved', text: 'x' })
+        .finally(() => t.close());
     };
     try {
       expect(sink.ownUrl).not.toContain(String(sink.port));
@@ -132,14 +192,26 @@ describe('crashes', () => {
     const dir = await mkdtemp(join(tmpdir(), 'seatdesk-mailcrash-'));
     const child = await spawnChildServer(dir);
     try {
-      const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: child.smtpPort, pool: true, maxConnections: 10, maxMessages: Infinity });
+      const smtp = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: child.smtpPort,
+        pool: true,
+        maxConnections: 10,
+        maxMessages: Infinity,
+      });
       const acked: string[] = [];
       let n = 0;
       const senders = Array.from({ length: 10 }, async () => {
         for (;;) {
           const subject = `crash ${n++}`;
           try {
-            await smtp.sendMail({ from: 'a@example.org', to: 'crash@example.com', bcc: 'crash-bcc@example.com', subject, text: 'x'.repeat(2000) });
+            await smtp.sendMail({
+              from: 'a@example.org',
+              to: 'crash@example.com',
+              bcc: 'crash-bcc@example.com',
+              subject,
+              text: 'x'.repeat(2000),
+            });
             // Pulled the moment a 250 arrives: its index entry's commit is likely still in flight.
             if (acked.push(subject) === 30) void child.kill();
           } catch {
@@ -152,7 +224,9 @@ describe('crashes', () => {
       smtp.close();
       const t = await startTestServer({ dir });
       try {
-        const listed = new Set((await t.admin.mails({ to: 'crash@example.com', limit: 10_000 })).items.map((m) => m.subject));
+        const listed = new Set(
+          (await t.admin.mails({ to: 'crash@example.com', limit: 10_000 })).items.map((m) => m.subject),
+        );
         for (const subject of acked) expect(listed.has(subject), `acknowledged "${subject}" lost`).toBe(true);
       } finally {
         await t.stop();
@@ -168,7 +242,12 @@ describe('crashes', () => {
     const t = await startTestServer({ config: EMBEDDED });
     let u: TestServer | undefined;
     try {
-      const other = nodemailer.createTransport({ host: '127.0.0.1', port: t.smtpPort!, secure: false, ignoreTLS: true });
+      const other = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: t.smtpPort!,
+        secure: false,
+        ignoreTLS: true,
+      });
       await other.sendMail({ from: 'a@example.org', to: 'keep@example.com', subject: 'kept', text: 'x' });
       const kept = (await t.admin.latestMail({ to: 'keep@example.com', wait: 15 })).mail;
       await other.sendMail({ from: 'a@example.org', to: 'keep@example.com', subject: 'file gone', text: 'x' });
@@ -178,10 +257,19 @@ describe('crashes', () => {
       const mailDir = join(t.dir, 'mail');
       await rm(join(mailDir, gone.file));
       // As if the server had answered 250 for this one and died before the index's commit.
-      await writeFile(join(mailDir, 'orphan1.eml'), 'From: Robot <robot@example.org>\r\nTo: orphan@example.com\r\nCc: orphan-cc@example.com\r\nSubject: Found again\r\n\r\nHello\r\n');
+      await writeFile(
+        join(mailDir, 'orphan1.eml'),
+        'From: Robot <robot@example.org>\r\nTo: orphan@example.com\r\nCc: orphan-cc@example.com\r\nSubject: Found again\r\n\r\nHello\r\n',
+      );
       u = await startTestServer({ dir: t.dir, config: EMBEDDED });
       const found = (await u.admin.latestMail({ to: 'orphan-cc@example.com' })).mail;
-      expect(found).toMatchObject({ id: 'orphan1', subject: 'Found again', from: 'robot@example.org', to: ['orphan@example.com'], cc: ['orphan-cc@example.com'] });
+      expect(found).toMatchObject({
+        id: 'orphan1',
+        subject: 'Found again',
+        from: 'robot@example.org',
+        to: ['orphan@example.com'],
+        cc: ['orphan-cc@example.com'],
+      });
       expect((await u.admin.mail(found.id)).mail.text).toContain('Hello');
       expect((await u.admin.mail(kept.id)).mail.subject).toBe('kept');
       await expect(u.admin.mail(gone.id)).rejects.toMatchObject({ status: 404 });

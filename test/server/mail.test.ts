@@ -58,7 +58,11 @@ describe('mail sink and API', () => {
       html: '<p>Hi <b>there</b> <a href="https://example.org/y">link</a><script>alert(1)</script></p>',
     });
     const { mail } = await s.admin.latestMail({ to: 'someone@example.com', wait: 15 });
-    expect(mail).toMatchObject({ from: 'robot@example.org', to: ['someone@example.com'], subject: 'Hello from a script' });
+    expect(mail).toMatchObject({
+      from: 'robot@example.org',
+      to: ['someone@example.com'],
+      subject: 'Hello from a script',
+    });
     const full = (await s.admin.mail(mail.id)).mail;
     expect(full.text).toContain('Plain body');
     expect(full.htmlText).toContain('Hi there');
@@ -82,33 +86,52 @@ describe('mail sink and API', () => {
     const waiting = s.admin.latestMail({ to: 'later@example.com', wait: 10 });
     await smtp.sendMail({ from: 'a@example.org', to: 'later@example.com', subject: 'Arrives later', text: 'x' });
     expect((await waiting).mail.subject).toBe('Arrives later');
-    await expect(s.admin.latestMail({ to: 'never@example.com', wait: 0.2 })).rejects.toMatchObject({ status: 404, code: 'no_message' });
+    await expect(s.admin.latestMail({ to: 'never@example.com', wait: 0.2 })).rejects.toMatchObject({
+      status: 404,
+      code: 'no_message',
+    });
     await expect(s.admin.latestMail({ to: 'x', wait: 31 })).rejects.toMatchObject({ status: 400 });
   });
 
   it('survives malformed MIME and refuses oversized messages with 552', async () => {
-    const replies = await rawSmtp(s.smtpPort!, ['EHLO test', 'MAIL FROM:<bad@example.org>', 'RCPT TO:<broken@example.com>', 'DATA'],
-      'Subject: =?broken?Q?\r\nContent-Type: multipart/mixed; boundary="zz"\r\n\r\n--zz\r\nContent-Type: text/plain; charset=nonsense\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64!!!\r\n');
+    const replies = await rawSmtp(
+      s.smtpPort!,
+      ['EHLO test', 'MAIL FROM:<bad@example.org>', 'RCPT TO:<broken@example.com>', 'DATA'],
+      'Subject: =?broken?Q?\r\nContent-Type: multipart/mixed; boundary="zz"\r\n\r\n--zz\r\nContent-Type: text/plain; charset=nonsense\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64!!!\r\n',
+    );
     expect(replies.at(-1)).toMatch(/^250 /);
     const { mail } = await s.admin.latestMail({ to: 'broken@example.com', wait: 15 });
     expect((await s.admin.mail(mail.id)).mail.id).toBe(mail.id);
 
     const big = Buffer.alloc(26 * 1024 * 1024, 'a');
-    const err = await smtp.sendMail({ from: 'a@example.org', to: 'big@example.com', subject: 'big', text: big.toString() }).catch((e: unknown) => e as { responseCode: number });
+    const err = await smtp
+      .sendMail({ from: 'a@example.org', to: 'big@example.com', subject: 'big', text: big.toString() })
+      .catch((e: unknown) => e as { responseCode: number });
     expect(err.responseCode).toBe(552);
     await expect(s.admin.latestMail({ to: 'big@example.com' })).rejects.toMatchObject({ code: 'no_message' });
     expect((await s.admin.health()).status).toBe('ok');
   });
 
   it('HTML with scripts is shown as text, scripts dropped; huge headers and 10,000 recipients do not hurt', async () => {
-    await smtp.sendMail({ from: 'x@example.org', to: 'script@example.com', subject: 'scripted', html: '<p>Hello</p><script>alert("pwned")</script><img src=x onerror=alert(1)>' });
+    await smtp.sendMail({
+      from: 'x@example.org',
+      to: 'script@example.com',
+      subject: 'scripted',
+      html: '<p>Hello</p><script>alert("pwned")</script><img src=x onerror=alert(1)>',
+    });
     const { mail } = await s.admin.latestMail({ to: 'script@example.com', wait: 15 });
     const full = (await s.admin.mail(mail.id)).mail;
     expect(full.htmlText).toContain('Hello');
     expect(full.htmlText).not.toContain('alert');
 
     const many = Array.from({ length: 10_000 }, (_, i) => `r${i}@example.com`);
-    await smtp.sendMail({ from: 'x@example.org', to: many, subject: 'to everyone', text: 'hi', headers: { 'X-Huge': 'h'.repeat(200_000) } });
+    await smtp.sendMail({
+      from: 'x@example.org',
+      to: many,
+      subject: 'to everyone',
+      text: 'hi',
+      headers: { 'X-Huge': 'h'.repeat(200_000) },
+    });
     const wide = await s.admin.latestMail({ subject: 'to everyone', wait: 15 });
     expect(wide.mail.to.length).toBe(10_000);
     expect((await s.admin.mail(wide.mail.id)).mail.subject).toBe('to everyone');
@@ -143,7 +166,8 @@ describe('mail sink and API', () => {
 
   it('keeps only the newest mailRetention messages', async () => {
     await s.admin.updateSettings({ mailRetention: 10 });
-    for (let i = 0; i < 12; i++) await smtp.sendMail({ from: 'a@example.org', to: 'ret@example.com', subject: `r${i}`, text: 'x' });
+    for (let i = 0; i < 12; i++)
+      await smtp.sendMail({ from: 'a@example.org', to: 'ret@example.com', subject: `r${i}`, text: 'x' });
     const list = await s.admin.mails({ limit: 100 });
     expect(list.total).toBe(10);
     expect(list.items[0].subject).toBe('r11');
@@ -158,7 +182,9 @@ describe('mail sink and API', () => {
       expect(res.mail.status).toBe('queued');
       expect((await other.admin.users({ q: 'nomail' })).total).toBe(1);
       const failed = await eventually(async () =>
-        (await other.admin.audit()).items.find((a) => a.action === 'mail.failed' && a.targetEmail === 'nomail@example.com'),
+        (await other.admin.audit()).items.find(
+          (a) => a.action === 'mail.failed' && a.targetEmail === 'nomail@example.com',
+        ),
       );
       expect(failed.detail).toMatchObject({ willRetry: true, attempts: 1 });
       expect(failed.detail.error).toMatch(/could not be sent/);

@@ -46,7 +46,9 @@ describe('seatdesk migrate --from-data-dir', () => {
       expect(await p.admin.rawMail(mail.id)).toContain('/activate/');
       // Seats are held in the database now: four more invitations fit, the fifth does not.
       for (let i = 0; i < 4; i++) await p.admin.invite({ email: `more${i}@example.com` });
-      await expect(p.admin.invite({ email: 'one-too-many@example.com' })).rejects.toMatchObject({ code: 'no_available_licenses' });
+      await expect(p.admin.invite({ email: 'one-too-many@example.com' })).rejects.toMatchObject({
+        code: 'no_available_licenses',
+      });
     } finally {
       await p.stop();
     }

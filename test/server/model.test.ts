@@ -7,7 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/client/api-client.js';
 import { ADMIN, PASSWORD, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
 
-const EMAILS = ['ann@example.com', 'ben@example.com', 'cid@example.com', 'dot@example.com', 'eve@example.com', 'fay@example.com'];
+const EMAILS = [
+  'ann@example.com',
+  'ben@example.com',
+  'cid@example.com',
+  'dot@example.com',
+  'eve@example.com',
+  'fay@example.com',
+];
 const SEATS = 4; // the administrator holds one
 const LIMIT = 2;
 
@@ -52,7 +59,10 @@ async function checkInvariants(m: Model, r: Real): Promise<void> {
   for (const [email, u] of m.users) {
     expect(perUser.get(email) ?? 0, `${email} sessions`).toBeLessThanOrEqual(LIMIT);
     if (u.status === 'inactive') {
-      expect(live.items.filter((x) => x.email === email), `${email} is inactive but has live sessions`).toHaveLength(0);
+      expect(
+        live.items.filter((x) => x.email === email),
+        `${email} is inactive but has live sessions`,
+      ).toHaveLength(0);
       const api = r.apiTokens.get(email);
       if (api) expect(await code(r.s.client(api).me())).not.toBe('ok');
     }
@@ -80,7 +90,8 @@ class Invite implements fc.AsyncCommand<Model, Real> {
 
 class Activate implements fc.AsyncCommand<Model, Real> {
   constructor(readonly i: number) {}
-  check = (m: Readonly<Model>) => m.users.get(EMAILS[this.i])?.status === 'pending' && !m.users.get(EMAILS[this.i])!.activated;
+  check = (m: Readonly<Model>) =>
+    m.users.get(EMAILS[this.i])?.status === 'pending' && !m.users.get(EMAILS[this.i])!.activated;
   async run(m: Model, r: Real) {
     const email = EMAILS[this.i];
     const c = await code(r.s.client().activate({ token: r.links.get(email)!, password: PASSWORD, firstName: 'M' }));
@@ -97,9 +108,13 @@ class Login implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real) {
     const email = EMAILS[this.i];
     const u = m.users.get(email)!;
-    const res = await r.s.client().login({ email, password: PASSWORD, clientId: `c${r.clientN++}` }).catch((e: ApiError) => e);
+    const res = await r.s
+      .client()
+      .login({ email, password: PASSWORD, clientId: `c${r.clientN++}` })
+      .catch((e: ApiError) => e);
     const mine = r.sessions.get(email) ?? [];
-    if (u.status === 'inactive') expect(res).toMatchObject({ code: u.activated ? 'account_inactive' : 'invalid_credentials' });
+    if (u.status === 'inactive')
+      expect(res).toMatchObject({ code: u.activated ? 'account_inactive' : 'invalid_credentials' });
     else if (u.status === 'pending') expect(res).toMatchObject({ code: 'invalid_credentials' });
     else if (mine.length >= LIMIT) expect(res).toMatchObject({ code: 'session_limit_reached' });
     else {
@@ -131,7 +146,9 @@ class Expire implements fc.AsyncCommand<Model, Real> {
     r.s.clock.advance(2 * 60_000);
     await r.s.services.sessions.sweepIdle();
     for (const email of EMAILS) endAll(r, email);
-    r.s.admin.token = (await r.s.client().login({ ...ADMIN, client: 'tui', clientId: `admin${r.clientN++}`, terminateOldest: true })).token;
+    r.s.admin.token = (
+      await r.s.client().login({ ...ADMIN, client: 'tui', clientId: `admin${r.clientN++}`, terminateOldest: true })
+    ).token;
     await r.s.admin.updateSettings({ idleTimeoutMinutes: null });
     await checkInvariants(m, r);
   }
@@ -207,7 +224,11 @@ class Reset implements fc.AsyncCommand<Model, Real> {
       if (api) expect(await code(r.s.client(api).me())).toBe('unauthorized');
       r.apiTokens.delete(email);
       // the user sets the same password again, so later logins keep working
-      expect(await code(r.s.client().resetPasswordWithToken({ token: res.resetLink!.split('/').pop()!, password: PASSWORD }))).toBe('ok');
+      expect(
+        await code(
+          r.s.client().resetPasswordWithToken({ token: res.resetLink!.split('/').pop()!, password: PASSWORD }),
+        ),
+      ).toBe('ok');
     }
     await checkInvariants(m, r);
   }
@@ -218,7 +239,8 @@ class Restart implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(m: Model, r: Real) {
     r.s = await r.s.restart();
-    for (const [email, u] of m.users) expect((await r.s.admin.user(r.ids.get(email)!)).user.status, email).toBe(u.status);
+    for (const [email, u] of m.users)
+      expect((await r.s.admin.user(r.ids.get(email)!)).user.status, email).toBe(u.status);
     for (const tokens of r.sessions.values()) for (const t of tokens) expect(await code(r.s.client(t).me())).toBe('ok');
     await checkInvariants(m, r);
   }
@@ -253,7 +275,14 @@ describe('model-based: the invariants hold over random sequences', () => {
         try {
           await s.admin.updateSettings({ maxSessionsPerUser: LIMIT });
           await s.admin.updateLicense({ seats: SEATS });
-          const real: Real = { s, ids: new Map(), links: new Map(), sessions: new Map(), apiTokens: new Map(), clientN: 0 };
+          const real: Real = {
+            s,
+            ids: new Map(),
+            links: new Map(),
+            sessions: new Map(),
+            apiTokens: new Map(),
+            clientN: 0,
+          };
           await fc.asyncModelRun(() => ({ model: { users: new Map() }, real }), cmds);
           s = real.s;
         } finally {

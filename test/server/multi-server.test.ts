@@ -72,10 +72,13 @@ describe('several servers over one PostgreSQL database', () => {
   it('gives the last seat to exactly one of 50 concurrent invitations split across both servers', async () => {
     const [a, b] = await twoServers();
     await setSeats(a, (await a.admin.license()).held + 1);
-    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).admin.invite({ email: `last${i}@example.com` })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).admin.invite({ email: `last${i}@example.com` })),
+    );
     const ok = results.filter((r) => r.status === 'fulfilled');
     expect(ok).toHaveLength(1);
-    for (const r of results) if (r.status === 'rejected') expect((r.reason as ApiError).code).toBe('no_available_licenses');
+    for (const r of results)
+      if (r.status === 'rejected') expect((r.reason as ApiError).code).toBe('no_available_licenses');
     expect(await b.admin.license()).toMatchObject({ available: 0 });
   });
 
@@ -89,10 +92,27 @@ describe('several servers over one PostgreSQL database', () => {
     // A runs in its own process, so it can be killed outright.
     const aDir = await mkdtemp(join(tmpdir(), 'seatdesk-multi-'));
     dirs.push(aDir);
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve('src/cli.ts'), 'server', '--port', '0', '--smtp-port', 'off', '--data-dir', aDir, '--database-url', url], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, SEATDESK_URL: '' },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        resolve('src/cli.ts'),
+        'server',
+        '--port',
+        '0',
+        '--smtp-port',
+        'off',
+        '--data-dir',
+        aDir,
+        '--database-url',
+        url,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, SEATDESK_URL: '' },
+      },
+    );
     children.push(child);
     const aUrl = await new Promise<string>((done, fail) => {
       let out = '';

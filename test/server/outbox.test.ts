@@ -25,7 +25,11 @@ async function receiver(refuse: (n: number) => { code: number } | null = () => n
       simpleParser(stream).then((m) => {
         const no = refuse(n);
         if (no) return done(Object.assign(new Error('try later'), { responseCode: no.code }));
-        got.push({ to: session.envelope.rcptTo.map((r) => r.address), messageId: m.messageId ?? '', subject: m.subject ?? '' });
+        got.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          messageId: m.messageId ?? '',
+          subject: m.subject ?? '',
+        });
         done();
       }, done);
     },
@@ -33,7 +37,12 @@ async function receiver(refuse: (n: number) => { code: number } | null = () => n
   server.on('error', () => {}); // a sender killed mid-message resets its connection
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.server.address() as { port: number }).port;
-  return { got, url: `smtp://127.0.0.1:${port}`, attempts: () => attempts, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    got,
+    url: `smtp://127.0.0.1:${port}`,
+    attempts: () => attempts,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 /** A port that accepts connections and never says a word: mail to it hangs. */
@@ -61,7 +70,8 @@ async function startChild(dir: string, smtpUrl: string): Promise<{ child: ChildP
   });
 }
 
-const kill = (child: ChildProcess) => new Promise<void>((r) => (child.exitCode !== null ? r() : (child.once('exit', () => r()), child.kill('SIGKILL'))));
+const kill = (child: ChildProcess) =>
+  new Promise<void>((r) => (child.exitCode !== null ? r() : (child.once('exit', () => r()), child.kill('SIGKILL'))));
 
 async function signedIn(url: string): Promise<ApiClient> {
   const c = new ApiClient(url);
@@ -87,7 +97,11 @@ describe('the outbox', () => {
     try {
       const res = await s.admin.invite({ email: 'queued@example.com' });
       expect(res.mail).toMatchObject({ status: 'queued' });
-      expect((await s.admin.outboxMessage(res.mail.id)).delivery).toMatchObject({ status: 'queued', to: 'queued@example.com', attempts: 0 });
+      expect((await s.admin.outboxMessage(res.mail.id)).delivery).toMatchObject({
+        status: 'queued',
+        to: 'queued@example.com',
+        attempts: 0,
+      });
       expect((await s.admin.userDeliveries(res.user.id)).items.map((d) => d.id)).toEqual([res.mail.id]);
     } finally {
       await s.stop();
@@ -122,8 +136,16 @@ describe('the outbox', () => {
         return d.status === 'sent' ? d : null;
       });
       expect(sent).toMatchObject({ attempts: 2, lastError: null });
-      expect(smtp.got).toEqual([{ to: ['retry@example.com'], messageId: `<${res.mail.id}@seatdesk>`, subject: expect.stringContaining('invited') }]);
-      const audit = (await s.admin.audit({ limit: 20 })).items.filter((a) => a.targetEmail === 'retry@example.com').map((a) => a.action);
+      expect(smtp.got).toEqual([
+        {
+          to: ['retry@example.com'],
+          messageId: `<${res.mail.id}@seatdesk>`,
+          subject: expect.stringContaining('invited'),
+        },
+      ]);
+      const audit = (await s.admin.audit({ limit: 20 })).items
+        .filter((a) => a.targetEmail === 'retry@example.com')
+        .map((a) => a.action);
       expect(audit).toEqual(expect.arrayContaining(['mail.failed', 'mail.sent']));
       await eventually(() => events.includes('mail.failed') && events.includes('mail.sent'));
     } finally {
@@ -154,7 +176,9 @@ describe('the outbox', () => {
         return d.status === 'failed' ? d : null;
       });
       expect(t.attempts).toBe(2);
-      const audit = (await s.admin.audit({ limit: 50 })).items.find((a) => a.action === 'mail.failed' && a.targetEmail === 'later@example.com' && a.detail.willRetry === false);
+      const audit = (await s.admin.audit({ limit: 50 })).items.find(
+        (a) => a.action === 'mail.failed' && a.targetEmail === 'later@example.com' && a.detail.willRetry === false,
+      );
       expect(audit).toBeDefined();
     } finally {
       await s.stop();
@@ -175,7 +199,13 @@ describe('the outbox', () => {
     const second = await startChild(dir, smtp.url);
     try {
       await eventually(() => smtp.got.length > 0, 15_000);
-      expect(smtp.got).toEqual([{ to: ['crash@example.com'], messageId: `<${res.mail.id}@seatdesk>`, subject: expect.stringContaining('invited') }]);
+      expect(smtp.got).toEqual([
+        {
+          to: ['crash@example.com'],
+          messageId: `<${res.mail.id}@seatdesk>`,
+          subject: expect.stringContaining('invited'),
+        },
+      ]);
       const after = await signedIn(second.url);
       expect((await after.outboxMessage(res.mail.id)).delivery).toMatchObject({ status: 'sent' });
     } finally {

@@ -19,9 +19,11 @@ afterAll(async () => {
 });
 
 const pathOf = (link: string) => new URL(link).pathname;
-const submit = (x: TestServer, path: string, body: Record<string, string>) => fetch(x.url + path, { method: 'POST', body: new URLSearchParams(body) });
+const submit = (x: TestServer, path: string, body: Record<string, string>) =>
+  fetch(x.url + path, { method: 'POST', body: new URLSearchParams(body) });
 /** Every error box on a page, and whether each carries role="alert". */
-const errorBoxes = (html: string) => [...html.matchAll(/<p class="err"([^>]*)>/g)].map((m) => m[1].includes('role="alert"'));
+const errorBoxes = (html: string) =>
+  [...html.matchAll(/<p class="err"([^>]*)>/g)].map((m) => m[1].includes('role="alert"'));
 
 describe('activation and reset pages', () => {
   it('use 16 px inputs', async () => {
@@ -32,16 +34,31 @@ describe('activation and reset pages', () => {
 
   it('after activation say how to open the console when no product URL is set, and point at the product when it is', async () => {
     const a = await s.admin.invite({ email: 'plain@example.com' });
-    const done = await (await submit(s, pathOf(a.activationLink!), { firstName: 'Pia', password: PASSWORD, password2: PASSWORD })).text();
+    const done = await (
+      await submit(s, pathOf(a.activationLink!), { firstName: 'Pia', password: PASSWORD, password2: PASSWORD })
+    ).text();
     expect(done).toContain('Your account is active');
     expect(done).toContain('<code>npx seatdesk</code>');
 
     const b = await withProduct.admin.invite({ email: 'prod@example.com' });
-    const ok = await (await submit(withProduct, pathOf(b.activationLink!), { firstName: 'Pro', password: PASSWORD, password2: PASSWORD })).text();
-    expect(ok).toContain('Sign in at <a href="https://testhub.example.com/login">https://testhub.example.com/login</a> as <strong>prod@example.com</strong>');
+    const ok = await (
+      await submit(withProduct, pathOf(b.activationLink!), {
+        firstName: 'Pro',
+        password: PASSWORD,
+        password2: PASSWORD,
+      })
+    ).text();
+    expect(ok).toContain(
+      'Sign in at <a href="https://testhub.example.com/login">https://testhub.example.com/login</a> as <strong>prod@example.com</strong>',
+    );
 
     const reset = await withProduct.admin.resetPassword(b.user.id);
-    const changed = await (await submit(withProduct, pathOf(reset.resetLink!), { password: 'another-password-77', password2: 'another-password-77' })).text();
+    const changed = await (
+      await submit(withProduct, pathOf(reset.resetLink!), {
+        password: 'another-password-77',
+        password2: 'another-password-77',
+      })
+    ).text();
     expect(changed).toContain('Your password is changed');
     expect(changed).toContain('Sign in at <a href="https://testhub.example.com/login">');
   });
@@ -76,7 +93,11 @@ describe('activation and reset pages', () => {
       await fetch(`${s.url}/reset-password/rst_unknown`),
       await submit(s, path, { firstName: 'Al', password: 'short', password2: 'short' }),
       await submit(s, path, { firstName: '', password: PASSWORD, password2: PASSWORD }),
-      await fetch(s.url + path, { method: 'POST', body: new URLSearchParams({}), headers: { origin: 'https://evil.example' } }),
+      await fetch(s.url + path, {
+        method: 'POST',
+        body: new URLSearchParams({}),
+        headers: { origin: 'https://evil.example' },
+      }),
     ];
     for (const res of pages) {
       expect(res.status).toBeGreaterThanOrEqual(400);

@@ -9,7 +9,10 @@ beforeAll(async () => {
   s = await startTestServer();
   await s.admin.updateLicense({ plan: 'standard', seats: 100 });
   // Equal sort values on purpose: every invited user has the same (empty) name and status.
-  for (let i = 0; i < 40; i += 10) await Promise.all(Array.from({ length: 10 }, (_, j) => s.admin.invite({ email: `p${String(i + j).padStart(2, '0')}@example.com` })));
+  for (let i = 0; i < 40; i += 10)
+    await Promise.all(
+      Array.from({ length: 10 }, (_, j) => s.admin.invite({ email: `p${String(i + j).padStart(2, '0')}@example.com` })),
+    );
 }, 60_000);
 afterAll(async () => {
   await s?.stop();

@@ -106,7 +106,15 @@ describe('PostgreSQL engine', () => {
 
   it('spends a single-use link once when two servers race for it', async () => {
     const [a, b] = await pair();
-    const token: ActionToken = { id: 't1', kind: 'activation', userId: 'u1', tokenHash: 'h1', createdAt: '2026-01-01T00:00:00.000Z', expiresAt: '2099-01-01T00:00:00.000Z', usedAt: null };
+    const token: ActionToken = {
+      id: 't1',
+      kind: 'activation',
+      userId: 'u1',
+      tokenHash: 'h1',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2099-01-01T00:00:00.000Z',
+      usedAt: null,
+    };
     await a.transaction((tx) => tx.putActionToken(token));
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, (_, i) =>
@@ -151,7 +159,9 @@ describe('PostgreSQL engine', () => {
     expect(published[1]).toEqual([]); // B did not commit it
 
     // Cut B's listening connection; what A commits meanwhile arrives once B is back.
-    await a.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND datname = current_database()`);
+    await a.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND datname = current_database()`,
+    );
     for (let i = 2; i <= 20; i++) await a.transaction((tx) => tx.emit({ type: 'user.updated', data: { id: `u${i}` } }));
     await eventually(() => remote.length === 20);
     expect(remote.map((e) => (e.data as { id: string }).id)).toEqual(Array.from({ length: 20 }, (_, i) => `u${i + 1}`));
@@ -189,7 +199,9 @@ describe('PostgreSQL engine', () => {
       await held;
     });
     await eventually(() => claimedA.length === 4);
-    const claimedB = await b.transaction(async (tx) => (await tx.dueOutbox('2027-01-01T00:00:00.000Z', 10)).map((m) => m.id));
+    const claimedB = await b.transaction(async (tx) =>
+      (await tx.dueOutbox('2027-01-01T00:00:00.000Z', 10)).map((m) => m.id),
+    );
     release();
     await first;
     expect(claimedB).toHaveLength(6);
@@ -231,6 +243,8 @@ describe('PostgreSQL engine', () => {
     expect(filtered.items.every((s) => s.email === 'u3@example.com')).toBe(true);
     expect(filtered.total).toBe(rows.filter((r) => r.email === 'u3@example.com').length);
     expect(filtered.activeCount).toBe(60);
-    await expect(a.pageSessions({ sort: 'email', cursor: 'nonsense!' })).rejects.toMatchObject({ code: 'invalid_cursor' });
+    await expect(a.pageSessions({ sort: 'email', cursor: 'nonsense!' })).rejects.toMatchObject({
+      code: 'invalid_cursor',
+    });
   });
 });

@@ -85,8 +85,17 @@ for (const [engine, open] of Object.entries(ENGINES)) {
         userRecord('p3', 'new@example.com', { status: 'pending', createdAt: ago(2) }),
         userRecord('i1', 'gone@example.com', { status: 'inactive', createdAt: ago(500), lastLoginAt: ago(450) }),
       ];
-      const sessions = [session('s1', 'a1', ago(1)), session('s2', 'a2', ago(7), true), session('s3', 'd1', ago(150), true)];
-      const links = [link('l1', 'p1', ago(30)), link('l2', 'p2', ago(30)), link('l3', 'p2', ago(2)), link('l4', 'p3', ago(2))];
+      const sessions = [
+        session('s1', 'a1', ago(1)),
+        session('s2', 'a2', ago(7), true),
+        session('s3', 'd1', ago(150), true),
+      ];
+      const links = [
+        link('l1', 'p1', ago(30)),
+        link('l2', 'p2', ago(30)),
+        link('l3', 'p2', ago(2)),
+        link('l4', 'p3', ago(2)),
+      ];
       await repo.transaction((tx) => tx.setLicense({ plan: 'standard', seats: 100, expiresAt: null }));
       await repo.transaction((tx) => {
         for (const u of users) tx.putUser(u);
@@ -99,13 +108,24 @@ for (const [engine, open] of Object.entries(ENGINES)) {
       expect(activity.get('p2')).toEqual({ lastSessionActivity: null, lastInvitedAt: ago(2), linkUsed: false });
       expect(activity.has('nobody')).toBe(false);
 
-      const ids = async (q: Parameters<Repository['pageUsers']>[0]) => (await repo.pageUsers({ limit: 1000, ...q })).items.map((u) => u.id).sort();
+      const ids = async (q: Parameters<Repository['pageUsers']>[0]) =>
+        (await repo.pageUsers({ limit: 1000, ...q })).items.map((u) => u.id).sort();
       const cut90 = new Date(NOW.getTime() - 90 * DAY_MS).toISOString();
       const cut14 = new Date(NOW.getTime() - 14 * DAY_MS).toISOString();
-      const byRule = (rule: (u: (typeof users)[number]) => boolean) => users.filter(rule).map((u) => u.id).sort();
-      expect(await ids({ dormantBefore: cut90 })).toEqual(byRule((u) => isDormant(u, activity.get(u.id)?.lastSessionActivity, 90, NOW)));
+      const byRule = (rule: (u: (typeof users)[number]) => boolean) =>
+        users
+          .filter(rule)
+          .map((u) => u.id)
+          .sort();
+      expect(await ids({ dormantBefore: cut90 })).toEqual(
+        byRule((u) => isDormant(u, activity.get(u.id)?.lastSessionActivity, 90, NOW)),
+      );
       expect(await ids({ dormantBefore: cut90 })).toEqual(['d1', 'd2']);
-      expect(await ids({ dormantBefore: new Date(NOW.getTime() - 5 * DAY_MS).toISOString() })).toEqual(['a2', 'd1', 'd2']);
+      expect(await ids({ dormantBefore: new Date(NOW.getTime() - 5 * DAY_MS).toISOString() })).toEqual([
+        'a2',
+        'd1',
+        'd2',
+      ]);
       expect(await ids({ invitedBefore: cut14 })).toEqual(
         byRule((u) => isStaleInvitation(u, activity.get(u.id)?.lastInvitedAt, !!activity.get(u.id)?.linkUsed, 14, NOW)),
       );
@@ -138,7 +158,9 @@ for (const [engine, open] of Object.entries(ENGINES)) {
       const next = await repo.pageSeatHistory({ limit: 2, cursor: first.nextCursor! });
       expect(next.items.map((e) => e.held)).toEqual([3, 2]);
       expect((await repo.pageSeatHistory({ since: ago(7) })).items.map((e) => e.held)).toEqual([5, 4, 3]);
-      await expect(repo.transaction(async (tx) => (tx.appendSeatHistory(entry(6)), await tx.pageSeatHistory({ limit: 1 })))).resolves.toMatchObject({ items: [{ held: 6 }] });
+      await expect(
+        repo.transaction(async (tx) => (tx.appendSeatHistory(entry(6)), await tx.pageSeatHistory({ limit: 1 }))),
+      ).resolves.toMatchObject({ items: [{ held: 6 }] });
     });
   });
 }

@@ -2,7 +2,15 @@
 // clock), bulk actions answered per item, the bulk invite, seat history and the daily policy.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/domain/reclaim.js';
-import { ADMIN, PASSWORD, activeUser, eventually, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
+import {
+  ADMIN,
+  PASSWORD,
+  activeUser,
+  eventually,
+  removeDir,
+  startTestServer,
+  type TestServer,
+} from '../helpers/server.js';
 
 const ids = (page: { items: { email: string }[] }) => page.items.map((u) => u.email).sort();
 
@@ -22,7 +30,9 @@ describe('dormant users and stale invitations', () => {
     await activeUser(s, 'busy@example.com');
     await activeUser(s, 'acme-sleepy@example.com');
     const busy = s.client();
-    busy.token = (await busy.login({ email: 'busy@example.com', password: PASSWORD, client: 'web', clientId: 'busy' })).token;
+    busy.token = (
+      await busy.login({ email: 'busy@example.com', password: PASSWORD, client: 'web', clientId: 'busy' })
+    ).token;
     s.clock.advance(60 * DAY_MS);
     await busy.me(); // the session is used on day 60: busy is active, not dormant, though it last signed in on day 0
     s.clock.advance(31 * DAY_MS);
@@ -32,7 +42,11 @@ describe('dormant users and stale invitations', () => {
     const dormant = await s.admin.users({ dormantDays: 90 });
     expect(ids(dormant)).toEqual(['acme-sleepy@example.com', 'sleepy@example.com']);
     expect(dormant.total).toBe(2);
-    expect(ids(await s.admin.users({ dormantDays: 30 }))).toEqual(['acme-sleepy@example.com', 'busy@example.com', 'sleepy@example.com']);
+    expect(ids(await s.admin.users({ dormantDays: 30 }))).toEqual([
+      'acme-sleepy@example.com',
+      'busy@example.com',
+      'sleepy@example.com',
+    ]);
     expect(ids(await s.admin.users({ dormantDays: 90, q: 'acme' }))).toEqual(['acme-sleepy@example.com']);
     expect(ids(await s.admin.users({ q: 'dormant:90 acme' }))).toEqual(['acme-sleepy@example.com']);
     expect((await s.admin.users({ dormantDays: 90, status: 'pending' })).total).toBe(0);
@@ -41,7 +55,10 @@ describe('dormant users and stale invitations', () => {
     const b = all.items[0];
     expect(b.lastLoginAt).not.toBeNull();
     expect(Date.parse(b.lastActiveAt!) - Date.parse(b.lastLoginAt!)).toBeGreaterThanOrEqual(60 * DAY_MS - 1000);
-    expect((await s.admin.users({ q: 'sleepy@example.com' })).items.find((u) => u.email === 'sleepy@example.com')!.lastActiveAt).toBeNull();
+    expect(
+      (await s.admin.users({ q: 'sleepy@example.com' })).items.find((u) => u.email === 'sleepy@example.com')!
+        .lastActiveAt,
+    ).toBeNull();
 
     // Signing in wakes a user up at once.
     await s.client().login({ email: 'sleepy@example.com', password: PASSWORD, client: 'web', clientId: 'sleepy' });
@@ -56,7 +73,11 @@ describe('dormant users and stale invitations', () => {
     await s.admin.resendActivation(resent.user.id);
     s.clock.advance(5 * DAY_MS);
     expect(ids(await s.admin.users({ pendingOlderThanDays: 14 }))).toEqual(['old-invite@example.com']);
-    expect(ids(await s.admin.users({ q: 'pending:3' }))).toEqual(['new-invite@example.com', 'old-invite@example.com', 'resent-invite@example.com']);
+    expect(ids(await s.admin.users({ q: 'pending:3' }))).toEqual([
+      'new-invite@example.com',
+      'old-invite@example.com',
+      'resent-invite@example.com',
+    ]);
     expect(old.user.status).toBe('pending');
   });
 
@@ -91,7 +112,10 @@ describe('bulk actions', () => {
     ]);
     expect((await s.admin.license()).held).toBe(before - 3);
     // The retry: already inactive is ok, changed false, and no seat is freed twice.
-    const again = await s.admin.bulkUsers('deactivate', users.map((u) => u.id));
+    const again = await s.admin.bulkUsers(
+      'deactivate',
+      users.map((u) => u.id),
+    );
     expect(again.results.every((x) => x.ok && x.changed === false)).toBe(true);
     expect((await s.admin.license()).held).toBe(before - 3);
     const back = await s.admin.bulkUsers('reactivate', [users[0].id, users[0].id]);
@@ -101,26 +125,39 @@ describe('bulk actions', () => {
   it('two administrators deactivating overlapping sets at once free each seat exactly once', async () => {
     const other = await activeUser(s, 'second-admin@example.com', { adminProfile: 'Site Administrator' });
     const second = s.client();
-    second.token = (await second.login({ email: other.email, password: PASSWORD, client: 'tui', clientId: 'second' })).token;
+    second.token = (
+      await second.login({ email: other.email, password: PASSWORD, client: 'tui', clientId: 'second' })
+    ).token;
     const team: { id: string }[] = [];
     for (let i = 0; i < 30; i++) team.push((await s.admin.invite({ email: `team${i}@example.com` })).user);
     const before = (await s.admin.license()).held;
     const [a, b] = await Promise.all([
-      s.admin.bulkUsers('deactivate', team.slice(0, 20).map((u) => u.id)),
-      second.bulkUsers('deactivate', team.slice(10).map((u) => u.id)),
+      s.admin.bulkUsers(
+        'deactivate',
+        team.slice(0, 20).map((u) => u.id),
+      ),
+      second.bulkUsers(
+        'deactivate',
+        team.slice(10).map((u) => u.id),
+      ),
     ]);
     expect([...a.results, ...b.results].every((x) => x.ok)).toBe(true);
     const changed = [...a.results, ...b.results].filter((x) => x.changed).map((x) => x.id);
     expect(changed.sort()).toEqual(team.map((u) => u.id).sort()); // each user changed by exactly one of them
     expect((await s.admin.license()).held).toBe(before - 30);
     const history = await s.admin.seatHistory({ days: 1, limit: 1000 });
-    expect(history.items.filter((h) => h.action === 'user.deactivate' && team.some((u) => u.id === h.targetId))).toHaveLength(30);
+    expect(
+      history.items.filter((h) => h.action === 'user.deactivate' && team.some((u) => u.id === h.targetId)),
+    ).toHaveLength(30);
   });
 
   it('ends marked sessions, each on its own; an ended one answers ok, unchanged', async () => {
     const u = await activeUser(s, 'sess@example.com');
     const sessions = [];
-    for (const client of ['web', 'explorer'] as const) sessions.push((await s.client().login({ email: u.email, password: PASSWORD, client, clientId: `c-${client}` })).session.id);
+    for (const client of ['web', 'explorer'] as const)
+      sessions.push(
+        (await s.client().login({ email: u.email, password: PASSWORD, client, clientId: `c-${client}` })).session.id,
+      );
     const r = await s.admin.bulkEndSessions([...sessions, 'nope']);
     expect(r.results.map((x) => [x.ok, x.changed ?? null, x.error?.code ?? null])).toEqual([
       [true, true, null],
@@ -132,8 +169,14 @@ describe('bulk actions', () => {
 
   it('refuses a bad request whole, with a clear 400 and nothing changed', async () => {
     const held = (await s.admin.license()).held;
-    await expect(s.admin.bulkUsers('explode' as never, ['x'])).rejects.toMatchObject({ status: 400, code: 'validation_failed' });
-    await expect(s.admin.bulkUsers('deactivate', [])).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/at least one id/) });
+    await expect(s.admin.bulkUsers('explode' as never, ['x'])).rejects.toMatchObject({
+      status: 400,
+      code: 'validation_failed',
+    });
+    await expect(s.admin.bulkUsers('deactivate', [])).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/at least one id/),
+    });
     expect((await s.admin.license()).held).toBe(held);
   });
 
@@ -158,10 +201,19 @@ describe('bulk invite', () => {
   it('previews without changing anything: valid, invalid with reasons, duplicates, seats', async () => {
     await s.admin.invite({ email: 'already@example.com' });
     const held = (await s.admin.license()).held;
-    const csv = ['email,first name,last name,profile', 'ann@example.com,Ann,Lee,tester', 'bad address,,,', 'cy@example.com,,,Wizard', 'already@example.com', 'ann@example.com'].join('\n');
+    const csv = [
+      'email,first name,last name,profile',
+      'ann@example.com,Ann,Lee,tester',
+      'bad address,,,',
+      'cy@example.com,,,Wizard',
+      'already@example.com',
+      'ann@example.com',
+    ].join('\n');
     const r = await s.admin.importUsers({ csv, dryRun: true });
     expect(r.dryRun).toBe(true);
-    expect(r.preview.valid.map((v) => [v.email, v.firstName, v.userProfile])).toEqual([['ann@example.com', 'Ann', 'Tester']]);
+    expect(r.preview.valid.map((v) => [v.email, v.firstName, v.userProfile])).toEqual([
+      ['ann@example.com', 'Ann', 'Tester'],
+    ]);
     expect(r.preview.invalid.map((x) => [x.line, x.code])).toEqual([
       [3, 'invalid_email'],
       [4, 'unknown_profile'],
@@ -184,7 +236,9 @@ describe('bulk invite', () => {
     expect((await s.admin.license()).available).toBe(free);
 
     const first = await s.admin.importUsers({ csv, inviteFirst: free });
-    expect(first.results.map((x) => [x.email, x.ok])).toEqual(Array.from({ length: free }, (_, i) => [`short${i}@example.com`, true]));
+    expect(first.results.map((x) => [x.email, x.ok])).toEqual(
+      Array.from({ length: free }, (_, i) => [`short${i}@example.com`, true]),
+    );
     expect(first.results[0].activationLink).toMatch(/\/activate\/act_/);
     expect((await s.admin.license()).available).toBe(0);
     const { mail } = await s.admin.latestMail({ to: 'short0@example.com', wait: 15 });
@@ -200,7 +254,13 @@ describe('bulk invite', () => {
       ['eve@example.com', true],
     ]);
     const dee = (await s.admin.users({ q: 'dee@' })).items[0];
-    expect(dee).toMatchObject({ firstName: 'Dee', lastName: 'Ng', userProfile: 'Developer', adminProfile: 'User Administrator', status: 'pending' });
+    expect(dee).toMatchObject({
+      firstName: 'Dee',
+      lastName: 'Ng',
+      userProfile: 'Developer',
+      adminProfile: 'User Administrator',
+      status: 'pending',
+    });
     const again = await s.admin.importUsers({ csv });
     expect(again.results).toEqual([]);
     expect(again.preview.duplicates.map((x) => x.code)).toEqual(['user_exists', 'user_exists']);
@@ -211,7 +271,10 @@ describe('bulk invite', () => {
     expect(csv.length).toBeGreaterThan(64 * 1024);
     const r = await s.admin.importUsers({ csv, dryRun: true });
     expect(r.preview.valid).toHaveLength(10_000);
-    await expect(s.admin.importUsers({ csv: `${csv}\nmore@example.com`, dryRun: true })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/at most 10000/) });
+    await expect(s.admin.importUsers({ csv: `${csv}\nmore@example.com`, dryRun: true })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/at most 10000/),
+    });
   });
 });
 
@@ -259,7 +322,10 @@ describe('the daily reclamation policy', () => {
     const ua = await activeUser(s, 'ua@example.com', { adminProfile: 'User Administrator' });
     const c = s.client();
     c.token = (await c.login({ email: ua.email, password: PASSWORD })).token;
-    await expect(c.updateSettings({ reclaim: { enabled: true } })).rejects.toMatchObject({ status: 403, code: 'forbidden' });
+    await expect(c.updateSettings({ reclaim: { enabled: true } })).rejects.toMatchObject({
+      status: 403,
+      code: 'forbidden',
+    });
     await expect(c.reclaimPlan()).rejects.toMatchObject({ status: 403 });
     await expect(s.admin.updateSettings({ reclaim: { dormantDays: 0 } })).rejects.toMatchObject({ status: 400 });
 
@@ -285,7 +351,9 @@ describe('the daily reclamation policy', () => {
     const awake = await activeUser(s, 'awake@example.com');
     const inv = await s.admin.invite({ email: 'never@example.com' });
     const awakeClient = s.client();
-    awakeClient.token = (await awakeClient.login({ email: awake.email, password: PASSWORD, client: 'web', clientId: 'awake' })).token;
+    awakeClient.token = (
+      await awakeClient.login({ email: awake.email, password: PASSWORD, client: 'web', clientId: 'awake' })
+    ).token;
     s.clock.advance(31 * DAY_MS);
     await awakeClient.me();
     await s.admin.me();
@@ -297,18 +365,34 @@ describe('the daily reclamation policy', () => {
     await eventually(async () => (await s.admin.user(inv.user.id)).user.status === 'inactive');
     expect((await s.admin.user(awake.id)).user.status).toBe('active');
     const link = inv.activationLink!.split('/').pop()!;
-    await expect(s.client().activate({ token: link, password: PASSWORD, firstName: 'N' })).rejects.toMatchObject({ code: 'token_invalid' });
+    await expect(s.client().activate({ token: link, password: PASSWORD, firstName: 'N' })).rejects.toMatchObject({
+      code: 'token_invalid',
+    });
 
     const audit = (await s.admin.audit({ limit: 50 })).items;
-    expect(audit.find((a) => a.action === 'user.deactivate' && a.targetEmail === 'dozy@example.com')).toMatchObject({ actorId: null, detail: { reason: 'dormant' } });
-    expect(audit.find((a) => a.action === 'user.withdraw_invitation' && a.targetEmail === 'never@example.com')).toMatchObject({ detail: { reason: 'stale_invitation' } });
+    expect(audit.find((a) => a.action === 'user.deactivate' && a.targetEmail === 'dozy@example.com')).toMatchObject({
+      actorId: null,
+      detail: { reason: 'dormant' },
+    });
+    expect(
+      audit.find((a) => a.action === 'user.withdraw_invitation' && a.targetEmail === 'never@example.com'),
+    ).toMatchObject({ detail: { reason: 'stale_invitation' } });
     const history = (await s.admin.seatHistory()).items;
-    expect(history.filter((h) => h.reason).map((h) => [h.targetEmail, h.reason]).sort()).toEqual([
+    expect(
+      history
+        .filter((h) => h.reason)
+        .map((h) => [h.targetEmail, h.reason])
+        .sort(),
+    ).toEqual([
       ['dozy@example.com', 'dormant'],
       ['never@example.com', 'stale_invitation'],
     ]);
-    expect((await s.admin.latestMail({ to: 'dozy@example.com', subject: 'inactivity', wait: 15 })).mail.subject).toContain('deactivated');
-    expect((await s.admin.latestMail({ to: 'never@example.com', subject: 'withdrawn', wait: 15 })).mail.subject).toContain('withdrawn');
+    expect(
+      (await s.admin.latestMail({ to: 'dozy@example.com', subject: 'inactivity', wait: 15 })).mail.subject,
+    ).toContain('deactivated');
+    expect(
+      (await s.admin.latestMail({ to: 'never@example.com', subject: 'withdrawn', wait: 15 })).mail.subject,
+    ).toContain('withdrawn');
     const settings = await s.admin.settings();
     expect(settings.reclaim?.lastRunAt).toBeTruthy();
 
@@ -340,8 +424,16 @@ describe('the daily reclamation policy', () => {
     await s.client().login({ email: 'd0@example.com', password: PASSWORD, client: 'web', clientId: 'd0' });
     await d1.me();
     const [a, b] = await Promise.all([s.admin.runReclaim(), s.admin.runReclaim()]);
-    const changed = [...a.results, ...b.results].filter((r) => r.ok && r.changed).map((r) => r.email).sort();
-    expect(changed).toEqual(users.slice(2).map((u) => u.email).sort());
+    const changed = [...a.results, ...b.results]
+      .filter((r) => r.ok && r.changed)
+      .map((r) => r.email)
+      .sort();
+    expect(changed).toEqual(
+      users
+        .slice(2)
+        .map((u) => u.email)
+        .sort(),
+    );
     expect((await s.admin.user(users[0].id)).user.status).toBe('active');
     expect((await s.admin.user(users[1].id)).user.status).toBe('active');
     expect((await s.admin.license()).held).toBe(3);

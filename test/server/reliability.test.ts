@@ -10,7 +10,15 @@ import { startServer } from '../../server/main.js';
 import { realFileOps } from '../../server/store/embedded/durable-file.js';
 import { SNAPSHOT_FILE, Store } from '../../server/store/embedded/store.js';
 import { loadToken, saveToken } from '../../src/client/token-file.js';
-import { ADMIN, EMBEDDED, PASSWORD, activeUser, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
+import {
+  ADMIN,
+  EMBEDDED,
+  PASSWORD,
+  activeUser,
+  removeDir,
+  startTestServer,
+  type TestServer,
+} from '../helpers/server.js';
 
 const dirs: string[] = [];
 const tmp = async () => {
@@ -31,7 +39,11 @@ describe('durability', () => {
     const acked = new Set<string>();
     let next = 0;
     for (let round = 0; round < 6; round++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', resolve('test/helpers/write-storm.ts'), dir, String(next), String(64 * 1024)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', resolve('test/helpers/write-storm.ts'), dir, String(next), String(64 * 1024)],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
       let buf = '';
       let ready = false;
       const readyP = new Promise<void>((r) =>
@@ -69,11 +81,28 @@ describe('durability', () => {
       settings: { idleTimeoutMinutes: null, maxSessionsPerUser: 3, mailRetention: 5000 },
       users: [
         {
-          id: 'u1', email: 'old@example.com', firstName: 'Old', lastName: 'Timer', status: 'active', userProfile: 'Default', adminProfile: 'Site Administrator',
-          projects: [], passwordHash: null, createdAt: '2025-01-01T00:00:00.000Z', invitedBy: null, activatedAt: null, lastLoginAt: null, deactivatedAt: null,
+          id: 'u1',
+          email: 'old@example.com',
+          firstName: 'Old',
+          lastName: 'Timer',
+          status: 'active',
+          userProfile: 'Default',
+          adminProfile: 'Site Administrator',
+          projects: [],
+          passwordHash: null,
+          createdAt: '2025-01-01T00:00:00.000Z',
+          invitedBy: null,
+          activatedAt: null,
+          lastLoginAt: null,
+          deactivatedAt: null,
         },
       ],
-      projects: [], sessions: [], apiTokens: [], actionTokens: [], mails: [], audit: [],
+      projects: [],
+      sessions: [],
+      apiTokens: [],
+      actionTokens: [],
+      mails: [],
+      audit: [],
     };
     await writeFile(join(dir, SNAPSHOT_FILE), JSON.stringify(v0));
     const store = await Store.open(dir);
@@ -117,7 +146,9 @@ describe('durability', () => {
 describe('process', () => {
   it('takes over a lock left by a dead process', async () => {
     const dir = await tmp();
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    }).stdout;
     await writeFile(join(dir, 'server.lock'), dead);
     const s = await startTestServer({ dir });
     servers.push(s);
@@ -127,7 +158,9 @@ describe('process', () => {
 
   it('refuses a non-loopback address unless allowed', async () => {
     const dir = await tmp();
-    await expect(startServer({ ...configFromEnv({}), host: '0.0.0.0', port: 0, smtpPort: null, dataDir: dir }, { quiet: true })).rejects.toThrow(/--allow-remote/);
+    await expect(
+      startServer({ ...configFromEnv({}), host: '0.0.0.0', port: 0, smtpPort: null, dataDir: dir }, { quiet: true }),
+    ).rejects.toThrow(/--allow-remote/);
   });
 
   it('a corrupt store stops the server with the file named', async () => {
@@ -158,8 +191,20 @@ describe('secrets', () => {
     await s.stop();
     servers = [];
     const log = await readFile(join(s.dir, 'server.log'), 'utf8');
-    const lines = log.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines).toContainEqual(expect.objectContaining({ level: 'info', method: 'GET', path: '/activate/[token]', status: 200, ms: expect.any(Number), time: expect.any(String) }));
+    const lines = log
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        method: 'GET',
+        path: '/activate/[token]',
+        status: 200,
+        ms: expect.any(Number),
+        time: expect.any(String),
+      }),
+    );
     expect(log).not.toContain(token);
     expect(log).not.toContain(s.admin.token!);
     dirs.push(s.dir);
@@ -170,7 +215,15 @@ describe('secrets', () => {
     servers.push(s);
     const app = createApp(s.services);
     const remote = { incoming: { socket: { remoteAddress: '10.1.2.3', remotePort: 5555, remoteFamily: 'IPv4' } } };
-    const res = await app.request('/api/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'x@example.com', password: 'a-long-password-x' }) }, remote);
+    const res = await app.request(
+      '/api/setup',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'x@example.com', password: 'a-long-password-x' }),
+      },
+      remote,
+    );
     expect(res.status).toBe(403);
     expect((await res.json()).error.code).toBe('setup_local_only');
     expect(await s.services.users.needsSetup()).toBe(true);

@@ -14,7 +14,8 @@ afterAll(async () => {
   await removeDir(s.dir);
 });
 
-const signIn = async (email: string, password = PASSWORD) => s.client((await s.client().login({ email, password, clientId: `c${Math.random()}` })).token);
+const signIn = async (email: string, password = PASSWORD) =>
+  s.client((await s.client().login({ email, password, clientId: `c${Math.random()}` })).token);
 
 describe('an administrator password reset', () => {
   it('stops the old password at once, and completing it ends every session and API token', async () => {
@@ -25,17 +26,24 @@ describe('an administrator password reset', () => {
     expect((await s.admin.user(u.id)).user.passwordResetPendingAt).not.toBeNull();
 
     // The attacker who knows the old password gets nowhere, and learns to use the link.
-    const err = await s.client().login({ email: u.email, password: PASSWORD }).catch((e) => e);
+    const err = await s
+      .client()
+      .login({ email: u.email, password: PASSWORD })
+      .catch((e) => e);
     expect(err).toMatchObject({ status: 403, code: 'password_reset_pending' });
     expect(err.message).toMatch(/link in the email/);
     // A wrong password still says only that it is wrong.
-    await expect(s.client().login({ email: u.email, password: 'not-the-password' })).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(s.client().login({ email: u.email, password: 'not-the-password' })).rejects.toMatchObject({
+      code: 'invalid_credentials',
+    });
     await expect(before.me()).rejects.toMatchObject({ status: 401, code: 'session_terminated' });
     await expect(apiBefore.me()).rejects.toMatchObject({ status: 401 });
 
     await s.client().resetPasswordWithToken({ token: resetLink!.split('/').pop()!, password: 'a-brand-new-password' });
     expect((await s.admin.user(u.id)).user.passwordResetPendingAt).toBeNull();
-    await expect(s.client().login({ email: u.email, password: PASSWORD })).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(s.client().login({ email: u.email, password: PASSWORD })).rejects.toMatchObject({
+      code: 'invalid_credentials',
+    });
     expect((await (await signIn(u.email, 'a-brand-new-password')).me()).user.email).toBe(u.email);
   });
 
@@ -49,7 +57,11 @@ describe('an administrator password reset', () => {
     await expect(live.session.me()).rejects.toMatchObject({ status: 403, code: 'password_reset_pending' });
     await expect(live.api.me()).rejects.toMatchObject({ status: 403, code: 'password_reset_pending' });
     await s.client().resetPasswordWithToken({ token: resetLink!.split('/').pop()!, password: 'another-new-password' });
-    await expect(live.session.me()).rejects.toMatchObject({ status: 401, code: 'session_terminated', details: { reason: 'password_reset' } });
+    await expect(live.session.me()).rejects.toMatchObject({
+      status: 401,
+      code: 'session_terminated',
+      details: { reason: 'password_reset' },
+    });
     await expect(live.api.me()).rejects.toMatchObject({ status: 401 });
   });
 });
@@ -112,7 +124,11 @@ describe('activation through the API', () => {
   it('does not need a name; the page still asks for one', async () => {
     const inv = await s.admin.invite({ email: 'nameless@example.com' });
     const token = inv.activationLink!.split('/').pop()!;
-    const res = await fetch(`${s.url}/api/auth/activate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, password: 'a-nameless-password' }) });
+    const res = await fetch(`${s.url}/api/auth/activate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, password: 'a-nameless-password' }),
+    });
     expect(res.status).toBe(200);
     expect((await res.json()).user).toMatchObject({ email: 'nameless@example.com', status: 'active', firstName: '' });
 

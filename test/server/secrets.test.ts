@@ -34,17 +34,30 @@ describe('secrets on disk', () => {
       const act = inv.activationLink!.split('/').pop()!;
       secrets.push(act);
       const enc = (t: string) => [...t].map((ch) => `%${ch.charCodeAt(0).toString(16)}`).join('');
-      for (const path of [`/%61ctivate/${act}`, `/%2561ctivate/${act}`, `/ACTIVATE/${act}`, `/activate/${enc(act)}`, `/api/auth/activate/${act}`, `/activate/${act}?again=${act}`])
+      for (const path of [
+        `/%61ctivate/${act}`,
+        `/%2561ctivate/${act}`,
+        `/ACTIVATE/${act}`,
+        `/activate/${enc(act)}`,
+        `/api/auth/activate/${act}`,
+        `/activate/${act}?again=${act}`,
+      ])
         await (await fetch(s.url + path)).arrayBuffer();
       const userPassword = 'user-secret-password-2';
       secrets.push(userPassword);
-      const page = await fetch(`${s.url}/%61ctivate/${act}`, { method: 'POST', body: new URLSearchParams({ firstName: 'Lee', password: userPassword, password2: userPassword }) });
+      const page = await fetch(`${s.url}/%61ctivate/${act}`, {
+        method: 'POST',
+        body: new URLSearchParams({ firstName: 'Lee', password: userPassword, password2: userPassword }),
+      });
       expect(page.status).toBe(200);
       const user = s.client((await s.client().login({ email: 'leaky@example.com', password: userPassword })).token);
       secrets.push(user.token!);
       const wrong = 'wrong-secret-password-3';
       secrets.push(wrong);
-      await s.client().login({ email: 'leaky@example.com', password: wrong }).catch(() => {});
+      await s
+        .client()
+        .login({ email: 'leaky@example.com', password: wrong })
+        .catch(() => {});
 
       const reset = await admin.resetPassword((await user.me().catch(() => null))?.user.id ?? inv.user.id);
       const rst = reset.resetLink!.split('/').pop()!;

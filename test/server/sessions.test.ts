@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerEvent } from '../../src/client/api-client.js';
-import { ADMIN, PASSWORD, activeUser, eventually, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
+import {
+  ADMIN,
+  PASSWORD,
+  activeUser,
+  eventually,
+  removeDir,
+  startTestServer,
+  type TestServer,
+} from '../helpers/server.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -12,7 +20,8 @@ afterAll(async () => {
   await removeDir(s.dir);
 });
 
-const login = (email: string, extra: Record<string, unknown> = {}) => s.client().login({ email, password: PASSWORD, ...extra });
+const login = (email: string, extra: Record<string, unknown> = {}) =>
+  s.client().login({ email, password: PASSWORD, ...extra });
 
 describe('clients and the same browser', () => {
   it('the same client id reuses the session; another makes a new one', async () => {
@@ -27,12 +36,20 @@ describe('clients and the same browser', () => {
 
   it('a web login without a client id gets a seatdesk_client cookie that identifies the browser', async () => {
     const u = await activeUser(s, 'cookie@example.com');
-    const res = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'TestBrowser/1' }, body: JSON.stringify({ email: u.email, password: PASSWORD }) });
+    const res = await fetch(`${s.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'TestBrowser/1' },
+      body: JSON.stringify({ email: u.email, password: PASSWORD }),
+    });
     const cookie = res.headers.get('set-cookie')!;
     expect(cookie).toMatch(/seatdesk_client=[^;]+; .*HttpOnly/i);
     const first = await res.json();
     expect(first.session.userAgent).toBe('TestBrowser/1');
-    const again = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: cookie.split(';')[0] }, body: JSON.stringify({ email: u.email, password: PASSWORD }) });
+    const again = await fetch(`${s.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: cookie.split(';')[0] },
+      body: JSON.stringify({ email: u.email, password: PASSWORD }),
+    });
     expect((await again.json()).session.id).toBe(first.session.id);
   });
 });
@@ -45,19 +62,29 @@ describe('the per-user session limit', () => {
     const s3 = await login(u.email, { clientId: 'c3', client: 'explorer' });
     const err = await login(u.email, { clientId: 'c4' }).catch((e) => e);
     expect(err).toMatchObject({ status: 409, code: 'session_limit_reached' });
-    expect((err.details.sessions as { id: string }[]).map((x) => x.id).sort()).toEqual([s1, s2, s3].map((x) => x.session.id).sort());
+    expect((err.details.sessions as { id: string }[]).map((x) => x.id).sort()).toEqual(
+      [s1, s2, s3].map((x) => x.session.id).sort(),
+    );
 
     const s4 = await login(u.email, { clientId: 'c4', replaceSessionId: s2.session.id });
-    await expect(s.client(s2.token).me()).rejects.toMatchObject({ code: 'session_terminated', details: { reason: 'limit' } });
+    await expect(s.client(s2.token).me()).rejects.toMatchObject({
+      code: 'session_terminated',
+      details: { reason: 'limit' },
+    });
 
     s.clock.advance(1000);
     await s.client(s3.token).me(); // s1 is now the least recently active
     s.clock.advance(1000);
     await s.client(s4.token).me();
     const s5 = await login(u.email, { clientId: 'c5', terminateOldest: true });
-    await expect(s.client(s1.token).me()).rejects.toMatchObject({ code: 'session_terminated', details: { reason: 'limit' } });
+    await expect(s.client(s1.token).me()).rejects.toMatchObject({
+      code: 'session_terminated',
+      details: { reason: 'limit' },
+    });
     expect((await s.client(s5.token).me()).session.id).toBe(s5.session.id);
-    await expect(login(u.email, { clientId: 'c6', replaceSessionId: 'not-one-of-them' })).rejects.toMatchObject({ code: 'session_limit_reached' });
+    await expect(login(u.email, { clientId: 'c6', replaceSessionId: 'not-one-of-them' })).rejects.toMatchObject({
+      code: 'session_limit_reached',
+    });
   });
 
   it('API token sessions never count toward the limit', async () => {
@@ -81,7 +108,9 @@ describe('the per-user session limit', () => {
 
   it('concurrent logins at the limit never leave more than the limit', async () => {
     const u = await activeUser(s, 'burst@example.com');
-    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => login(u.email, { clientId: `burst-${i}` })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => login(u.email, { clientId: `burst-${i}` })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
     expect((await s.admin.sessions({ q: 'burst@', client: 'all' })).total).toBe(3);
   });
@@ -100,14 +129,20 @@ describe('idle expiry and termination', () => {
       await s.admin.me();
       s.clock.advance(2 * 60_000);
       // b expired a minute ago and no sweep has run: refused all the same
-      await expect(s.client(b.token).me()).rejects.toMatchObject({ status: 401, code: 'session_terminated', details: { reason: 'idle' } });
+      await expect(s.client(b.token).me()).rejects.toMatchObject({
+        status: 401,
+        code: 'session_terminated',
+        details: { reason: 'idle' },
+      });
       await s.admin.me();
       expect(await s.services.sessions.sweepIdle()).toBeGreaterThan(0);
       expect((await s.admin.sessions({ q: 'idle@' })).items.map((x) => x.id)).toEqual([a.session.id]);
       s.clock.advance(6 * 60_000);
       await s.services.sessions.sweepIdle();
       // the admin's own session idled out too: sign in again
-      s.admin.token = (await s.client().login({ email: 'admin@example.com', password: 'admin-password-123', client: 'tui' })).token;
+      s.admin.token = (
+        await s.client().login({ email: 'admin@example.com', password: 'admin-password-123', client: 'tui' })
+      ).token;
       const ended = await s.admin.sessions({ q: 'idle@', state: 'ended' });
       expect(ended.items.map((x) => x.endReason)).toEqual(['idle', 'idle', 'idle']);
     } finally {
@@ -119,8 +154,16 @@ describe('idle expiry and termination', () => {
     const u = await activeUser(s, 'ended@example.com');
     const a = await login(u.email, { clientId: 'e1' });
     await s.admin.terminateSession(a.session.id);
-    const err = await s.client(a.token).me().catch((e) => e);
-    expect(err).toMatchObject({ status: 401, code: 'session_terminated', message: 'Your session was terminated by the site administrator.', details: { reason: 'admin' } });
+    const err = await s
+      .client(a.token)
+      .me()
+      .catch((e) => e);
+    expect(err).toMatchObject({
+      status: 401,
+      code: 'session_terminated',
+      message: 'Your session was terminated by the site administrator.',
+      details: { reason: 'admin' },
+    });
     const me = (await s.admin.me()).user;
     const hist = await s.admin.sessions({ state: 'ended', q: 'ended@' });
     expect(hist.items[0]).toMatchObject({ endReason: 'admin', endedBy: me.id });
@@ -128,7 +171,7 @@ describe('idle expiry and termination', () => {
     await expect(s.admin.terminateSession('nope')).rejects.toMatchObject({ status: 404 });
   });
 
-  it('ends all of a user\'s sessions at once', async () => {
+  it("ends all of a user's sessions at once", async () => {
     const u = await activeUser(s, 'all@example.com');
     await login(u.email, { clientId: 'a1' });
     await login(u.email, { clientId: 'a2' });
@@ -170,8 +213,19 @@ describe('live events', () => {
     const a = await login(u.email, { clientId: 'l1' });
     await s.admin.terminateSession(a.session.id);
     await s.admin.updateSettings({ maxSessionsPerUser: 4 });
-    await eventually(() => events.some((e) => e.type === 'session.ended' && (e.data as { session: { id: string } }).session.id === a.session.id));
-    const wanted = ['session.created', 'session.ended', 'user.updated', 'license.updated', 'mail.received', 'settings.updated'];
+    await eventually(() =>
+      events.some(
+        (e) => e.type === 'session.ended' && (e.data as { session: { id: string } }).session.id === a.session.id,
+      ),
+    );
+    const wanted = [
+      'session.created',
+      'session.ended',
+      'user.updated',
+      'license.updated',
+      'mail.received',
+      'settings.updated',
+    ];
     await eventually(() => wanted.every((t) => events.some((e) => e.type === t))).catch((e) => {
       throw new Error(`${e.message}; missing ${wanted.filter((t) => !events.some((x) => x.type === t))}`);
     });
@@ -194,7 +248,10 @@ describe('history', () => {
     try {
       await h.admin.updateLicense({ seats: 10 });
       const u = await activeUser(h, 'hist@example.com');
-      for (let i = 0; i < 30; i++) await h.client((await h.client().login({ email: u.email, password: PASSWORD, clientId: `h${i}` })).token).logout();
+      for (let i = 0; i < 30; i++)
+        await h
+          .client((await h.client().login({ email: u.email, password: PASSWORD, clientId: `h${i}` })).token)
+          .logout();
       const ended = await h.admin.sessions({ state: 'ended', client: 'all', limit: 1000 });
       expect(ended.total).toBeLessThanOrEqual(21);
       expect(ended.total).toBeGreaterThanOrEqual(20);
@@ -257,7 +314,9 @@ describe('background timers', () => {
       h.clock.advance(60_000);
       const { session } = await c.me();
       // activity reaches the store without anyone calling flushActivity
-      await eventually(async () => (await h.services.ctx.repo.session(session.id))!.lastActivityAt === session.lastActivityAt);
+      await eventually(
+        async () => (await h.services.ctx.repo.session(session.id))!.lastActivityAt === session.lastActivityAt,
+      );
       await h.admin.updateSettings({ idleTimeoutMinutes: 1 });
       h.clock.advance(2 * 60_000);
       // ended by the sweep timer, not by a request on the session

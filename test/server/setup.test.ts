@@ -13,8 +13,19 @@ afterAll(async () => {
 
 describe('POST /api/setup', () => {
   it('takes an optional first and last name, so the Users list shows who the administrator is', async () => {
-    const { user } = await s.client().setup('root@example.com', 'a-long-admin-password', { firstName: '  Rita ', lastName: 'Root' });
-    expect(user).toMatchObject({ email: 'root@example.com', firstName: 'Rita', lastName: 'Root', adminProfile: 'Site Administrator', status: 'active' });
-    await expect(s.client().setup('other@example.com', 'a-long-admin-password')).rejects.toMatchObject({ status: 409, code: 'setup_done' });
+    const { user } = await s
+      .client()
+      .setup('root@example.com', 'a-long-admin-password', { firstName: '  Rita ', lastName: 'Root' });
+    expect(user).toMatchObject({
+      email: 'root@example.com',
+      firstName: 'Rita',
+      lastName: 'Root',
+      adminProfile: 'Site Administrator',
+      status: 'active',
+    });
+    await expect(s.client().setup('other@example.com', 'a-long-admin-password')).rejects.toMatchObject({
+      status: 409,
+      code: 'setup_done',
+    });
   });
 });

@@ -31,7 +31,14 @@ const make = (): S => ({
 function setup(fewMatches?: number) {
   const rows = new Map<string, S>();
   const idx = new SortedIndexes<S>(
-    { columns: ['email', 'client', 'agent', 'at', 'ended'], group: (s) => (s.ended ? 'ended' : 'live'), facet: (s) => s.client, text: (s) => s.email, volatile: ['at'], fewMatches },
+    {
+      columns: ['email', 'client', 'agent', 'at', 'ended'],
+      group: (s) => (s.ended ? 'ended' : 'live'),
+      facet: (s) => s.client,
+      text: (s) => s.email,
+      volatile: ['at'],
+      fewMatches,
+    },
     (id) => rows.get(id),
   );
   const put = (s: S) => {
@@ -53,7 +60,10 @@ function reference(rows: Iterable<S>, group: string, filter: (s: S) => boolean) 
 }
 
 describe('sorted indexes', () => {
-  it.each([['sorting few matches', undefined], ['walking the tree', 0]])('every page, by offset and by cursor, equals the full sort, through random changes (%s)', (_, few) => {
+  it.each([
+    ['sorting few matches', undefined],
+    ['walking the tree', 0],
+  ])('every page, by offset and by cursor, equals the full sort, through random changes (%s)', (_, few) => {
     const { rows, idx, put, del } = setup(few);
     for (let i = 0; i < 600; i++) put(make());
     for (let round = 0; round < 40; round++) {
@@ -74,14 +84,18 @@ describe('sorted indexes', () => {
       const facets = rnd() < 0.5 ? new Set(['web', 'tui', 'api']) : undefined;
       const needle = rnd() < 0.4 ? pick(['user1', 'user3@', 'example', 'nobody']) : undefined;
       const where = rnd() < 0.2 ? { key: 'curl', test: (s: S) => s.agent === 'curl' } : undefined;
-      const filter = (s: S) => (!facets || facets.has(s.client)) && (!needle || s.email.includes(needle)) && (!where || where.test(s));
+      const filter = (s: S) =>
+        (!facets || facets.has(s.client)) && (!needle || s.email.includes(needle)) && (!where || where.test(s));
       const ref = reference(rows.values(), group, filter);
       const limit = 1 + Math.floor(rnd() * 40);
       const full = pageBySort(ref, { sort, order, limit: 1e9 }).items.map((s) => s.id);
 
       const offset = Math.floor(rnd() * 50);
       const byOffset = idx.page({ group, sort, order, offset, limit, facets, needle, where });
-      expect(byOffset.items.map((s) => s.id), `${group} ${sort} ${order} offset ${offset}`).toEqual(full.slice(offset, offset + limit));
+      expect(
+        byOffset.items.map((s) => s.id),
+        `${group} ${sort} ${order} offset ${offset}`,
+      ).toEqual(full.slice(offset, offset + limit));
       expect(byOffset.total).toBe(ref.length);
 
       const walked: string[] = [];
@@ -105,7 +119,10 @@ describe('sorted indexes', () => {
       const last = first.items[9];
       del(last.id);
       const rest = idx.page({ group: 'live', sort: 'agent', order, cursor: first.nextCursor!, limit: 100 });
-      const full = pageBySort(all.filter((s) => s.id !== last.id), { sort: 'agent', order, limit: 100 }).items.map((s) => s.id);
+      const full = pageBySort(
+        all.filter((s) => s.id !== last.id),
+        { sort: 'agent', order, limit: 100 },
+      ).items.map((s) => s.id);
       expect([...first.items.slice(0, 9).map((s) => s.id), ...rest.items.map((s) => s.id)]).toEqual(full);
       put(last);
     }

@@ -21,7 +21,8 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await removeDir(d);
 });
 
-const put = (store: Store, id: string) => store.transact((tx) => tx.put('users', userRecord(id, `${id}@example.com`, { firstName: 'n'.repeat(80) })));
+const put = (store: Store, id: string) =>
+  store.transact((tx) => tx.put('users', userRecord(id, `${id}@example.com`, { firstName: 'n'.repeat(80) })));
 
 /** Every line of the journal is a whole JSON entry ending in a newline; no NUL bytes anywhere. */
 async function expectCleanJournal(dir: string) {
@@ -87,7 +88,10 @@ describe('full disk', () => {
           room -= n;
           return n;
         },
-        truncate: (fh, size) => (truncateFails ? Promise.reject(Object.assign(new Error('I/O error'), { code: 'EIO' })) : realDisk.truncate(fh, size)),
+        truncate: (fh, size) =>
+          truncateFails
+            ? Promise.reject(Object.assign(new Error('I/O error'), { code: 'EIO' }))
+            : realDisk.truncate(fh, size),
       }),
     });
     await put(store, 'u1');
@@ -100,7 +104,12 @@ describe('full disk', () => {
     await put(store, 'u2');
     await expectCleanJournal(dir);
     const again = await Store.open(dir);
-    expect([again.get('users', 'u1')?.id, again.get('users', 'u2')?.id, again.get('users', 'lost'), again.get('users', 'lost2')]).toEqual(['u1', 'u2', undefined, undefined]);
+    expect([
+      again.get('users', 'u1')?.id,
+      again.get('users', 'u2')?.id,
+      again.get('users', 'lost'),
+      again.get('users', 'lost2'),
+    ]).toEqual(['u1', 'u2', undefined, undefined]);
   });
 
   it('a server on a full disk, killed after space returns, starts with every acknowledged write', async () => {
@@ -152,16 +161,19 @@ describe('full disk', () => {
 });
 
 describe('bad store files refuse start-up, naming the file, and are never changed', () => {
-  it.each(['null', '[]', '{}', '0', '""', '{"schemaVersion":1,"seq":0,"users":"nobody"}'])('a snapshot holding %s', async (bad) => {
-    const dir = await tmp();
-    const file = join(dir, SNAPSHOT_FILE);
-    await writeFile(file, bad);
-    const before = await filesOf(dir);
-    await expect(Store.open(dir)).rejects.toThrow(file);
-    expect(await filesOf(dir)).toEqual(before);
-    await expect(startTestServer({ dir, config: EMBEDDED })).rejects.toThrow(file);
-    expect(await readFile(file, 'utf8')).toBe(bad);
-  });
+  it.each(['null', '[]', '{}', '0', '""', '{"schemaVersion":1,"seq":0,"users":"nobody"}'])(
+    'a snapshot holding %s',
+    async (bad) => {
+      const dir = await tmp();
+      const file = join(dir, SNAPSHOT_FILE);
+      await writeFile(file, bad);
+      const before = await filesOf(dir);
+      await expect(Store.open(dir)).rejects.toThrow(file);
+      expect(await filesOf(dir)).toEqual(before);
+      await expect(startTestServer({ dir, config: EMBEDDED })).rejects.toThrow(file);
+      expect(await readFile(file, 'utf8')).toBe(bad);
+    },
+  );
 
   it('a missing snapshot is a new store', async () => {
     const dir = await tmp();
@@ -186,10 +198,26 @@ describe('bad store files refuse start-up, naming the file, and are never change
     ['an entry without ops', (seq: number) => JSON.stringify({ seq: seq + 1 }), /line 4: .*ops/],
     ['a seq that jumps ahead', (seq: number) => JSON.stringify({ seq: seq + 50, ops: [] }), /line 4: .*seq/],
     ['a seq that repeats', (seq: number) => JSON.stringify({ seq, ops: [] }), /line 4: .*seq/],
-    ['an unknown collection', (seq: number) => JSON.stringify({ seq: seq + 1, ops: [{ c: 'nope', put: { id: 'x' } }] }), /line 4: /],
-    ['an invalid user', (seq: number) => JSON.stringify({ seq: seq + 1, ops: [{ c: 'users', put: { id: 'x', email: 7 } }] }), /line 4: .*users.*email/],
-    ['a patch of a wrong type', (seq: number) => JSON.stringify({ seq: seq + 1, ops: [{ c: 'users', patch: { id: 'u1', status: 'sleeping' } }] }), /line 4: .*status/],
-    ['invalid settings', (seq: number) => JSON.stringify({ seq: seq + 1, ops: [{ s: 'settings', set: { maxSessionsPerUser: -1 } }] }), /line 4: .*settings/],
+    [
+      'an unknown collection',
+      (seq: number) => JSON.stringify({ seq: seq + 1, ops: [{ c: 'nope', put: { id: 'x' } }] }),
+      /line 4: /,
+    ],
+    [
+      'an invalid user',
+      (seq: number) => JSON.stringify({ seq: seq + 1, ops: [{ c: 'users', put: { id: 'x', email: 7 } }] }),
+      /line 4: .*users.*email/,
+    ],
+    [
+      'a patch of a wrong type',
+      (seq: number) => JSON.stringify({ seq: seq + 1, ops: [{ c: 'users', patch: { id: 'u1', status: 'sleeping' } }] }),
+      /line 4: .*status/,
+    ],
+    [
+      'invalid settings',
+      (seq: number) => JSON.stringify({ seq: seq + 1, ops: [{ s: 'settings', set: { maxSessionsPerUser: -1 } }] }),
+      /line 4: .*settings/,
+    ],
   ])('a journal line holding %s', async (_what, line, message) => {
     const { dir, file, seq } = await journaled();
     // The bad line is followed by a good one, as when later changes were acknowledged after it.
@@ -205,7 +233,10 @@ describe('bad store files refuse start-up, naming the file, and are never change
 
   it('entries already in the snapshot are skipped; the torn last line is still dropped', async () => {
     const { dir, file, seq } = await journaled();
-    await appendFile(file, `${JSON.stringify({ seq: seq + 1, ops: [{ c: 'users', patch: { id: 'u1', lastName: 'Patched' } }] })}\n{"seq":${seq + 2},"ops":[{"c":"us`);
+    await appendFile(
+      file,
+      `${JSON.stringify({ seq: seq + 1, ops: [{ c: 'users', patch: { id: 'u1', lastName: 'Patched' } }] })}\n{"seq":${seq + 2},"ops":[{"c":"us`,
+    );
     const store = await Store.open(dir);
     expect(store.get('users', 'u1')).toMatchObject({ lastName: 'Patched' });
     expect(store.count('users')).toBe(3);

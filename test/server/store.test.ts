@@ -33,7 +33,11 @@ describe('store repository', () => {
   it('groups concurrent transactions into few journal writes', async () => {
     const dir = await tmp();
     const store = await Store.open(dir);
-    await Promise.all(Array.from({ length: 100 }, (_, i) => store.transact((tx) => tx.put('users', baseUser(`u${i}`, `u${i}@example.com`)))));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        store.transact((tx) => tx.put('users', baseUser(`u${i}`, `u${i}@example.com`))),
+      ),
+    );
     const lines = (await readFile(join(dir, JOURNAL_FILE), 'utf8')).trim().split('\n');
     expect(lines.length).toBeLessThan(10);
     expect(store.count('users')).toBe(100);
@@ -50,34 +54,39 @@ describe('store repository', () => {
   it.each([
     ['journal', 1e9],
     ['snapshot', 1e9],
-  ])('a failed %s write undoes the change in memory and rejects with storage_unavailable', async (_what, compactBytes) => {
-    const dir = await tmp();
-    let fail = false;
-    const enospc = () => Promise.reject(Object.assign(new Error('disk full'), { code: 'ENOSPC' }));
-    const store = await Store.open(dir, {
-      fileOps: {
-        writeDurable: (f, t) => (fail ? enospc() : realFileOps.writeDurable(f, t)),
-        appendDurable: (fh, t) => (fail ? enospc() : realFileOps.appendDurable(fh, t)),
-      },
-      compactBytes,
-    });
-    fail = true;
-    // The snapshot case: a forced snapshot takes the same batch (compaction runs in the background
-    // and never fails a change; the journal still holds it).
-    const snap = _what === 'snapshot' ? store.snapshot() : null;
-    const queued = store.transact((tx) => tx.put('users', baseUser('u3', 'c@example.com')));
-    await expect(store.transact((tx) => tx.put('users', baseUser('u1', 'a@example.com')))).rejects.toMatchObject({ code: 'storage_unavailable' });
-    expect(store.get('users', 'u1')).toBeUndefined();
-    expect(store.findBy('users', 'a@example.com')).toBeUndefined();
-    await expect(queued).rejects.toMatchObject({ code: 'storage_unavailable' });
-    if (snap) await expect(snap).rejects.toMatchObject({ code: 'storage_unavailable' });
-    expect(store.get('users', 'u3')).toBeUndefined();
-    fail = false;
-    await store.transact((tx) => tx.put('users', baseUser('u2', 'b@example.com')));
-    const reopened = await Store.open(dir);
-    expect(reopened.get('users', 'u1')).toBeUndefined();
-    expect(reopened.get('users', 'u2')).toBeDefined();
-  });
+  ])(
+    'a failed %s write undoes the change in memory and rejects with storage_unavailable',
+    async (_what, compactBytes) => {
+      const dir = await tmp();
+      let fail = false;
+      const enospc = () => Promise.reject(Object.assign(new Error('disk full'), { code: 'ENOSPC' }));
+      const store = await Store.open(dir, {
+        fileOps: {
+          writeDurable: (f, t) => (fail ? enospc() : realFileOps.writeDurable(f, t)),
+          appendDurable: (fh, t) => (fail ? enospc() : realFileOps.appendDurable(fh, t)),
+        },
+        compactBytes,
+      });
+      fail = true;
+      // The snapshot case: a forced snapshot takes the same batch (compaction runs in the background
+      // and never fails a change; the journal still holds it).
+      const snap = _what === 'snapshot' ? store.snapshot() : null;
+      const queued = store.transact((tx) => tx.put('users', baseUser('u3', 'c@example.com')));
+      await expect(store.transact((tx) => tx.put('users', baseUser('u1', 'a@example.com')))).rejects.toMatchObject({
+        code: 'storage_unavailable',
+      });
+      expect(store.get('users', 'u1')).toBeUndefined();
+      expect(store.findBy('users', 'a@example.com')).toBeUndefined();
+      await expect(queued).rejects.toMatchObject({ code: 'storage_unavailable' });
+      if (snap) await expect(snap).rejects.toMatchObject({ code: 'storage_unavailable' });
+      expect(store.get('users', 'u3')).toBeUndefined();
+      fail = false;
+      await store.transact((tx) => tx.put('users', baseUser('u2', 'b@example.com')));
+      const reopened = await Store.open(dir);
+      expect(reopened.get('users', 'u1')).toBeUndefined();
+      expect(reopened.get('users', 'u2')).toBeDefined();
+    },
+  );
 
   it('refuses a corrupt snapshot, naming the file, and leaves it untouched', async () => {
     const dir = await tmp();
@@ -94,7 +103,10 @@ describe('store repository', () => {
     const dir = await tmp();
     const store = await Store.open(dir);
     await store.transact((tx) => tx.put('users', baseUser('u1', 'a@example.com')));
-    await writeFile(join(dir, JOURNAL_FILE), (await readFile(join(dir, JOURNAL_FILE), 'utf8')) + '{"seq":99,"ops":[{"c":"us');
+    await writeFile(
+      join(dir, JOURNAL_FILE),
+      (await readFile(join(dir, JOURNAL_FILE), 'utf8')) + '{"seq":99,"ops":[{"c":"us',
+    );
     await writeFile(join(dir, `.${SNAPSHOT_FILE}.tmp-123`), 'partial');
     const again = await Store.open(dir);
     expect(again.get('users', 'u1')).toBeDefined();
@@ -118,12 +130,18 @@ describe('server persistence', () => {
     await s.admin.latestMail({ to: 'keep@example.com', wait: 10 }); // the invitation is sent in the background
     const mailCount = (await s.admin.mails()).total;
     s = await s.restart();
-    expect((await s.admin.user(inv.user.id)).user).toMatchObject({ email: 'keep@example.com', userProfile: 'Viewer', status: 'pending' });
+    expect((await s.admin.user(inv.user.id)).user).toMatchObject({
+      email: 'keep@example.com',
+      userProfile: 'Viewer',
+      status: 'pending',
+    });
     expect((await s.admin.license()).seats).toBe(10);
     expect((await s.admin.settings()).idleTimeoutMinutes).toBe(30);
     expect((await s.admin.mails()).total).toBe(mailCount);
     // The activation link issued before the restart still works.
-    await s.client().activate({ token: inv.activationLink!.split('/').pop()!, password: 'a-good-password-9', firstName: 'K' });
+    await s
+      .client()
+      .activate({ token: inv.activationLink!.split('/').pop()!, password: 'a-good-password-9', firstName: 'K' });
   });
 
   it('a second server on the same data dir is refused', async () => {
@@ -146,7 +164,13 @@ describe('compaction', () => {
     try {
       const store = await Store.open(dir, { compactBytes: 20_000 });
       for (let round = 0; round < 20; round++)
-        await Promise.all(Array.from({ length: 25 }, (_, i) => store.transact((tx) => tx.put('users', baseUser(`u${round}-${i}`, `u${round}-${i}@example.com`, { firstName: 'n'.repeat(100) })))));
+        await Promise.all(
+          Array.from({ length: 25 }, (_, i) =>
+            store.transact((tx) =>
+              tx.put('users', baseUser(`u${round}-${i}`, `u${round}-${i}@example.com`, { firstName: 'n'.repeat(100) })),
+            ),
+          ),
+        );
       const snapshotUsers = JSON.parse(await readFile(join(dir, SNAPSHOT_FILE), 'utf8')).users.length;
       expect(snapshotUsers).toBeGreaterThan(25); // compaction happened along the way
       expect((await stat(join(dir, JOURNAL_FILE))).size).toBeLessThan(200_000);
@@ -172,7 +196,11 @@ describe('patches', () => {
       const line = (await readFile(join(dir, JOURNAL_FILE), 'utf8')).slice(before);
       expect(line.length).toBeLessThan(120);
       const again = await Store.open(dir);
-      expect(again.get('users', 'u1')).toMatchObject({ lastName: 'Patched', firstName: 'x'.repeat(500), email: 'p@example.com' });
+      expect(again.get('users', 'u1')).toMatchObject({
+        lastName: 'Patched',
+        firstName: 'x'.repeat(500),
+        email: 'p@example.com',
+      });
     } finally {
       await removeDir(dir);
     }

@@ -44,7 +44,9 @@ describe('oversized bodies', () => {
   it('the next request on the same connection is answered after the 413', async () => {
     const body = 'x'.repeat(300_000);
     const out = await rawExchange([
-      Buffer.from(`POST /api/users/invite HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer ${s.admin.token}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`),
+      Buffer.from(
+        `POST /api/users/invite HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer ${s.admin.token}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      ),
       Buffer.from(body),
       Buffer.from(`GET /api/health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`),
     ]);
@@ -58,7 +60,12 @@ describe('oversized bodies', () => {
       const chunk = new TextEncoder().encode('a'.repeat(64 * 1024));
       let n = 0;
       const body = new ReadableStream({ pull: (c) => (n++ < 40 ? c.enqueue(chunk) : c.close()) });
-      const res = await fetch(`${s.url}/api/users/invite`, { method: 'POST', headers: json(), body, duplex: 'half' } as RequestInit);
+      const res = await fetch(`${s.url}/api/users/invite`, {
+        method: 'POST',
+        headers: json(),
+        body,
+        duplex: 'half',
+      } as RequestInit);
       expect(res.status).toBe(413);
       await res.arrayBuffer();
       expect((await fetch(`${s.url}/api/me`, { headers: auth() })).status).toBe(200);
@@ -68,7 +75,8 @@ describe('oversized bodies', () => {
   it('a client still sending an oversized body a second later gets its 413, and the connection goes on', async () => {
     // The pause is the input (a slow sender), not a wait for the server: the library under Hono
     // closes a connection whose leftover body takes over half a second to arrive after the answer.
-    const head = (framing: string) => `POST /api/users/invite HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer ${s.admin.token}\r\nContent-Type: application/json\r\n${framing}\r\n\r\n`;
+    const head = (framing: string) =>
+      `POST /api/users/invite HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer ${s.admin.token}\r\nContent-Type: application/json\r\n${framing}\r\n\r\n`;
     const chunk = (n: number) => `${n.toString(16)}\r\n${'a'.repeat(n)}\r\n`;
     const slowly = (first: string, rest: string) =>
       new Promise<string>((resolve) => {
@@ -92,19 +100,34 @@ describe('oversized bodies', () => {
 
   it('a chunked body under the limit reaches its route whole', async () => {
     const bytes = new TextEncoder().encode(JSON.stringify({ email: 'chunked@example.com' }));
-    const body = new ReadableStream({ start: (c) => (c.enqueue(bytes.slice(0, 10)), c.enqueue(bytes.slice(10)), c.close()) });
-    const res = await fetch(`${s.url}/api/users/invite`, { method: 'POST', headers: json(), body, duplex: 'half' } as RequestInit);
+    const body = new ReadableStream({
+      start: (c) => (c.enqueue(bytes.slice(0, 10)), c.enqueue(bytes.slice(10)), c.close()),
+    });
+    const res = await fetch(`${s.url}/api/users/invite`, {
+      method: 'POST',
+      headers: json(),
+      body,
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(201);
     expect((await res.json()).user.email).toBe('chunked@example.com');
   });
 
   it('a deeply nested 120 KB body gets its 413, and a nested one under the limit a 400, both read by the client', async () => {
     for (let round = 0; round < 6; round++) {
-      const res = await fetch(`${s.url}/api/users/invite`, { method: 'POST', headers: json(), body: '['.repeat(60_000) + ']'.repeat(60_000) });
+      const res = await fetch(`${s.url}/api/users/invite`, {
+        method: 'POST',
+        headers: json(),
+        body: '['.repeat(60_000) + ']'.repeat(60_000),
+      });
       expect(res.status).toBe(413);
       expect((await res.json()).error.code).toBe('payload_too_large');
     }
-    const res = await fetch(`${s.url}/api/users/invite`, { method: 'POST', headers: json(), body: '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000) });
+    const res = await fetch(`${s.url}/api/users/invite`, {
+      method: 'POST',
+      headers: json(),
+      body: '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000),
+    });
     expect(res.status).toBe(400);
     expect((await res.json()).error.code).toBe('validation_failed');
   });
@@ -113,20 +136,48 @@ describe('oversized bodies', () => {
 describe('content types', () => {
   it('JSON routes refuse any other Content-Type with 415, before anything happens', async () => {
     const body = JSON.stringify({ email: 'admin@example.com', password: 'admin-password-123' });
-    for (const type of ['text/plain;charset=json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp', 'application/json-patch+json']) {
+    for (const type of [
+      'text/plain;charset=json',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/jsonp',
+      'application/json-patch+json',
+    ]) {
       const res = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': type }, body });
       expect(res.status, type).toBe(415);
-      expect((await res.json()).error).toMatchObject({ code: 'unsupported_media_type', message: expect.stringContaining('application/json') });
+      expect((await res.json()).error).toMatchObject({
+        code: 'unsupported_media_type',
+        message: expect.stringContaining('application/json'),
+      });
     }
-    const invite = await fetch(`${s.url}/api/users/invite`, { method: 'POST', headers: { ...auth(), 'content-type': 'text/plain' }, body: '{"email":"forged@example.com"}' });
+    const invite = await fetch(`${s.url}/api/users/invite`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'text/plain' },
+      body: '{"email":"forged@example.com"}',
+    });
     expect(invite.status).toBe(415);
     expect((await s.admin.users({ q: 'forged' })).total).toBe(0);
-    const setup = await fetch(`${s.url}/api/setup`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+    const setup = await fetch(`${s.url}/api/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body,
+    });
     expect(setup.status).toBe(415);
     // JSON with a charset parameter is JSON; a body-less action needs no type.
-    expect((await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'Application/JSON; charset=utf-8' }, body })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${s.url}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'Application/JSON; charset=utf-8' },
+          body,
+        })
+      ).status,
+    ).toBe(200);
     const u = (await s.admin.invite({ email: 'typed@example.com' })).user;
-    expect((await fetch(`${s.url}/api/users/${u.id}/deactivate`, { method: 'POST', headers: auth() })).status).toBe(200);
+    expect((await fetch(`${s.url}/api/users/${u.id}/deactivate`, { method: 'POST', headers: auth() })).status).toBe(
+      200,
+    );
   });
 });
 
@@ -134,17 +185,29 @@ describe('error text', () => {
   it('names a field once', async () => {
     const wait = await fetch(`${s.url}/api/mail/latest?wait=99`, { headers: auth() });
     expect((await wait.json()).error.message).toBe('wait: at most 30 seconds');
-    const pw = await fetch(`${s.url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'x@example.com', password: 'short' }) });
+    const pw = await fetch(`${s.url}/api/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'x@example.com', password: 'short' }),
+    });
     const msg = (await pw.json()).error.message as string;
     expect(msg).toBe('password must be at least 12 characters');
   });
 
   it('a raw non-ASCII query string gets the JSON error shape', async () => {
-    const out = await rawExchange([Buffer.from(`GET /api/users?q=\xe9t\xe9 HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer ${s.admin.token}\r\n\r\n`, "latin1")]);
+    const out = await rawExchange([
+      Buffer.from(
+        `GET /api/users?q=\xe9t\xe9 HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer ${s.admin.token}\r\n\r\n`,
+        'latin1',
+      ),
+    ]);
     const [head, body] = out.split('\r\n\r\n');
     expect(head).toMatch(/^HTTP\/1\.1 400 /);
     expect(head.toLowerCase()).toContain('content-type: application/json');
-    expect(JSON.parse(body).error).toMatchObject({ code: 'bad_request', message: expect.stringContaining('Percent-encode') });
+    expect(JSON.parse(body).error).toMatchObject({
+      code: 'bad_request',
+      message: expect.stringContaining('Percent-encode'),
+    });
   });
 });
 

@@ -52,7 +52,9 @@ async function ensureTemplate(url: string, name: string): Promise<void> {
     await migrateSchema(pool);
     await pool.end();
     try {
-      await client.query(`ALTER DATABASE ${client.escapeIdentifier(new URL(building).pathname.slice(1))} RENAME TO ${client.escapeIdentifier(name)}`);
+      await client.query(
+        `ALTER DATABASE ${client.escapeIdentifier(new URL(building).pathname.slice(1))} RENAME TO ${client.escapeIdentifier(name)}`,
+      );
     } catch (e) {
       if ((e as { code?: string }).code !== '42P04') throw e; // another run built it meanwhile
       await dropDatabase(building);

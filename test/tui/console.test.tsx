@@ -4,7 +4,15 @@ import { App } from '../../tui/app.js';
 import { osc52 } from '../../tui/clipboard.js';
 import { memoryPrefs, type PrefsStore } from '../../tui/prefs.js';
 import { KEY, renderTui } from '../helpers/ink.js';
-import { ADMIN, PASSWORD, activeUser, eventually, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
+import {
+  ADMIN,
+  PASSWORD,
+  activeUser,
+  eventually,
+  removeDir,
+  startTestServer,
+  type TestServer,
+} from '../helpers/server.js';
 import { freePort } from '../helpers/net.js';
 
 let s: TestServer;
@@ -23,11 +31,26 @@ afterEach(() => {
   for (const m of mounted.splice(0)) m.unmount();
 });
 
-function open(opts: { readOnly?: boolean; token?: string | null; prefs?: PrefsStore; size?: { columns: number; rows: number }; url?: string } = {}) {
+function open(
+  opts: {
+    readOnly?: boolean;
+    token?: string | null;
+    prefs?: PrefsStore;
+    size?: { columns: number; rows: number };
+    url?: string;
+  } = {},
+) {
   const controls: string[] = [];
   const client = new ApiClient(opts.url ?? s.url, { token: opts.token ?? null });
   const ui = renderTui(
-    <App client={client} readOnly={!!opts.readOnly} prefs={opts.prefs ?? memoryPrefs()} clientId={`test-${Math.random()}`} writeControl={(c) => controls.push(c)} osc52={osc52} />,
+    <App
+      client={client}
+      readOnly={!!opts.readOnly}
+      prefs={opts.prefs ?? memoryPrefs()}
+      clientId={`test-${Math.random()}`}
+      writeControl={(c) => controls.push(c)}
+      osc52={osc52}
+    />,
     opts.size ?? { columns: 100, rows: 30 },
   );
   mounted.push(ui);
@@ -219,13 +242,16 @@ describe('Sessions screen', () => {
     await ui.waitFor(/aaa-live@example\.com\s+web/);
     ui.press('x');
     await ui.waitFor('Session of aaa-live@example.com (web) terminated.');
-    await expect(s.client(login.token).me()).rejects.toMatchObject({ code: 'session_terminated', details: { reason: 'admin' } });
+    await expect(s.client(login.token).me()).rejects.toMatchObject({
+      code: 'session_terminated',
+      details: { reason: 'admin' },
+    });
     await ui.waitFor((f) => !/aaa-live@example\.com\s+web/.test(f));
     ui.press('h');
     await ui.waitFor(/aaa-live@example\.com\s+web\s+.*admin/);
   });
 
-  it('X ends all of a user\'s sessions after a confirm; e shows Explorer sessions', async () => {
+  it("X ends all of a user's sessions after a confirm; e shows Explorer sessions", async () => {
     const u = await activeUser(s, 'aaa-many@example.com');
     await s.client().login({ email: u.email, password: PASSWORD, clientId: 'm1' });
     await s.client().login({ email: u.email, password: PASSWORD, clientId: 'm2', client: 'explorer' });
@@ -300,9 +326,13 @@ describe('modes and resilience', () => {
     }
   });
 
-  it('when an administrator ends the console\'s own session it returns to sign-in with the reason', async () => {
+  it("when an administrator ends the console's own session it returns to sign-in with the reason", async () => {
     const ui = await openSignedIn();
-    const me = await eventually(async () => (await s.admin.sessions({ q: ADMIN.email, client: 'tui', sort: 'startedAt', order: 'desc', limit: 1 })).items[0]);
+    const me = await eventually(
+      async () =>
+        (await s.admin.sessions({ q: ADMIN.email, client: 'tui', sort: 'startedAt', order: 'desc', limit: 1 }))
+          .items[0],
+    );
     await s.admin.terminateSession(me.id);
     await ui.waitFor('Your session was terminated by the site administrator.');
     expect(ui.frame()).toContain('sign in');
@@ -317,7 +347,6 @@ async function filterTo(ui: ReturnType<typeof renderTui>, text: string): Promise
   await ui.waitFor(/1\/1 of \d+ users/);
 }
 
-
 describe('terminal edge cases', () => {
   it('a 20×5 terminal gets a clear message, a resize storm does not crash, and the layout comes back', async () => {
     const ui = await openSignedIn({ size: { columns: 100, rows: 30 } });
@@ -331,7 +360,10 @@ describe('terminal edge cases', () => {
 
   it('refuses to run when stdout is not a terminal', async () => {
     const { spawnSync } = await import('node:child_process');
-    const r = spawnSync(process.execPath, ['bin/seatdesk.js', '--url', s.url], { encoding: 'utf8', env: { ...process.env, SEATDESK_TOKEN_FILE: '/nonexistent/x' } });
+    const r = spawnSync(process.execPath, ['bin/seatdesk.js', '--url', s.url], {
+      encoding: 'utf8',
+      env: { ...process.env, SEATDESK_TOKEN_FILE: '/nonexistent/x' },
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('needs a terminal');
   });

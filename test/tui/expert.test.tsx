@@ -8,7 +8,15 @@ import { osc52 } from '../../tui/clipboard.js';
 import { textWidth } from '../../tui/format.js';
 import { memoryPrefs } from '../../tui/prefs.js';
 import { KEY, renderTui } from '../helpers/ink.js';
-import { ADMIN, PASSWORD, activeUser, eventually, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
+import {
+  ADMIN,
+  PASSWORD,
+  activeUser,
+  eventually,
+  removeDir,
+  startTestServer,
+  type TestServer,
+} from '../helpers/server.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -27,7 +35,16 @@ afterEach(() => {
 });
 
 type Size = { columns: number; rows: number };
-function open(opts: { readOnly?: boolean; token?: string | null; size?: Size; url?: string; flashMs?: number; server?: TestServer } = {}) {
+function open(
+  opts: {
+    readOnly?: boolean;
+    token?: string | null;
+    size?: Size;
+    url?: string;
+    flashMs?: number;
+    server?: TestServer;
+  } = {},
+) {
   const controls: string[] = [];
   const client = new ApiClient(opts.url ?? s.url, { token: opts.token ?? null });
   const ui = renderTui(
@@ -80,7 +97,8 @@ describe('defects', () => {
       ui.type('d1-copy@example.com');
       ui.press(KEY.enter);
       const f = await ui.waitFor('activation link for d1-copy@example.com');
-      const link = (await s.admin.users({ q: 'd1-copy' })).items[0] && /http:\/\/localhost:4780\/activate\/\S+/.exec(f)?.[0];
+      const link =
+        (await s.admin.users({ q: 'd1-copy' })).items[0] && /http:\/\/localhost:4780\/activate\/\S+/.exec(f)?.[0];
       expect(link).toBeDefined();
       // The line holding the link holds nothing else: a mouse selection copies just the link.
       expect(lines(f)).toContain(link);
@@ -201,7 +219,8 @@ describe('defects', () => {
     const paste = 'p'.repeat(120);
     ui.type(paste);
     // A few event-loop turns (React renders in one), far less than 120 keys paced at 20 ms would take.
-    for (let i = 0; i < 100 && !ui.frame().includes(`filter: ${'p'.repeat(50)}`); i++) await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 100 && !ui.frame().includes(`filter: ${'p'.repeat(50)}`); i++)
+      await new Promise((r) => setImmediate(r));
     expect(ui.frame()).toContain(`filter: ${'p'.repeat(50)}`);
   });
 
@@ -229,7 +248,10 @@ describe('defects', () => {
       header = headerOf(await ui.waitFor((f) => headerOf(f) !== before && /[▲▼]/.test(headerOf(f))));
     }
     ui.press('?');
-    const inBox = (f: string) => lines(f).filter((l) => l.startsWith('│')).join('\n');
+    const inBox = (f: string) =>
+      lines(f)
+        .filter((l) => l.startsWith('│'))
+        .join('\n');
     let h = await ui.waitFor('Keys · users');
     expect(h).toContain('reset the password of an active user (→ reset link)');
     expect(inBox(h)).not.toMatch(/\w…/);
@@ -354,7 +376,9 @@ describe('what an expert expects', () => {
     ui.press('g');
     await ui.waitFor(/^1\/\d+ users/m);
     ui.press('\x04'); // Ctrl+D: half a page down
-    await ui.waitFor((x) => Number(/^(\d+)\//m.exec(x.split('\n').find((l) => / users/.test(l) && /^\d+\//.test(l)) ?? '')?.[1]) > 1);
+    await ui.waitFor(
+      (x) => Number(/^(\d+)\//m.exec(x.split('\n').find((l) => / users/.test(l) && /^\d+\//.test(l)) ?? '')?.[1]) > 1,
+    );
     ui.press('\x15'); // Ctrl+U: half a page up
     await ui.waitFor(/^1\/\d+ users/m);
   });
@@ -395,7 +419,11 @@ describe('what an expert expects', () => {
     const ui = await signedIn();
     ui.press('3');
     await ui.waitFor('Captured mail');
-    const me = await eventually(async () => (await s.admin.sessions({ q: ADMIN.email, client: 'tui', sort: 'startedAt', order: 'desc', limit: 1 })).items[0]);
+    const me = await eventually(
+      async () =>
+        (await s.admin.sessions({ q: ADMIN.email, client: 'tui', sort: 'startedAt', order: 'desc', limit: 1 }))
+          .items[0],
+    );
     await s.admin.terminateSession(me.id);
     const f = await ui.waitFor('Your session was terminated');
     expect(f).toContain(ADMIN.email); // filled in
@@ -406,7 +434,15 @@ describe('what an expert expects', () => {
   it('a remembered sign-in that no longer works asks for the password only: the email is filled in', async () => {
     const controls: string[] = [];
     const ui = renderTui(
-      <App client={new ApiClient(s.url, { token: 'sd_expired' })} readOnly={false} prefs={memoryPrefs()} clientId="remembered" email={ADMIN.email} writeControl={(c) => controls.push(c)} osc52={osc52} />,
+      <App
+        client={new ApiClient(s.url, { token: 'sd_expired' })}
+        readOnly={false}
+        prefs={memoryPrefs()}
+        clientId="remembered"
+        email={ADMIN.email}
+        writeControl={(c) => controls.push(c)}
+        osc52={osc52}
+      />,
       { columns: 80, rows: 24 },
     );
     mounted.push(ui);

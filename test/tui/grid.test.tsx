@@ -1,6 +1,15 @@
 import { Text } from 'ink';
 import { describe, expect, it } from 'vitest';
-import { filterRows, layoutColumns, naturalWidths, parseFilter, sortRows, useGrid, windowTop, type Column } from '../../tui/hooks/use-grid.js';
+import {
+  filterRows,
+  layoutColumns,
+  naturalWidths,
+  parseFilter,
+  sortRows,
+  useGrid,
+  windowTop,
+  type Column,
+} from '../../tui/hooks/use-grid.js';
 import { KeyRouter, useKeys, LAYER } from '../../tui/input/key-router.js';
 import { fit, fitKeeping, textWidth } from '../../tui/format.js';
 import { renderTui } from '../helpers/ink.js';
@@ -25,7 +34,11 @@ describe('grid rules', () => {
     expect(sortRows(rows, COLS[0], 'asc').map((r) => r.name)).toEqual(['Alice', 'bob', 'carol']);
     expect(sortRows(rows, COLS[1], 'desc').map((r) => r.id)).toEqual(['1', '3', '2']);
     // Equal n: the second key (name) decides, in either direction, never the random id.
-    const tied = [{ id: 'z', name: 'b', n: 1 }, { id: 'a', name: 'c', n: 1 }, { id: 'm', name: 'a', n: 1 }];
+    const tied = [
+      { id: 'z', name: 'b', n: 1 },
+      { id: 'a', name: 'c', n: 1 },
+      { id: 'm', name: 'a', n: 1 },
+    ];
     expect(sortRows(tied, COLS[1], 'asc', COLS[0]).map((r) => r.name)).toEqual(['a', 'b', 'c']);
     expect(sortRows(tied, COLS[1], 'desc', COLS[0]).map((r) => r.name)).toEqual(['a', 'b', 'c']);
     expect(filterRows(rows, 'AL', (r) => r.name).map((r) => r.id)).toEqual(['1']);
@@ -43,7 +56,10 @@ describe('grid rules', () => {
     ];
     const fields = { status: (u: (typeof users)[0]) => u.status, profile: (u: (typeof users)[0]) => u.profile };
     const ids = (f: string) => filterRows(users, f, (u) => u.email, fields).map((u) => u.id);
-    expect(parseFilter('status:pending b', ['status'])).toEqual({ text: 'b', fields: [{ name: 'status', value: 'pending' }] });
+    expect(parseFilter('status:pending b', ['status'])).toEqual({
+      text: 'b',
+      fields: [{ name: 'status', value: 'pending' }],
+    });
     expect(ids('status:pending')).toEqual(['1', '3']);
     expect(ids('status:pend b')).toEqual(['3']);
     expect(ids('profile:tester status:active')).toEqual(['2']);

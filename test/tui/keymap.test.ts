@@ -9,7 +9,9 @@ import { textWidth } from '../../tui/format.js';
 describe('the key table', () => {
   it("the README's key map is exactly the one generated from the table", () => {
     const readme = readFileSync('README.md', 'utf8');
-    expect(readme, 'README key map out of date: paste keyMapMarkdown() from tui/commands.ts').toContain(keyMapMarkdown());
+    expect(readme, 'README key map out of date: paste keyMapMarkdown() from tui/commands.ts').toContain(
+      keyMapMarkdown(),
+    );
   });
 
   it('no key is bound twice where both would be live', () => {

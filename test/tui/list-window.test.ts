@@ -12,7 +12,11 @@ beforeAll(async () => {
   s = await startTestServer();
   await s.admin.updateLicense({ plan: 'standard', seats: N + 20 });
   for (let i = 0; i < N; i += 20) {
-    await Promise.all(Array.from({ length: 20 }, (_, j) => s.admin.invite({ email: `user${String(i + j).padStart(3, '0')}@example.com` })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, j) =>
+        s.admin.invite({ email: `user${String(i + j).padStart(3, '0')}@example.com` }),
+      ),
+    );
   }
 }, 120_000);
 afterAll(async () => {
@@ -25,7 +29,10 @@ function userWindow(keep?: number) {
   const win = new ListWindow<PublicUser>(
     (a, signal) => {
       calls.push(a);
-      return s.admin.users({ sort: a.sort, order: a.order, q: a.q || undefined, cursor: a.cursor, offset: a.offset, limit: a.limit }, signal);
+      return s.admin.users(
+        { sort: a.sort, order: a.order, q: a.q || undefined, cursor: a.cursor, offset: a.offset, limit: a.limit },
+        signal,
+      );
     },
     undefined,
     keep,
@@ -58,7 +65,7 @@ describe('list window', () => {
     win.dispose();
   });
 
-  it('a jump loads by offset; a filter and a sort are the server\'s, with its count', async () => {
+  it("a jump loads by offset; a filter and a sort are the server's, with its count", async () => {
     const { win } = userWindow();
     win.setQuery({ sort: 'email', order: 'desc', q: '' });
     win.ensure(0, 10);

@@ -43,7 +43,14 @@ describe('mail reader in the console', () => {
 
     const token = (await s.client().login({ ...ADMIN, client: 'tui', clientId: 'attachments-test' })).token;
     const ui = renderTui(
-      <App client={new ApiClient(s.url, { token })} readOnly={false} prefs={memoryPrefs()} clientId="attachments-test" writeControl={() => {}} osc52={osc52} />,
+      <App
+        client={new ApiClient(s.url, { token })}
+        readOnly={false}
+        prefs={memoryPrefs()}
+        clientId="attachments-test"
+        writeControl={() => {}}
+        osc52={osc52}
+      />,
       { columns: 120, rows: 30 },
     );
     try {

@@ -23,7 +23,6 @@ async function waitScreen(test: (s: string) => boolean, what: string, timeoutMs 
   }
 }
 
-
 describe.skipIf(!hasTmux)('seatdesk in a terminal', () => {
   let dir = '';
   let env: Record<string, string> = {};
@@ -47,7 +46,20 @@ describe.skipIf(!hasTmux)('seatdesk in a terminal', () => {
     const cmd = `env ${envArgs.join(' ')} ${process.execPath} ${resolve('bin/seatdesk.js')}; echo "EXITED $?"; sleep 60`;
     tmux('new-session', '-d', '-s', 'c', '-x', '80', '-y', '24', cmd);
     await waitScreen((s) => s.includes('create the Site Administrator'), 'the setup screen', 70_000); // the console waits up to 60 s for the server it starts
-    tmux('send-keys', '-t', 'c', 'pty@example.com', 'Tab', 'Pat', 'Tab', 'Tab', 'pty-admin-password', 'Tab', 'pty-admin-password', 'Enter');
+    tmux(
+      'send-keys',
+      '-t',
+      'c',
+      'pty@example.com',
+      'Tab',
+      'Pat',
+      'Tab',
+      'Tab',
+      'pty-admin-password',
+      'Tab',
+      'pty-admin-password',
+      'Enter',
+    );
     const users = await waitScreen((s) => s.includes('Licenses:') && s.includes('pty@example.com'), 'the Users screen');
     expect(users).toMatch(/Seats 1\/5 ▰▱▱▱▱ 4 available/);
     expect(users).toContain('● live');
@@ -66,12 +78,20 @@ describe.skipIf(!hasScript)('seatdesk when the terminal goes away', () => {
     const { execSync, spawn: spawnChild } = await import('node:child_process');
     const s = await startTestServer();
     const tdir = await mkdtemp(join(tmpdir(), 'seatdesk-hup-'));
-    const env = { ...process.env, SEATDESK_TOKEN_FILE: join(tdir, 'token.json'), SEATDESK_PREFS_FILE: join(tdir, 'prefs.json') };
+    const env = {
+      ...process.env,
+      SEATDESK_TOKEN_FILE: join(tdir, 'token.json'),
+      SEATDESK_PREFS_FILE: join(tdir, 'prefs.json'),
+    };
     process.env.SEATDESK_TOKEN_FILE = env.SEATDESK_TOKEN_FILE;
     try {
       await saveToken({ url: s.url, token: s.admin.token!, email: 'admin@example.com' });
       // `script` gives the console a real pseudo-terminal and passes its output through.
-      const p = spawnChild('script', ['-qfec', `node bin/seatdesk.js --url ${s.url}; echo "EXITED $?"; sleep 10`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+      const p = spawnChild(
+        'script',
+        ['-qfec', `node bin/seatdesk.js --url ${s.url}; echo "EXITED $?"; sleep 10`, '/dev/null'],
+        { stdio: ['pipe', 'pipe', 'pipe'], env },
+      );
       let out = '';
       p.stdout.on('data', (d: Buffer) => (out += d.toString()));
       const until = async (check: () => boolean, what: string) => {

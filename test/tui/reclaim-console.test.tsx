@@ -32,7 +32,14 @@ const SIZE = { columns: 80, rows: 24 };
 async function signedIn() {
   const token = (await s.client().login({ ...ADMIN, client: 'tui', clientId: `r-${Math.random()}` })).token;
   const ui = renderTui(
-    <App client={new ApiClient(s.url, { token })} readOnly={false} prefs={memoryPrefs()} clientId={`r-${Math.random()}`} writeControl={() => {}} osc52={osc52} />,
+    <App
+      client={new ApiClient(s.url, { token })}
+      readOnly={false}
+      prefs={memoryPrefs()}
+      clientId={`r-${Math.random()}`}
+      writeControl={() => {}}
+      osc52={osc52}
+    />,
     SIZE,
   );
   mounted.push(ui);
@@ -100,7 +107,10 @@ describe('seat reclamation in the console', () => {
 
   it('I imports a CSV file: the preview says what will happen, then the rows are invited', async () => {
     const file = join(s.dir, 'team.csv');
-    await writeFile(file, 'email,first name,last name,profile\nimp1@example.com,Ima,One,Tester\nimp2@example.com,,,\nnot-an-address\nimp1@example.com\n');
+    await writeFile(
+      file,
+      'email,first name,last name,profile\nimp1@example.com,Ima,One,Tester\nimp2@example.com,,,\nnot-an-address\nimp1@example.com\n',
+    );
     const ui = await signedIn();
     ui.press('I');
     await ui.waitFor('Import users');
@@ -154,7 +164,8 @@ describe('seat reclamation in the console', () => {
 
   it('Sessions: Space marks, x ends every marked session after one confirm', async () => {
     const u = await activeUser(s, 'sess-bulk@example.com');
-    for (const clientId of ['a', 'b']) await s.client().login({ email: u.email, password: PASSWORD, client: 'web', clientId });
+    for (const clientId of ['a', 'b'])
+      await s.client().login({ email: u.email, password: PASSWORD, client: 'web', clientId });
     const ui = await signedIn();
     ui.press('2');
     await ui.waitFor('Active sessions');

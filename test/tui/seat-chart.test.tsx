@@ -15,7 +15,11 @@ describe('seat chart', () => {
 
   it('draws 90 days at 80 columns: title with now/peak/low, bars, the axis and the dates', async () => {
     const now = new Date('2026-06-30T12:00:00.000Z');
-    const entries = Array.from({ length: 90 }, (_, i) => ({ at: new Date(now.getTime() - (89 - i) * DAY_MS).toISOString(), held: 10 + (i % 30), seats: 40 }));
+    const entries = Array.from({ length: 90 }, (_, i) => ({
+      at: new Date(now.getTime() - (89 - i) * DAY_MS).toISOString(),
+      held: 10 + (i % 30),
+      seats: 40,
+    }));
     const points = seatSeries(entries, now, 90);
     const t = renderTui(<SeatChart points={points} width={80} height={4} days={90} />, { columns: 80, rows: 24 });
     const f = await t.waitFor('Seats held, last 90 days');

@@ -24,7 +24,15 @@ export default defineConfig([
       // Terminal escapes and the address rules match control characters on purpose.
       'no-control-regex': 'off',
       // `_name` marks a value taken apart on purpose (`{ passwordHash: _p, ...rest }`).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
+      ],
     },
   },
   { basePath: root, ...prettier },

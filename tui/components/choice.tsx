@@ -2,7 +2,17 @@
 import { Text } from 'ink';
 import { theme } from '../theme.js';
 
-export function Choice<T extends string>({ label, options, value, focused }: { label: string; options: readonly T[]; value: T; focused: boolean }) {
+export function Choice<T extends string>({
+  label,
+  options,
+  value,
+  focused,
+}: {
+  label: string;
+  options: readonly T[];
+  value: T;
+  focused: boolean;
+}) {
   const t = theme();
   return (
     <Text wrap="truncate">

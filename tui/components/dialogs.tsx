@@ -15,10 +15,31 @@ import { TextFieldView } from './text-field.js';
 
 export const dialogWidth = (width: number) => Math.min(width, 100);
 
-export function Frame({ title, width, children, footer, error, busy }: { title: string; width: number; children: ReactNode; footer: string; error?: string | null; busy?: boolean }) {
+export function Frame({
+  title,
+  width,
+  children,
+  footer,
+  error,
+  busy,
+}: {
+  title: string;
+  width: number;
+  children: ReactNode;
+  footer: string;
+  error?: string | null;
+  busy?: boolean;
+}) {
   const t = theme();
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor={t.accent} paddingX={1} width={dialogWidth(width)} flexShrink={0}>
+    <Box
+      flexDirection="column"
+      borderStyle="round"
+      borderColor={t.accent}
+      paddingX={1}
+      width={dialogWidth(width)}
+      flexShrink={0}
+    >
       <Text bold color={t.accent} wrap="truncate">
         {title}
       </Text>
@@ -35,7 +56,16 @@ export function Frame({ title, width, children, footer, error, busy }: { title: 
   );
 }
 
-export function ConfirmDialog(props: { title: string; message: string; confirmLabel: string; width: number; busy: boolean; error: string | null; onConfirm: () => void; onCancel: () => void }) {
+export function ConfirmDialog(props: {
+  title: string;
+  message: string;
+  confirmLabel: string;
+  width: number;
+  busy: boolean;
+  error: string | null;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   const t = theme();
   const [onOk, setOnOk] = useState(false); // confirm dialogs start on Cancel
   useKeys(LAYER.dialog, (input, key) => {
@@ -48,7 +78,13 @@ export function ConfirmDialog(props: { title: string; message: string; confirmLa
     <Text inverse={active} bold={active} color={danger ? t.danger : undefined}>{` ${label} `}</Text>
   );
   return (
-    <Frame title={props.title} width={props.width} footer="←/→ choose · Enter · Esc cancels" error={props.error} busy={props.busy}>
+    <Frame
+      title={props.title}
+      width={props.width}
+      footer="←/→ choose · Enter · Esc cancels"
+      error={props.error}
+      busy={props.busy}
+    >
       <Text wrap="wrap">{props.message}</Text>
       <Box marginTop={1} gap={2}>
         {button('Cancel', !onOk)}
@@ -65,12 +101,22 @@ export function ConfirmDialog(props: { title: string; message: string; confirmLa
 /** Where the mail carrying a link stands, in words. */
 export function deliveryLine(d: MailDelivery): string {
   if (d.status === 'sent') return `Mailed to ${d.to} at ${d.sentAt?.slice(11, 19)} UTC.`;
-  if (d.status === 'failed') return `The mail to ${d.to} could not be sent (${d.lastError ?? 'gave up'}); give the link to the user yourself.`;
-  if (d.lastError) return `Mail to ${d.to} not sent yet (attempt ${d.attempts}: ${d.lastError}); retrying at ${d.nextAttemptAt?.slice(11, 19)} UTC.`;
+  if (d.status === 'failed')
+    return `The mail to ${d.to} could not be sent (${d.lastError ?? 'gave up'}); give the link to the user yourself.`;
+  if (d.lastError)
+    return `Mail to ${d.to} not sent yet (attempt ${d.attempts}: ${d.lastError}); retrying at ${d.nextAttemptAt?.slice(11, 19)} UTC.`;
   return `Mail to ${d.to} is queued; it goes out in the background.`;
 }
 
-export function LinkDialog(props: { title: string; links: LinkItem[]; note: string; delivery?: MailDelivery; width: number; onCopy: (l: LinkItem) => void; onClose: () => void }) {
+export function LinkDialog(props: {
+  title: string;
+  links: LinkItem[];
+  note: string;
+  delivery?: MailDelivery;
+  width: number;
+  onCopy: (l: LinkItem) => void;
+  onClose: () => void;
+}) {
   const t = theme();
   const [chosen, setChosen] = useState(0);
   useKeys(LAYER.dialog, (input, key) => {
@@ -86,12 +132,25 @@ export function LinkDialog(props: { title: string; links: LinkItem[]; note: stri
       </Text>
       {props.links.map((l, i) => (
         <Box key={l.url + i} flexDirection="column" flexShrink={0}>
-          <Text color={i === chosen ? t.accent : t.muted} bold={i === chosen} wrap="truncate">{`${i === chosen && props.links.length > 1 ? '› ' : ''}${l.label}:`}</Text>
+          <Text
+            color={i === chosen ? t.accent : t.muted}
+            bold={i === chosen}
+            wrap="truncate"
+          >{`${i === chosen && props.links.length > 1 ? '› ' : ''}${l.label}:`}</Text>
           <Text>{l.url}</Text>
         </Box>
       ))}
       {props.delivery ? (
-        <Text color={props.delivery.status === 'failed' || props.delivery.lastError ? t.danger : props.delivery.status === 'sent' ? t.ok : t.muted} wrap="wrap">
+        <Text
+          color={
+            props.delivery.status === 'failed' || props.delivery.lastError
+              ? t.danger
+              : props.delivery.status === 'sent'
+                ? t.ok
+                : t.muted
+          }
+          wrap="wrap"
+        >
           {deliveryLine(props.delivery)}
         </Text>
       ) : props.note ? (
@@ -108,12 +167,22 @@ export function LinkDialog(props: { title: string; links: LinkItem[]; note: stri
 
 /** The help screen's scopes for a tab: its own commands, then lists, fields and everywhere. */
 export function helpScopes(tab: TabId): Scope[] {
-  const own: Record<TabId, Scope[]> = { users: ['users'], sessions: ['sessions', 'history'], mail: ['mail', 'reader'], settings: ['settings'], audit: ['audit'] };
+  const own: Record<TabId, Scope[]> = {
+    users: ['users'],
+    sessions: ['sessions', 'history'],
+    mail: ['mail', 'reader'],
+    settings: ['settings'],
+    audit: ['audit'],
+  };
   return [...own[tab], ...(tab === 'settings' ? [] : (['list'] as Scope[])), 'global', 'field', 'dialog'];
 }
 
 /** The help text as lines of at most `cols` columns, each entry wrapped under its description. */
-export function helpLines(tab: TabId, readOnly: boolean, cols: number): { text: string; bold?: boolean; off?: boolean }[] {
+export function helpLines(
+  tab: TabId,
+  readOnly: boolean,
+  cols: number,
+): { text: string; bold?: boolean; off?: boolean }[] {
   const out: { text: string; bold?: boolean; off?: boolean }[] = [];
   for (const scope of helpScopes(tab)) {
     const cmds = inScope(scope);
@@ -133,7 +202,13 @@ export function helpLines(tab: TabId, readOnly: boolean, cols: number): { text: 
   return out;
 }
 
-export function HelpDialog(props: { tab: TabId; readOnly: boolean; width: number; height: number; onClose: () => void }) {
+export function HelpDialog(props: {
+  tab: TabId;
+  readOnly: boolean;
+  width: number;
+  height: number;
+  onClose: () => void;
+}) {
   const t = theme();
   const inner = props.width - 4;
   const columns = inner >= 150 ? 2 : 1;
@@ -154,16 +229,29 @@ export function HelpDialog(props: { tab: TabId; readOnly: boolean; width: number
     const nav = commandFor('list', input, key);
     if (nav === 'down') setScroll((s) => Math.min(max, s + 1));
     else if (nav === 'up') setScroll((s) => Math.max(0, s - 1));
-    else if (nav === 'pageDown' || nav === 'halfDown' || input === ' ') setScroll((s) => Math.min(max, s + visible - 1));
+    else if (nav === 'pageDown' || nav === 'halfDown' || input === ' ')
+      setScroll((s) => Math.min(max, s + visible - 1));
     else if (nav === 'pageUp' || nav === 'halfUp') setScroll((s) => Math.max(0, s - visible + 1));
     else if (nav === 'top') setScroll(0);
     else if (nav === 'bottom') setScroll(max);
     else props.onClose();
   });
-  const more = perColumn > visible ? ` · ${scroll + 1}-${Math.min(perColumn, scroll + visible)}/${perColumn} ↑↓ scroll` : '';
+  const more =
+    perColumn > visible ? ` · ${scroll + 1}-${Math.min(perColumn, scroll + visible)}/${perColumn} ↑↓ scroll` : '';
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor={t.accent} paddingX={1} width={props.width} flexShrink={0}>
-      <Text bold color={t.accent} wrap="truncate">{`Keys · ${props.tab}${props.readOnly ? ' · read-only' : ''}${more}`}</Text>
+    <Box
+      flexDirection="column"
+      borderStyle="round"
+      borderColor={t.accent}
+      paddingX={1}
+      width={props.width}
+      flexShrink={0}
+    >
+      <Text
+        bold
+        color={t.accent}
+        wrap="truncate"
+      >{`Keys · ${props.tab}${props.readOnly ? ' · read-only' : ''}${more}`}</Text>
       <Box flexDirection="row" gap={3}>
         {Array.from({ length: columns }, (_x, ci) => (
           <Box key={ci} flexDirection="column" width={colWidth} flexShrink={0}>
@@ -233,7 +321,11 @@ export function DetailsDialog({
   // A small, static table: the table package draws it (the big grids are our own, windowed).
   const projects = [
     ...user.projects.map((p) => ({ Project: projectName(p.projectId), Profile: p.profile, Membership: 'member' })),
-    ...user.suspendedProjects.map((p) => ({ Project: projectName(p.projectId), Profile: p.profile, Membership: 'removed (restored on reactivation)' })),
+    ...user.suspendedProjects.map((p) => ({
+      Project: projectName(p.projectId),
+      Profile: p.profile,
+      Membership: 'removed (restored on reactivation)',
+    })),
   ];
   return (
     <Frame title={`User · ${user.email}`} width={width} footer="Enter/Esc close">
@@ -246,7 +338,19 @@ export function DetailsDialog({
   );
 }
 
-export function SessionDialog({ session: s, width, emailOf, own, onClose }: { session: PublicSession; width: number; emailOf: (id: string | null) => string; own: boolean; onClose: () => void }) {
+export function SessionDialog({
+  session: s,
+  width,
+  emailOf,
+  own,
+  onClose,
+}: {
+  session: PublicSession;
+  width: number;
+  emailOf: (id: string | null) => string;
+  own: boolean;
+  onClose: () => void;
+}) {
   useCloseKeys(onClose);
   const rows: [string, string][] = [
     ['Session id', `${s.id}${own ? " (this console's own)" : ''}`],
@@ -308,7 +412,9 @@ export function InputDialog(props: {
 }) {
   const t = theme();
   const field = useTextField(props.initial);
-  const [choice, setChoice] = useState(props.choices?.includes(props.initial) ? props.initial : (props.choices?.[0] ?? ''));
+  const [choice, setChoice] = useState(
+    props.choices?.includes(props.initial) ? props.initial : (props.choices?.[0] ?? ''),
+  );
   useKeys(LAYER.dialog, (input, key) => {
     if (props.busy) return;
     if (key.escape) props.onCancel();
@@ -318,7 +424,13 @@ export function InputDialog(props: {
     } else if (field.handle(input, key)) return SAME;
   });
   return (
-    <Frame title={props.title} width={props.width} footer={props.choices ? '←/→ choose · Enter saves · Esc cancels' : 'Enter saves · Ctrl+U clears · Esc cancels'} error={props.error} busy={props.busy}>
+    <Frame
+      title={props.title}
+      width={props.width}
+      footer={props.choices ? '←/→ choose · Enter saves · Esc cancels' : 'Enter saves · Ctrl+U clears · Esc cancels'}
+      error={props.error}
+      busy={props.busy}
+    >
       {props.choices ? (
         <Choice label={props.label} options={props.choices} value={choice} focused />
       ) : (

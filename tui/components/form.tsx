@@ -13,7 +13,17 @@ export interface FormField {
   initial?: string;
 }
 
-export function Form(props: { title: string; intro: string; fields: FormField[]; busy: boolean; error: string | null; notice?: string | null; onSubmit: (values: string[]) => void; width: number; focus?: number }) {
+export function Form(props: {
+  title: string;
+  intro: string;
+  fields: FormField[];
+  busy: boolean;
+  error: string | null;
+  notice?: string | null;
+  onSubmit: (values: string[]) => void;
+  width: number;
+  focus?: number;
+}) {
   const t = theme();
   const n = props.fields.length;
   // The latest values and focus, updated key by key: a chunk of keys ("secret\r") submits all of it.
@@ -47,8 +57,17 @@ export function Form(props: { title: string; intro: string; fields: FormField[];
       <Text wrap="wrap">{props.intro}</Text>
       {props.fields.map((f, i) => (
         <Box key={f.label} marginTop={i === 0 ? 1 : 0}>
-          <Text color={state.focus === i ? t.accent : undefined} bold={state.focus === i}>{`${state.focus === i ? '›' : ' '} ${f.label.padEnd(16)}`}</Text>
-          <TextFieldView field={state.values[i]} focused={state.focus === i} mask={f.mask ? '•' : undefined} placeholder={f.placeholder && placeholder(f.placeholder)} width={boxWidth - 24} />
+          <Text
+            color={state.focus === i ? t.accent : undefined}
+            bold={state.focus === i}
+          >{`${state.focus === i ? '›' : ' '} ${f.label.padEnd(16)}`}</Text>
+          <TextFieldView
+            field={state.values[i]}
+            focused={state.focus === i}
+            mask={f.mask ? '•' : undefined}
+            placeholder={f.placeholder && placeholder(f.placeholder)}
+            width={boxWidth - 24}
+          />
         </Box>
       ))}
       <Box marginTop={1} flexDirection="column">
@@ -62,7 +81,9 @@ export function Form(props: { title: string; intro: string; fields: FormField[];
             {props.notice}
           </Text>
         ) : null}
-        <Text color={t.muted}>{props.busy ? 'Working…' : 'Tab/↑↓ move · Enter next/submit · Ctrl+U clears · Ctrl+C quits'}</Text>
+        <Text color={t.muted}>
+          {props.busy ? 'Working…' : 'Tab/↑↓ move · Enter next/submit · Ctrl+U clears · Ctrl+C quits'}
+        </Text>
       </Box>
     </Box>
   );

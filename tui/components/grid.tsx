@@ -7,7 +7,13 @@ import { theme } from '../theme.js';
 export function GridView<T extends Row>({ grid, width, empty }: { grid: GridState<T>; width: number; empty: string }) {
   const t = theme();
   const { columns, widths } = grid.layout;
-  const header = columns.map((c, i) => (c.key === grid.sortKey ? fitKeeping(c.title, grid.order === 'asc' ? ' ▲' : ' ▼', widths[i]) : fit(c.title, widths[i]))).join(' ');
+  const header = columns
+    .map((c, i) =>
+      c.key === grid.sortKey
+        ? fitKeeping(c.title, grid.order === 'asc' ? ' ▲' : ' ▼', widths[i])
+        : fit(c.title, widths[i]),
+    )
+    .join(' ');
   const rows = grid.view.slice(grid.top, grid.top + grid.height);
   return (
     <Box flexDirection="column" width={width}>
@@ -45,7 +51,17 @@ export function GridView<T extends Row>({ grid, width, empty }: { grid: GridStat
 }
 
 /** "12/340 users · filter: status:pending" under a grid. */
-export function GridFooter<T extends Row>({ grid, total, noun, extra }: { grid: GridState<T>; total: number; noun: string; extra?: string }) {
+export function GridFooter<T extends Row>({
+  grid,
+  total,
+  noun,
+  extra,
+}: {
+  grid: GridState<T>;
+  total: number;
+  noun: string;
+  extra?: string;
+}) {
   const t = theme();
   const pos = grid.view.length ? `${grid.cursor + 1}/${grid.view.length}` : '0';
   const filtered = grid.filter || grid.filtering ? ` of ${total}` : '';

@@ -18,7 +18,17 @@ export interface ImportSource {
 
 type State =
   | { step: 'source'; value: string; error: string | null; busy: boolean }
-  | { step: 'preview'; text: string; label: string; preview: ImportPreview; inviteFirst?: number; onOk: boolean; scroll: number; busy: boolean; error: string | null };
+  | {
+      step: 'preview';
+      text: string;
+      label: string;
+      preview: ImportPreview;
+      inviteFirst?: number;
+      onOk: boolean;
+      scroll: number;
+      busy: boolean;
+      error: string | null;
+    };
 
 type Action =
   | { type: 'edit'; value: string }
@@ -37,7 +47,17 @@ function reducer(s: State, a: Action): State {
     case 'failed':
       return { ...s, busy: false, error: a.error };
     case 'previewed':
-      return { step: 'preview', text: a.text, label: a.label, preview: a.preview, inviteFirst: a.inviteFirst, onOk: false, scroll: 0, busy: false, error: null };
+      return {
+        step: 'preview',
+        text: a.text,
+        label: a.label,
+        preview: a.preview,
+        inviteFirst: a.inviteFirst,
+        onOk: false,
+        scroll: 0,
+        busy: false,
+        error: null,
+      };
     case 'toggle':
       return s.step === 'preview' ? { ...s, onOk: !s.onOk } : s;
     case 'scroll':
@@ -53,11 +73,18 @@ export function problemLines(p: ImportPreview): string[] {
 /** The confirm button: what pressing it does, in numbers. */
 export function importAction(p: ImportPreview): { label: string; inviteFirst?: number } | null {
   if (p.toInvite.length) return { label: `Invite ${p.toInvite.length}` };
-  if (!p.seats.enough && p.seats.available > 0 && p.valid.length) return { label: `Invite first ${p.seats.available}`, inviteFirst: p.seats.available };
+  if (!p.seats.enough && p.seats.available > 0 && p.valid.length)
+    return { label: `Invite first ${p.seats.available}`, inviteFirst: p.seats.available };
   return null;
 }
 
-export function ImportDialog(props: { width: number; height: number; source: ImportSource; onDone: (r: ImportResponse) => void; onCancel: () => void }) {
+export function ImportDialog(props: {
+  width: number;
+  height: number;
+  source: ImportSource;
+  onDone: (r: ImportResponse) => void;
+  onCancel: () => void;
+}) {
   const t = theme();
   const [s, dispatch] = useReducer(reducer, { step: 'source', value: '', error: null, busy: false } as State);
   const listRows = Math.max(1, props.height - 12);
@@ -85,35 +112,40 @@ export function ImportDialog(props: { width: number; height: number; source: Imp
   };
 
   // Modal: the console's key router gives this dialog every key while it is open.
-  useKeys(
-    LAYER.dialog,
-    (input, key) => {
-      if (key.escape) return props.onCancel();
-      if (s.step === 'source') {
-        if (key.return) return void read(field.latest());
-        if (!s.busy && field.handle(input, key)) return SAME;
-        return;
-      }
-      if (s.busy) return;
-      if (key.leftArrow || key.rightArrow || key.tab) dispatch({ type: 'toggle' });
-      else if (key.upArrow || input === 'k') dispatch({ type: 'scroll', by: -1 });
-      else if (key.downArrow || input === 'j') dispatch({ type: 'scroll', by: 1 });
-      else if (key.return) {
-        const act = importAction(s.preview);
-        if (!s.onOk || !act) return props.onCancel();
-        if (act.inviteFirst !== undefined && s.inviteFirst === undefined) return void preview(s.text, s.label, act.inviteFirst); // show the smaller plan first
-        dispatch({ type: 'busy' });
-        props.source.apply(s.text, s.inviteFirst).then(props.onDone, (e: Error) => dispatch({ type: 'failed', error: e.message }));
-      }
-    },
-  );
+  useKeys(LAYER.dialog, (input, key) => {
+    if (key.escape) return props.onCancel();
+    if (s.step === 'source') {
+      if (key.return) return void read(field.latest());
+      if (!s.busy && field.handle(input, key)) return SAME;
+      return;
+    }
+    if (s.busy) return;
+    if (key.leftArrow || key.rightArrow || key.tab) dispatch({ type: 'toggle' });
+    else if (key.upArrow || input === 'k') dispatch({ type: 'scroll', by: -1 });
+    else if (key.downArrow || input === 'j') dispatch({ type: 'scroll', by: 1 });
+    else if (key.return) {
+      const act = importAction(s.preview);
+      if (!s.onOk || !act) return props.onCancel();
+      if (act.inviteFirst !== undefined && s.inviteFirst === undefined)
+        return void preview(s.text, s.label, act.inviteFirst); // show the smaller plan first
+      dispatch({ type: 'busy' });
+      props.source
+        .apply(s.text, s.inviteFirst)
+        .then(props.onDone, (e: Error) => dispatch({ type: 'failed', error: e.message }));
+    }
+  });
 
   if (s.step === 'source') {
     return (
       <Frame title="Import users" width={props.width} footer="Enter previews (nothing is invited yet) · Esc cancels">
         <Box>
           <Text>File or addresses: </Text>
-          <TextFieldView field={field} focused placeholder={placeholder('users.csv, or a@x.org b@y.org')} width={dialogWidth(props.width) - 24} />
+          <TextFieldView
+            field={field}
+            focused
+            placeholder={placeholder('users.csv, or a@x.org b@y.org')}
+            width={dialogWidth(props.width) - 24}
+          />
         </Box>
         <Text color={t.muted} wrap="wrap">
           CSV rows: email[,first name,last name,user profile,admin profile]; a header row may name the columns.
@@ -139,7 +171,11 @@ export function ImportDialog(props: { width: number; height: number; source: Imp
     <Text inverse={active} bold={active} color={danger ? t.danger : undefined}>{` ${label} `}</Text>
   );
   return (
-    <Frame title={`Import users · ${s.label} · ${p.rows} rows`} width={props.width} footer={`←/→ choose · ↑/↓ scroll problems · Enter · Esc cancels`}>
+    <Frame
+      title={`Import users · ${s.label} · ${p.rows} rows`}
+      width={props.width}
+      footer={`←/→ choose · ↑/↓ scroll problems · Enter · Esc cancels`}
+    >
       <Text wrap="truncate">
         <Text color={t.ok}>{`Valid ${p.valid.length}`}</Text>
         {' · '}
@@ -160,7 +196,11 @@ export function ImportDialog(props: { width: number; height: number; source: Imp
           {line}
         </Text>
       ))}
-      {problems.length > listRows ? <Text color={t.muted}>{`${top + 1}-${Math.min(problems.length, top + listRows)} of ${problems.length} problems`}</Text> : null}
+      {problems.length > listRows ? (
+        <Text
+          color={t.muted}
+        >{`${top + 1}-${Math.min(problems.length, top + listRows)} of ${problems.length} problems`}</Text>
+      ) : null}
       {s.error ? (
         <Text color={t.danger} wrap="wrap">
           {s.error}

@@ -11,7 +11,12 @@ export function importSource(client: ApiClient): ImportSource {
   return {
     async read(value) {
       const path = resolve(value.replace(/^~(?=$|\/)/, homedir()));
-      const isFile = !value.includes('@') && (await stat(path).then((s) => s.isFile(), () => false));
+      const isFile =
+        !value.includes('@') &&
+        (await stat(path).then(
+          (s) => s.isFile(),
+          () => false,
+        ));
       if (isFile) return { text: await readFile(path, 'utf8'), label: basename(path) };
       if (!value.includes('@')) throw new Error(`There is no file ${path}. Give a CSV file, or paste addresses.`);
       return { text: pastedToCsv(value), label: 'pasted list' };

@@ -46,7 +46,17 @@ export function barRows(values: readonly number[], max: number, height: number):
  * The chart: a title line (now, peak, lowest, seats), then `height` rows of bars, one column per
  * day (or per few days when the window is wider than the terminal), with the seat count on the axis.
  */
-export function SeatChart({ points, width, height, days }: { points: readonly SeatPoint[]; width: number; height: number; days: number }) {
+export function SeatChart({
+  points,
+  width,
+  height,
+  days,
+}: {
+  points: readonly SeatPoint[];
+  width: number;
+  height: number;
+  days: number;
+}) {
   const t = theme();
   if (!points.length) return <Text color={t.muted}>No seat history yet.</Text>;
   const held = points.map((p) => p.held);
@@ -66,7 +76,9 @@ export function SeatChart({ points, width, height, days }: { points: readonly Se
       </Text>
       {rows.map((line, i) => (
         <Text key={i} wrap="truncate">
-          <Text color={t.muted}>{(i === 0 ? String(top) : i === rows.length - 1 ? '0' : '').padStart(axis - 1) + '┤'}</Text>
+          <Text color={t.muted}>
+            {(i === 0 ? String(top) : i === rows.length - 1 ? '0' : '').padStart(axis - 1) + '┤'}
+          </Text>
           <Text color={overFull ? t.warn : t.accent}>{line}</Text>
         </Text>
       ))}

@@ -6,7 +6,13 @@ import { useSeatHistory } from '../hooks/use-seat-history.js';
 import { theme } from '../theme.js';
 import { SeatChart } from './seat-chart.js';
 
-export function SeatHistoryPanel(props: { client: ApiClient; license: LicenseView | null; days: 30 | 90; width: number; height: number }) {
+export function SeatHistoryPanel(props: {
+  client: ApiClient;
+  license: LicenseView | null;
+  days: 30 | 90;
+  width: number;
+  height: number;
+}) {
   const { points, error } = useSeatHistory(props.client, props.license, props.days);
   if (error) return <Text color={theme().danger} wrap="truncate">{`Seat history: ${error}`}</Text>;
   return (

@@ -4,7 +4,19 @@ import stringWidth from 'string-width';
 import type { FieldState } from '../input/text-field.js';
 import { theme } from '../theme.js';
 
-export function TextFieldView({ field, focused, mask, placeholder, width }: { field: FieldState; focused: boolean; mask?: string; placeholder?: string; width?: number }) {
+export function TextFieldView({
+  field,
+  focused,
+  mask,
+  placeholder,
+  width,
+}: {
+  field: FieldState;
+  focused: boolean;
+  mask?: string;
+  placeholder?: string;
+  width?: number;
+}) {
   const t = theme();
   let chars = Array.from(mask ? mask.repeat(Array.from(field.value).length) : field.value);
   let cursor = field.cursor;

@@ -6,10 +6,23 @@ import { seatGauge } from '../format.js';
 import type { ConnState } from '../hooks/use-live.js';
 import { theme } from '../theme.js';
 
-export function TopBar(props: { url: string; conn: ConnState; email: string; license: LicenseView | null; readOnly: boolean; width: number }) {
+export function TopBar(props: {
+  url: string;
+  conn: ConnState;
+  email: string;
+  license: LicenseView | null;
+  readOnly: boolean;
+  width: number;
+}) {
   const t = theme();
   const conn =
-    props.conn === 'live' ? <Text color={t.ok}>● live</Text> : props.conn === 'reconnecting' ? <Text color={t.danger}>○ reconnecting</Text> : <Text color={t.warn}>○ connecting</Text>;
+    props.conn === 'live' ? (
+      <Text color={t.ok}>● live</Text>
+    ) : props.conn === 'reconnecting' ? (
+      <Text color={t.danger}>○ reconnecting</Text>
+    ) : (
+      <Text color={t.warn}>○ connecting</Text>
+    );
   const l = props.license;
   const seats = l ? `Seats ${l.held}/${l.seats} ${seatGauge(l.held, l.seats)} ${l.available} available` : 'Seats …';
   return (

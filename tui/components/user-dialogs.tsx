@@ -1,7 +1,13 @@
 // The invite dialog (email and profiles) and the edit-profiles dialog.
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import { ADMIN_PROFILES, USER_PROFILES, type AdminProfile, type PublicUser, type UserProfile } from '../../src/domain/schemas.js';
+import {
+  ADMIN_PROFILES,
+  USER_PROFILES,
+  type AdminProfile,
+  type PublicUser,
+  type UserProfile,
+} from '../../src/domain/schemas.js';
 import { LAYER, SAME, useKeys } from '../input/key-router.js';
 import { useTextField } from '../input/text-field.js';
 import { placeholder, theme } from '../theme.js';
@@ -18,7 +24,13 @@ export interface ProfileValues {
   adminProfile: AdminProfile | null;
 }
 
-export function InviteDialog(props: { width: number; busy: boolean; error: string | null; onSubmit: (v: ProfileValues & { email: string }) => void; onCancel: () => void }) {
+export function InviteDialog(props: {
+  width: number;
+  busy: boolean;
+  error: string | null;
+  onSubmit: (v: ProfileValues & { email: string }) => void;
+  onCancel: () => void;
+}) {
   const t = theme();
   const email = useTextField('');
   const [field, setField] = useState(0);
@@ -31,14 +43,30 @@ export function InviteDialog(props: { width: number; busy: boolean; error: strin
     else if (key.upArrow) setField((f) => (f + 2) % 3);
     else if (key.return) props.onSubmit({ email: email.latest().trim(), userProfile, adminProfile: toAdmin(admin) });
     else if (field === 0) return email.handle(input, key) ? SAME : true;
-    else if (field === 1 && (key.leftArrow || key.rightArrow)) setUserProfile((v) => cycle(USER_PROFILES, v, key.leftArrow ? -1 : 1));
-    else if (field === 2 && (key.leftArrow || key.rightArrow)) setAdmin((v) => cycle(ADMIN_CHOICES, v, key.leftArrow ? -1 : 1));
+    else if (field === 1 && (key.leftArrow || key.rightArrow))
+      setUserProfile((v) => cycle(USER_PROFILES, v, key.leftArrow ? -1 : 1));
+    else if (field === 2 && (key.leftArrow || key.rightArrow))
+      setAdmin((v) => cycle(ADMIN_CHOICES, v, key.leftArrow ? -1 : 1));
   });
   return (
-    <Frame title="Invite a user" width={props.width} footer="Tab/↑↓ field · ←/→ choose · Enter invites · Esc cancels" error={props.error} busy={props.busy}>
+    <Frame
+      title="Invite a user"
+      width={props.width}
+      footer="Tab/↑↓ field · ←/→ choose · Enter invites · Esc cancels"
+      error={props.error}
+      busy={props.busy}
+    >
       <Box>
-        <Text color={field === 0 ? t.accent : undefined} bold={field === 0}>{`${field === 0 ? '›' : ' '} Email: `}</Text>
-        <TextFieldView field={email} focused={field === 0} placeholder={placeholder('name@example.com')} width={dialogWidth(props.width) - 13} />
+        <Text
+          color={field === 0 ? t.accent : undefined}
+          bold={field === 0}
+        >{`${field === 0 ? '›' : ' '} Email: `}</Text>
+        <TextFieldView
+          field={email}
+          focused={field === 0}
+          placeholder={placeholder('name@example.com')}
+          width={dialogWidth(props.width) - 13}
+        />
       </Box>
       <Choice label="User profile" options={USER_PROFILES} value={userProfile} focused={field === 1} />
       <Choice label="Admin profile" options={ADMIN_CHOICES} value={admin} focused={field === 2} />
@@ -46,7 +74,14 @@ export function InviteDialog(props: { width: number; busy: boolean; error: strin
   );
 }
 
-export function EditProfilesDialog(props: { user: PublicUser; width: number; busy: boolean; error: string | null; onSubmit: (v: ProfileValues) => void; onCancel: () => void }) {
+export function EditProfilesDialog(props: {
+  user: PublicUser;
+  width: number;
+  busy: boolean;
+  error: string | null;
+  onSubmit: (v: ProfileValues) => void;
+  onCancel: () => void;
+}) {
   const [field, setField] = useState(0);
   const [userProfile, setUserProfile] = useState<UserProfile>(props.user.userProfile);
   const [admin, setAdmin] = useState<AdminChoice>(props.user.adminProfile ?? 'None');
@@ -61,7 +96,13 @@ export function EditProfilesDialog(props: { user: PublicUser; width: number; bus
     } else if (key.return) props.onSubmit({ userProfile, adminProfile: toAdmin(admin) });
   });
   return (
-    <Frame title={`Edit profiles · ${props.user.email}`} width={props.width} footer="↑↓ field · ←/→ choose · Enter saves · Esc cancels" error={props.error} busy={props.busy}>
+    <Frame
+      title={`Edit profiles · ${props.user.email}`}
+      width={props.width}
+      footer="↑↓ field · ←/→ choose · Enter saves · Esc cancels"
+      error={props.error}
+      busy={props.busy}
+    >
       <Choice label="User profile" options={USER_PROFILES} value={userProfile} focused={field === 0} />
       <Choice label="Admin profile" options={ADMIN_CHOICES} value={admin} focused={field === 1} />
     </Frame>

@@ -79,7 +79,7 @@ export class ListWindow<T extends { id: string }> {
   async fetchAll(max = 10_000, page = 1_000, signal: AbortSignal = new AbortController().signal): Promise<T[]> {
     if (!this.query) return [];
     const out: T[] = [];
-    for (let cursor: string | undefined; out.length < max; ) {
+    for (let cursor: string | undefined; out.length < max;) {
       const r = await this.fetch({ ...this.query, cursor, limit: Math.min(page, max - out.length) }, signal);
       out.push(...r.items);
       if (!r.nextCursor || r.items.length === 0) break;
@@ -101,7 +101,10 @@ export class ListWindow<T extends { id: string }> {
   /** The rows held now (near the view), in list order; the same array until the window changes. */
   loadedRows(): T[] {
     if (this.loadedCache?.version !== this.version) {
-      this.loadedCache = { version: this.version, rows: [...this.rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r) };
+      this.loadedCache = {
+        version: this.version,
+        rows: [...this.rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r),
+      };
     }
     return this.loadedCache.rows;
   }

@@ -37,7 +37,12 @@ export interface Row {
 const isEmpty = (k: string | number) => k === '' || k === '—';
 
 /** Sorts by a column; ties by the `tie` column, then by id, so equal rows never swap places. */
-export function sortRows<T extends Row>(rows: readonly T[], col: Column<T> | undefined, order: 'asc' | 'desc', tie?: Column<T>): T[] {
+export function sortRows<T extends Row>(
+  rows: readonly T[],
+  col: Column<T> | undefined,
+  order: 'asc' | 'desc',
+  tie?: Column<T>,
+): T[] {
   if (!col) return [...rows];
   const value = col.sortValue ?? ((r: T) => col.get(r).toLowerCase());
   const second = tie && tie !== col ? (tie.sortValue ?? ((r: T) => tie.get(r).toLowerCase())) : null;
@@ -48,7 +53,23 @@ export function sortRows<T extends Row>(rows: readonly T[], col: Column<T> | und
   const dir = order === 'desc' ? -1 : 1;
   // Empty values last in either direction, as the server sorts.
   keyed.sort((a, b) =>
-    a.e !== b.e ? (a.e ? 1 : -1) : a.k < b.k ? -dir : a.k > b.k ? dir : a.t < b.t ? -1 : a.t > b.t ? 1 : a.r.id < b.r.id ? -1 : a.r.id > b.r.id ? 1 : 0,
+    a.e !== b.e
+      ? a.e
+        ? 1
+        : -1
+      : a.k < b.k
+        ? -dir
+        : a.k > b.k
+          ? dir
+          : a.t < b.t
+            ? -1
+            : a.t > b.t
+              ? 1
+              : a.r.id < b.r.id
+                ? -1
+                : a.r.id > b.r.id
+                  ? 1
+                  : 0,
   );
   return keyed.map((x) => x.r);
 }
@@ -77,7 +98,9 @@ export function filterRows<T>(rows: T[], filter: string, text: (row: T) => strin
   const f = parseFilter(filter, Object.keys(fields));
   if (!f.text && f.fields.length === 0) return rows;
   return rows.filter(
-    (r) => (!f.text || text(r).toLowerCase().includes(f.text)) && f.fields.every(({ name, value }) => fields[name](r).toLowerCase().startsWith(value)),
+    (r) =>
+      (!f.text || text(r).toLowerCase().includes(f.text)) &&
+      f.fields.every(({ name, value }) => fields[name](r).toLowerCase().startsWith(value)),
   );
 }
 
@@ -116,7 +139,9 @@ export function layoutColumns<T>(columns: Column<T>[], total: number, natural: n
   const minOf = (i: number) => Math.min(natural[i], columns[i].min ?? Math.min(10, textWidth(columns[i].title) + 2));
   const sum = (f: (i: number) => number) => idx.reduce((n, i) => n + f(i), 0) + idx.length - 1;
   // The sorted column stays, so its marker is always in sight.
-  const optional = idx.filter((i) => columns[i].optional && columns[i].key !== keep).sort((a, b) => columns[b].optional! - columns[a].optional!);
+  const optional = idx
+    .filter((i) => columns[i].optional && columns[i].key !== keep)
+    .sort((a, b) => columns[b].optional! - columns[a].optional!);
   for (const drop of optional) {
     if (sum((i) => natural[i]) <= total) break;
     idx = idx.filter((i) => i !== drop);
@@ -136,7 +161,8 @@ export function layoutColumns<T>(columns: Column<T>[], total: number, natural: n
   // What is left goes to the growing columns, a little each (a wide terminal is not a reason to
   // push the columns apart); the rest stays blank on the right.
   // Still too wide with the sorted column kept: without it, rather than a line cut short.
-  if (over > 0 && keep !== undefined && columns.some((c) => c.key === keep && c.optional)) return layoutColumns(columns, total, natural);
+  if (over > 0 && keep !== undefined && columns.some((c) => c.key === keep && c.optional))
+    return layoutColumns(columns, total, natural);
   const grows = idx.reduce((n, i) => n + (columns[i].grow ?? 0), 0);
   if (over < 0 && grows > 0) {
     const spare = -over;
@@ -155,7 +181,13 @@ export function sortedLayout<T>(columns: Column<T>[], total: number, natural: nu
 }
 
 /** The column `s` sorts by next: one on screen whose marker will still be in sight once sorted. */
-export function nextSortKey<T>(columns: Column<T>[], total: number, natural: number[], current: string, eligible: (c: Column<T>) => boolean = () => true): string {
+export function nextSortKey<T>(
+  columns: Column<T>[],
+  total: number,
+  natural: number[],
+  current: string,
+  eligible: (c: Column<T>) => boolean = () => true,
+): string {
   const shown = sortedLayout(columns, total, natural, current).columns.filter(eligible);
   const at = shown.findIndex((c) => c.key === current);
   for (let k = 1; k <= shown.length; k++) {
@@ -238,12 +270,16 @@ export function useGrid<T extends Row>(
 
   const natural = useMemo(() => naturalWidths(columns, rows), [columns, rows]);
   // The sorted column also wants room for its marker.
-  const layout = useMemo(() => sortedLayout(columns, opts.width, natural, state.sortKey), [columns, opts.width, natural, state.sortKey]);
+  const layout = useMemo(
+    () => sortedLayout(columns, opts.width, natural, state.sortKey),
+    [columns, opts.width, natural, state.sortKey],
+  );
 
   const live = useRef({ view, cursor, top });
   live.current = { view, cursor, top };
 
-  const persist = (s: Pick<State, 'sortKey' | 'order'>, f: string) => opts.onPrefs?.({ sort: s.sortKey, order: s.order, filter: f });
+  const persist = (s: Pick<State, 'sortKey' | 'order'>, f: string) =>
+    opts.onPrefs?.({ sort: s.sortKey, order: s.order, filter: f });
 
   const moveTo = (index: (cur: number, count: number) => number) =>
     setState((s) => {

@@ -4,7 +4,13 @@ import { ApiError, type ApiClient, type ServerEvent } from '../../src/client/api
 
 export type ConnState = 'connecting' | 'live' | 'reconnecting';
 
-export function useLive(client: ApiClient, enabled: boolean, onEvent: (e: ServerEvent) => void, onOpen: () => void, onAuthLost: (e: ApiError) => void): ConnState {
+export function useLive(
+  client: ApiClient,
+  enabled: boolean,
+  onEvent: (e: ServerEvent) => void,
+  onOpen: () => void,
+  onAuthLost: (e: ApiError) => void,
+): ConnState {
   const [state, setState] = useState<ConnState>('connecting');
   const handlers = useRef({ onEvent, onOpen, onAuthLost });
   handlers.current = { onEvent, onOpen, onAuthLost };

@@ -9,8 +9,10 @@ import { bytes } from '../format.js';
 import type { ScreenProps } from '../screens/screen-props.js';
 import type { LinkItem } from '../ui-state.js';
 
-export const linkLabel = (l: MailMessage['links'][number], i: number) => `[${i + 1}] ${l.kind === 'other' ? 'link' : `${l.kind} link`}`;
-export const linkItems = (m: MailMessage): LinkItem[] => m.links.map((l, i) => ({ label: linkLabel(l, i), url: l.url }));
+export const linkLabel = (l: MailMessage['links'][number], i: number) =>
+  `[${i + 1}] ${l.kind === 'other' ? 'link' : `${l.kind} link`}`;
+export const linkItems = (m: MailMessage): LinkItem[] =>
+  m.links.map((l, i) => ({ label: linkLabel(l, i), url: l.url }));
 
 export function useMailActions(p: ScreenProps) {
   const { act, client } = p;
@@ -21,13 +23,18 @@ export function useMailActions(p: ScreenProps) {
   const [att, setAtt] = useState(0);
 
   const read = (m: MailEntry) =>
-    void act.run(() => client.mail(m.id), () => '').then((r) => {
-      if (!r) return;
-      setOpen(r.mail);
-      setRaw(null);
-      setScroll(0);
-      setAtt(0);
-    });
+    void act
+      .run(
+        () => client.mail(m.id),
+        () => '',
+      )
+      .then((r) => {
+        if (!r) return;
+        setOpen(r.mail);
+        setRaw(null);
+        setScroll(0);
+        setAtt(0);
+      });
 
   const copyFirst = (m: MailMessage) => {
     const l = m.links[0];
@@ -48,7 +55,11 @@ export function useMailActions(p: ScreenProps) {
           async () => {
             const { content } = await client.attachment(m.id, n);
             await writeFile(path, content, { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
-              throw new Error(e.code === 'EEXIST' ? `${path} already exists; choose another name.` : `Could not save to ${path}: ${e.message}`);
+              throw new Error(
+                e.code === 'EEXIST'
+                  ? `${path} already exists; choose another name.`
+                  : `Could not save to ${path}: ${e.message}`,
+              );
             });
             return true;
           },
@@ -66,7 +77,10 @@ export function useMailActions(p: ScreenProps) {
       message: `Delete "${m.subject}" to ${m.to.join(', ')}?`,
       confirmLabel: 'Delete',
       run: async () => {
-        const ok = await act.runInDialog(() => client.deleteMail(m.id), () => 'Message deleted.');
+        const ok = await act.runInDialog(
+          () => client.deleteMail(m.id),
+          () => 'Message deleted.',
+        );
         if (!ok) return false;
         p.res.mails.invalidate(0);
         setOpen(null);
@@ -84,11 +98,26 @@ export function useMailActions(p: ScreenProps) {
     close: () => (raw !== null ? setRaw(null) : setOpen(null)),
     closeAll: () => setOpen(null),
     toggleRaw: (m: MailMessage) =>
-      raw !== null ? setRaw(null) : void act.run(() => client.rawMail(m.id), () => '').then((r) => r !== undefined && (setRaw(r), setScroll(0))),
+      raw !== null
+        ? setRaw(null)
+        : void act
+            .run(
+              () => client.rawMail(m.id),
+              () => '',
+            )
+            .then((r) => r !== undefined && (setRaw(r), setScroll(0))),
     copyFirst,
-    copyOf: (m: MailEntry) => void act.run(() => client.mail(m.id), () => '').then((r) => r && copyFirst(r.mail)),
+    copyOf: (m: MailEntry) =>
+      void act
+        .run(
+          () => client.mail(m.id),
+          () => '',
+        )
+        .then((r) => r && copyFirst(r.mail)),
     showLinks: (m: MailMessage) =>
-      m.links.length ? act.open({ kind: 'link', title: `Links in "${m.subject}"`, links: linkItems(m), note: '' }) : act.flash('This message has no links.', 'error'),
+      m.links.length
+        ? act.open({ kind: 'link', title: `Links in "${m.subject}"`, links: linkItems(m), note: '' })
+        : act.flash('This message has no links.', 'error'),
     nextAttachment: (m: MailMessage) => setAtt((i) => (i + 1) % Math.max(1, m.attachments.length)),
     saveAttachment,
     confirmDelete,

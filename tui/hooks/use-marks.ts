@@ -5,7 +5,10 @@ import { useCallback, useMemo, useReducer } from 'react';
 
 export type MarksAction<T> = { type: 'toggle'; row: T } | { type: 'all'; rows: readonly T[] } | { type: 'clear' };
 
-export function marksReducer<T extends { id: string }>(marks: ReadonlyMap<string, T>, a: MarksAction<T>): ReadonlyMap<string, T> {
+export function marksReducer<T extends { id: string }>(
+  marks: ReadonlyMap<string, T>,
+  a: MarksAction<T>,
+): ReadonlyMap<string, T> {
   switch (a.type) {
     case 'toggle': {
       const next = new Map(marks);

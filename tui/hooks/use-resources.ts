@@ -5,7 +5,16 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiClient, ServerEvent } from '../../src/client/api-client.js';
 
-import type { AuditEntry, LicenseView, MailDelivery, MailEntry, PublicSession, PublicUser, Settings, SiteSettings } from '../../src/domain/schemas.js';
+import type {
+  AuditEntry,
+  LicenseView,
+  MailDelivery,
+  MailEntry,
+  PublicSession,
+  PublicUser,
+  Settings,
+  SiteSettings,
+} from '../../src/domain/schemas.js';
 import { CLIENTS, USER_STATUSES } from '../../src/domain/schemas.js';
 import { ListWindow, type FetchArgs } from './list-window.js';
 import { parseFilter } from './use-grid.js';
@@ -51,7 +60,11 @@ export function useResources(client: ApiClient, onError: (e: unknown) => void): 
   const [deliveries, setDeliveries] = useState<ReadonlyMap<string, MailDelivery>>(new Map());
   const putDelivery = useCallback((d: MailDelivery) => setDeliveries((m) => new Map(m).set(d.id, d)), []);
   const trackDelivery = useCallback(
-    (id: string) => void client.outboxMessage(id).then((r) => putDelivery(r.delivery), () => {}),
+    (id: string) =>
+      void client.outboxMessage(id).then(
+        (r) => putDelivery(r.delivery),
+        () => {},
+      ),
     [client, putDelivery],
   );
   const errorRef = useRef(onError);
@@ -96,7 +109,14 @@ export function useResources(client: ApiClient, onError: (e: unknown) => void): 
       const field = (name: string) => f.fields.find((x) => x.name === name)?.value;
       const picked = field('status');
       const status = picked ? USER_STATUSES.find((x) => x.startsWith(picked)) : undefined;
-      const narrow = { q: f.text || undefined, status, profile: field('profile'), admin: field('admin'), dormantDays: u.dormantDays, pendingOlderThanDays: u.pendingOlderThanDays };
+      const narrow = {
+        q: f.text || undefined,
+        status,
+        profile: field('profile'),
+        admin: field('admin'),
+        dormantDays: u.dormantDays,
+        pendingOlderThanDays: u.pendingOlderThanDays,
+      };
       const page = await client.users({ ...common(a), ...narrow }, signal);
       remember(page.items);
       return page;
@@ -107,7 +127,10 @@ export function useResources(client: ApiClient, onError: (e: unknown) => void): 
         const f = parseFilter(a.q, ['client']);
         const picked = f.fields.find((x) => x.name === 'client')?.value;
         const one = picked ? CLIENTS.find((c) => c.startsWith(picked)) : undefined;
-        return client.sessions({ ...common(a), q: f.text || undefined, state, client: one ?? a.params?.client }, signal);
+        return client.sessions(
+          { ...common(a), q: f.text || undefined, state, client: one ?? a.params?.client },
+          signal,
+        );
       }, report);
     const mails = new ListWindow<MailEntry>((a, signal) => {
       // `to:` a recipient; `from:` and `subject:` search like free text (from, recipients, subject).
@@ -217,5 +240,19 @@ export function useResources(client: ApiClient, onError: (e: unknown) => void): 
   );
 
   const latestUser = useCallback((id: string) => known.current.get(id), []);
-  return { license, settings, ...windows, audit, loaded, emailOf, latestUser, reload, onEvent, deliveries, trackDelivery, setSettings, setLicense };
+  return {
+    license,
+    settings,
+    ...windows,
+    audit,
+    loaded,
+    emailOf,
+    latestUser,
+    reload,
+    onEvent,
+    deliveries,
+    trackDelivery,
+    setSettings,
+    setLicense,
+  };
 }

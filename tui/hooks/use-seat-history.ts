@@ -4,7 +4,11 @@ import type { ApiClient } from '../../src/client/api-client.js';
 import type { LicenseView } from '../../src/domain/schemas.js';
 import { seatSeries, type SeatHistoryEntry, type SeatPoint } from '../../src/domain/seat-history.js';
 
-export function useSeatHistory(client: ApiClient, license: LicenseView | null, days: number): { points: SeatPoint[]; error: string | null } {
+export function useSeatHistory(
+  client: ApiClient,
+  license: LicenseView | null,
+  days: number,
+): { points: SeatPoint[]; error: string | null } {
   const [entries, setEntries] = useState<SeatHistoryEntry[]>([]);
   const [error, setError] = useState<string | null>(null);
   const held = license?.held;
@@ -14,7 +18,7 @@ export function useSeatHistory(client: ApiClient, license: LicenseView | null, d
     void (async () => {
       try {
         const all: SeatHistoryEntry[] = [];
-        for (let cursor: string | undefined; ; ) {
+        for (let cursor: string | undefined; ;) {
           const page = await client.seatHistory({ days, limit: 10_000, cursor });
           all.push(...page.items);
           if (!page.nextCursor || ac.stop) break;

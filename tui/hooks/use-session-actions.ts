@@ -3,10 +3,15 @@ import type { PublicSession } from '../../src/domain/schemas.js';
 import { command } from '../commands.js';
 import { allowed, type Availability, type ScreenProps } from '../screens/screen-props.js';
 
-export function useSessionActions(p: ScreenProps, selected: PublicSession | undefined, view: { history: boolean; toggleHistory(): void; toggleExplorer(): void }) {
+export function useSessionActions(
+  p: ScreenProps,
+  selected: PublicSession | undefined,
+  view: { history: boolean; toggleHistory(): void; toggleExplorer(): void },
+) {
   const { act, client, res } = p;
   // The console holds only a window of sessions: ask the server for the user's live ones.
-  const liveOf = async (s: PublicSession) => (await client.sessions({ q: s.email, client: 'all', limit: 1000 })).items.filter((x) => x.userId === s.userId);
+  const liveOf = async (s: PublicSession) =>
+    (await client.sessions({ q: s.email, client: 'all', limit: 1000 })).items.filter((x) => x.userId === s.userId);
   const siteAdmin = p.me.adminProfile === 'Site Administrator';
 
   const available = (id: string): Availability => {
@@ -20,7 +25,8 @@ export function useSessionActions(p: ScreenProps, selected: PublicSession | unde
         return true;
     }
     if (!selected) return 'No session is selected.';
-    if (id === 'sessions.terminate' && selected.id === p.ownSessionId) return "That is this console's own session: press q to quit instead.";
+    if (id === 'sessions.terminate' && selected.id === p.ownSessionId)
+      return "That is this console's own session: press q to quit instead.";
     return true;
   };
 
@@ -57,20 +63,32 @@ export function useSessionActions(p: ScreenProps, selected: PublicSession | unde
       case 'history.describe':
         return act.open({ kind: 'session', session: s });
       case 'sessions.terminate':
-        return void act.run(() => client.terminateSession(s.id), () => `Session of ${s.email} (${s.client}) terminated.`);
+        return void act.run(
+          () => client.terminateSession(s.id),
+          () => `Session of ${s.email} (${s.client}) terminated.`,
+        );
       case 'sessions.terminateUser':
-        return void act.run(() => liveOf(s), () => '').then((live) => {
-          if (!live) return;
-          const own = live.some((x) => x.id === p.ownSessionId);
-          const n = live.length;
-          act.open({
-            kind: 'confirm',
-            title: 'Terminate all sessions',
-            message: `End all ${n} live session${n === 1 ? '' : 's'} of ${s.email}${own ? ", this console's own included" : ''}? They will be told the site administrator ended them.`,
-            confirmLabel: `End ${n}`,
-            run: async () => !!(await act.runInDialog(() => client.terminateUserSessions(s.userId), (r) => `${r.ended} session(s) of ${s.email} terminated.`)),
+        return void act
+          .run(
+            () => liveOf(s),
+            () => '',
+          )
+          .then((live) => {
+            if (!live) return;
+            const own = live.some((x) => x.id === p.ownSessionId);
+            const n = live.length;
+            act.open({
+              kind: 'confirm',
+              title: 'Terminate all sessions',
+              message: `End all ${n} live session${n === 1 ? '' : 's'} of ${s.email}${own ? ", this console's own included" : ''}? They will be told the site administrator ended them.`,
+              confirmLabel: `End ${n}`,
+              run: async () =>
+                !!(await act.runInDialog(
+                  () => client.terminateUserSessions(s.userId),
+                  (r) => `${r.ended} session(s) of ${s.email} terminated.`,
+                )),
+            });
           });
-        });
     }
   };
   return { available, run };

@@ -4,7 +4,12 @@ import { command } from '../commands.js';
 import { allowed, type Availability, type ScreenProps } from '../screens/screen-props.js';
 import { linkNote } from './link-note.js';
 
-export function userAvailability(id: string, u: PublicUser | undefined, me: PublicUser, liveSessions: number): Availability {
+export function userAvailability(
+  id: string,
+  u: PublicUser | undefined,
+  me: PublicUser,
+  liveSessions: number,
+): Availability {
   if (id === 'users.invite') return true;
   if (!u) return 'No user is selected.';
   const siteAdminTarget = u.adminProfile === 'Site Administrator' && me.adminProfile !== 'Site Administrator';
@@ -15,9 +20,14 @@ export function userAvailability(id: string, u: PublicUser | undefined, me: Publ
       if (u.status === 'inactive') return `${u.email} is already inactive.`;
       return siteAdminTarget ? guarded : true;
     case 'users.reactivate':
-      return u.status === 'inactive' ? (siteAdminTarget ? guarded : true) : `${u.email} is ${u.status}: only inactive users can be reactivated.`;
+      return u.status === 'inactive'
+        ? siteAdminTarget
+          ? guarded
+          : true
+        : `${u.email} is ${u.status}: only inactive users can be reactivated.`;
     case 'users.resend':
-      if (u.status !== 'pending') return `${u.email} is ${u.status}: activation links are for pending users.${u.status === 'active' ? ' Use p to reset the password.' : ''}`;
+      if (u.status !== 'pending')
+        return `${u.email} is ${u.status}: activation links are for pending users.${u.status === 'active' ? ' Use p to reset the password.' : ''}`;
       return me.adminProfile === 'Site Administrator' ? true : 'Resending activation links is for Site Administrators.';
     case 'users.reset':
       if (u.status === 'pending') return `${u.email} has not activated yet: resend the activation link with a.`;
@@ -33,9 +43,14 @@ export function userAvailability(id: string, u: PublicUser | undefined, me: Publ
   }
 }
 
-export function useUserActions(p: ScreenProps, selected: PublicUser | undefined, liveSessions: (u: PublicUser) => number) {
+export function useUserActions(
+  p: ScreenProps,
+  selected: PublicUser | undefined,
+  liveSessions: (u: PublicUser) => number,
+) {
   const { act, client } = p;
-  const available = (id: string): Availability => userAvailability(id, selected, p.me, selected ? liveSessions(selected) : 0);
+  const available = (id: string): Availability =>
+    userAvailability(id, selected, p.me, selected ? liveSessions(selected) : 0);
 
   const run = (id: string): void => {
     const u = selected;
@@ -55,7 +70,11 @@ export function useUserActions(p: ScreenProps, selected: PublicUser | undefined,
           title: 'Deactivate user',
           message: `Deactivate ${u.email}? Their seat is freed, they leave every project, and all their sessions end now.`,
           confirmLabel: 'Deactivate',
-          run: async () => !!(await act.runInDialog(() => client.deactivate(u.id), () => `${u.email} deactivated; seat freed.`)),
+          run: async () =>
+            !!(await act.runInDialog(
+              () => client.deactivate(u.id),
+              () => `${u.email} deactivated; seat freed.`,
+            )),
         });
       case 'users.reactivate':
         return act.open({
@@ -76,8 +95,18 @@ export function useUserActions(p: ScreenProps, selected: PublicUser | undefined,
           message: `Send ${u.email} a new activation link? The old link stops working.`,
           confirmLabel: 'Resend',
           run: async () => {
-            const r = await act.runInDialog(() => client.resendActivation(u.id), () => `New activation link for ${u.email}.`);
-            if (r) act.open({ kind: 'link', title: 'Activation Link', links: [{ label: `activation link for ${u.email}`, url: r.activationLink! }], note: linkNote(r.mail), mailId: r.mail.id });
+            const r = await act.runInDialog(
+              () => client.resendActivation(u.id),
+              () => `New activation link for ${u.email}.`,
+            );
+            if (r)
+              act.open({
+                kind: 'link',
+                title: 'Activation Link',
+                links: [{ label: `activation link for ${u.email}`, url: r.activationLink! }],
+                note: linkNote(r.mail),
+                mailId: r.mail.id,
+              });
             return false; // replaced by the link dialog
           },
         });
@@ -88,8 +117,18 @@ export function useUserActions(p: ScreenProps, selected: PublicUser | undefined,
           message: `Reset the password of ${u.email}? All their sessions and API tokens end now, and they get a one-hour reset link.`,
           confirmLabel: 'Reset',
           run: async () => {
-            const r = await act.runInDialog(() => client.resetPassword(u.id), () => `Password reset for ${u.email}.`);
-            if (r) act.open({ kind: 'link', title: 'Password Reset Link', links: [{ label: `reset link for ${u.email}`, url: r.resetLink! }], note: linkNote(r.mail), mailId: r.mail.id });
+            const r = await act.runInDialog(
+              () => client.resetPassword(u.id),
+              () => `Password reset for ${u.email}.`,
+            );
+            if (r)
+              act.open({
+                kind: 'link',
+                title: 'Password Reset Link',
+                links: [{ label: `reset link for ${u.email}`, url: r.resetLink! }],
+                note: linkNote(r.mail),
+                mailId: r.mail.id,
+              });
             return false;
           },
         });
@@ -100,7 +139,11 @@ export function useUserActions(p: ScreenProps, selected: PublicUser | undefined,
           title: 'End all sessions',
           message: `End all ${n} live session${n === 1 ? '' : 's'} of ${u.email}? They will be told the site administrator ended them.`,
           confirmLabel: `End ${n}`,
-          run: async () => !!(await act.runInDialog(() => client.terminateUserSessions(u.id), (r) => `${r.ended} session(s) of ${u.email} terminated.`)),
+          run: async () =>
+            !!(await act.runInDialog(
+              () => client.terminateUserSessions(u.id),
+              (r) => `${r.ended} session(s) of ${u.email} terminated.`,
+            )),
         });
       }
     }

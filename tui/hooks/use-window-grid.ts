@@ -7,7 +7,16 @@ import { SAME, type KeyResult } from '../input/key-router.js';
 import { useTextField } from '../input/text-field.js';
 import type { GridPrefs } from '../prefs.js';
 import type { ListWindow, WindowQuery } from './list-window.js';
-import { naturalWidths, nextSortKey, sortedLayout, windowTop, type Column, type Grid, type Row, type RowsView } from './use-grid.js';
+import {
+  naturalWidths,
+  nextSortKey,
+  sortedLayout,
+  windowTop,
+  type Column,
+  type Grid,
+  type Row,
+  type RowsView,
+} from './use-grid.js';
 
 /** The rows a view can show: `slice` gives undefined for a row not loaded yet. */
 class WindowRows<T extends Row> implements RowsView<T> {
@@ -66,7 +75,12 @@ export function useWindowGrid<T extends Row>(
   const field = useTextField(opts.prefs?.filter ?? '');
   const filter = field.value;
   const sortCol = columns.find((c) => c.key === state.sortKey);
-  const query: WindowQuery = { sort: sortCol?.sortBy ?? state.sortKey, order: state.order, q: filter.trim(), params: opts.params };
+  const query: WindowQuery = {
+    sort: sortCol?.sortBy ?? state.sortKey,
+    order: state.order,
+    q: filter.trim(),
+    params: opts.params,
+  };
   const queryKey = JSON.stringify(query);
   useSyncExternalStore(win.subscribe, () => win.version);
   // A hidden screen fetches nothing until it is first shown; then it keeps its window current.
@@ -105,7 +119,8 @@ export function useWindowGrid<T extends Row>(
 
   const live = useRef({ cursor, top, count });
   live.current = { cursor, top, count };
-  const persist = (s: Pick<State, 'sortKey' | 'order'>, f: string) => opts.onPrefs?.({ sort: s.sortKey, order: s.order, filter: f });
+  const persist = (s: Pick<State, 'sortKey' | 'order'>, f: string) =>
+    opts.onPrefs?.({ sort: s.sortKey, order: s.order, filter: f });
 
   const moveTo = (index: (cur: number, count: number) => number) =>
     setState((s) => {

@@ -34,7 +34,22 @@ export function splitKeys(chunk: string): string[] {
 }
 
 /** Control keys the console uses; other Ctrl+letter keys are dropped. */
-const KEPT_CONTROLS = new Set(['\t', '\r', '\n', ESC, '\x7f', '\x08', '\x03', '\x15', '\x04', '\x06', '\x02', '\x17', '\x01', '\x05']);
+const KEPT_CONTROLS = new Set([
+  '\t',
+  '\r',
+  '\n',
+  ESC,
+  '\x7f',
+  '\x08',
+  '\x03',
+  '\x15',
+  '\x04',
+  '\x06',
+  '\x02',
+  '\x17',
+  '\x01',
+  '\x05',
+]);
 const wanted = (key: string): boolean => key.length !== 1 || key.charCodeAt(0) >= 0x20 || KEPT_CONTROLS.has(key);
 
 /**

@@ -41,7 +41,19 @@ export function fieldKey(s: FieldState, input: string, key: Key): FieldState | n
   if (key.rightArrow) return { ...s, cursor: Math.min(chars.length, s.cursor + 1) };
   if (key.home) return { ...s, cursor: 0 };
   if (key.end) return { ...s, cursor: chars.length };
-  if (key.ctrl || key.meta || key.return || key.tab || key.escape || key.upArrow || key.downArrow || key.pageUp || key.pageDown || !input) return null;
+  if (
+    key.ctrl ||
+    key.meta ||
+    key.return ||
+    key.tab ||
+    key.escape ||
+    key.upArrow ||
+    key.downArrow ||
+    key.pageUp ||
+    key.pageDown ||
+    !input
+  )
+    return null;
   // Printable text (one key, or several if a caller hands over a run): newlines become spaces.
   const text = cps(input.replace(/[\r\n]+/g, ' ').replace(/[\x00-\x1f\x7f]/g, ''));
   return at([...chars.slice(0, s.cursor), ...text, ...chars.slice(s.cursor)], s.cursor + text.length);

@@ -31,7 +31,12 @@ export function AuditScreen(p: ScreenProps) {
     prefs: p.prefs,
     onPrefs: p.savePrefs,
     filterText: (e) => `${e.actorEmail ?? 'system'} ${e.action} ${e.targetEmail ?? ''} ${detailText(e)}`,
-    fields: { who: (e) => e.actorEmail ?? 'system', did: (e) => e.action, action: (e) => e.action, to: (e) => e.targetEmail ?? '' },
+    fields: {
+      who: (e) => e.actorEmail ?? 'system',
+      did: (e) => e.action,
+      action: (e) => e.action,
+      to: (e) => e.targetEmail ?? '',
+    },
     defaultSort: 'at',
     defaultOrder: 'desc',
     tie: 'action',
@@ -52,7 +57,9 @@ export function AuditScreen(p: ScreenProps) {
   return (
     <Box flexDirection="column">
       <Text wrap="truncate" color={t.muted}>
-        {p.res.audit ? `Audit log: the newest ${entries.length} entries, live` : 'The audit log is loading (or is not available to this account).'}
+        {p.res.audit
+          ? `Audit log: the newest ${entries.length} entries, live`
+          : 'The audit log is loading (or is not available to this account).'}
       </Text>
       <GridView grid={grid} width={p.width} empty={grid.filter ? 'No entry matches.' : 'No entries yet.'} />
       <GridFooter grid={grid} total={entries.length} noun="entries" />

@@ -14,7 +14,13 @@ import { theme } from '../theme.js';
 import { allowed, useOptions, type ScreenProps } from './screen-props.js';
 
 export const MAIL_COLUMNS: Column<MailEntry>[] = [
-  { key: 'receivedAt', title: 'Received', min: 11, get: (m) => shortTime(m.receivedAt), sortValue: (m) => m.receivedAt },
+  {
+    key: 'receivedAt',
+    title: 'Received',
+    min: 11,
+    get: (m) => shortTime(m.receivedAt),
+    sortValue: (m) => m.receivedAt,
+  },
   { key: 'to', title: 'To', min: 12, grow: 2, get: (m) => m.to.join(', ') },
   { key: 'subject', title: 'Subject', min: 12, grow: 3, get: (m) => m.subject },
   { key: 'from', title: 'From', min: 10, grow: 1, get: (m) => m.from },
@@ -45,13 +51,21 @@ export function MailScreen(p: ScreenProps) {
 
   const urlLines = open?.links[0] ? 1 + Math.ceil(textWidth(open.links[0].url) / Math.max(1, p.width)) : 1;
   const attachments = open?.attachments ?? [];
-  const headerLines = open ? 3 + urlLines + (open.cc.length || open.bcc.length ? 1 : 0) + (attachments.length ? 1 : 0) : 0;
+  const headerLines = open
+    ? 3 + urlLines + (open.cc.length || open.bcc.length ? 1 : 0) + (attachments.length ? 1 : 0)
+    : 0;
   const bodyHeight = Math.max(1, p.height - headerLines);
   const text = open ? (raw ?? (open.text || open.htmlText || '')) : '';
-  const lines = open ? text.replace(/\r/g, '').split('\n').flatMap((l) => (l ? wrap(l, Math.max(10, p.width)) : [''])) : [];
+  const lines = open
+    ? text
+        .replace(/\r/g, '')
+        .split('\n')
+        .flatMap((l) => (l ? wrap(l, Math.max(10, p.width)) : ['']))
+    : [];
 
   const available = (id: string) => {
-    if ((id === 'reader.attachment' || id === 'reader.save') && !attachments.length) return 'This message has no attachments.';
+    if ((id === 'reader.attachment' || id === 'reader.save') && !attachments.length)
+      return 'This message has no attachments.';
     return open || grid.selected ? true : 'No message is selected.';
   };
   useOptions(p, 'mail', open ? 'reader' : 'mail', available);
@@ -118,7 +132,12 @@ export function MailScreen(p: ScreenProps) {
 
   if (open) {
     const first = open.links[0];
-    const extra = [open.cc.length ? `Cc: ${open.cc.join(', ')}` : '', open.bcc.length ? `Bcc: ${open.bcc.join(', ')}` : ''].filter(Boolean).join('  ·  ');
+    const extra = [
+      open.cc.length ? `Cc: ${open.cc.join(', ')}` : '',
+      open.bcc.length ? `Bcc: ${open.bcc.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('  ·  ');
     return (
       <Box flexDirection="column">
         <Text wrap="truncate" bold>{`Subject: ${open.subject}`}</Text>
@@ -126,7 +145,13 @@ export function MailScreen(p: ScreenProps) {
         {extra ? <Text wrap="truncate">{extra}</Text> : null}
         {attachments.length ? (
           <Text wrap="truncate">
-            {'Attachments: ' + attachments.map((a, i) => `${i === att ? '▸' : ' '}${a.filename ?? `attachment-${i + 1}`} (${a.contentType}, ${bytes(a.size)})`).join('  ')}
+            {'Attachments: ' +
+              attachments
+                .map(
+                  (a, i) =>
+                    `${i === att ? '▸' : ' '}${a.filename ?? `attachment-${i + 1}`} (${a.contentType}, ${bytes(a.size)})`,
+                )
+                .join('  ')}
           </Text>
         ) : null}
         {first ? (
@@ -141,7 +166,9 @@ export function MailScreen(p: ScreenProps) {
           <Text>No links.</Text>
         )}
         <Text color={t.muted} wrap="truncate">
-          {raw !== null ? '── raw source ──' : `── ${open.text ? 'text' : 'HTML as text'} · ${open.links.length} link(s) · ${Math.min(lines.length, scroll + 1)}-${Math.min(lines.length, scroll + bodyHeight)}/${lines.length} ──`}
+          {raw !== null
+            ? '── raw source ──'
+            : `── ${open.text ? 'text' : 'HTML as text'} · ${open.links.length} link(s) · ${Math.min(lines.length, scroll + 1)}-${Math.min(lines.length, scroll + bodyHeight)}/${lines.length} ──`}
         </Text>
         {lines.slice(scroll, scroll + bodyHeight).map((l, i) => (
           <Text key={i} wrap="truncate">
@@ -156,7 +183,11 @@ export function MailScreen(p: ScreenProps) {
       <Text wrap="truncate" color={t.muted}>
         {`Captured mail: ${grid.baseTotal ?? grid.view.length}`}
       </Text>
-      <GridView grid={grid} width={p.width} empty={grid.loading ? 'Loading…' : grid.filter ? 'No message matches.' : 'No mail captured yet.'} />
+      <GridView
+        grid={grid}
+        width={p.width}
+        empty={grid.loading ? 'Loading…' : grid.filter ? 'No message matches.' : 'No mail captured yet.'}
+      />
       <GridFooter grid={grid} total={grid.baseTotal ?? grid.view.length} noun="messages" />
     </Box>
   );

@@ -54,7 +54,9 @@ export type Availability = true | string;
  * read-only. Published to the app's options bar.
  */
 export function useOptions(p: ScreenProps, tab: TabId, scope: Scope, available: (id: string) => Availability): void {
-  const options = COMMANDS.filter((c) => c.scope === scope && !c.hidden && !(p.readOnly && c.changes) && available(c.id) === true).map((c) => ({ keys: keysLabel(c), label: c.label }));
+  const options = COMMANDS.filter(
+    (c) => c.scope === scope && !c.hidden && !(p.readOnly && c.changes) && available(c.id) === true,
+  ).map((c) => ({ keys: keysLabel(c), label: c.label }));
   const text = JSON.stringify(options);
   const { setOptions } = p;
   useLayoutEffect(() => setOptions(tab, JSON.parse(text) as Option[]), [text, tab, setOptions]);

@@ -14,9 +14,22 @@ import { LAYER, useKeys } from '../input/key-router.js';
 import { theme } from '../theme.js';
 import { useOptions, type ScreenProps } from './screen-props.js';
 
-const email: Column<PublicSession> = { key: 'email', title: 'Login email', min: 14, grow: 2, shrink: 0.25, get: (s) => s.email };
+const email: Column<PublicSession> = {
+  key: 'email',
+  title: 'Login email',
+  min: 14,
+  grow: 2,
+  shrink: 0.25,
+  get: (s) => s.email,
+};
 const client: Column<PublicSession> = { key: 'client', title: 'Client', min: 8, get: (s) => s.client };
-const started: Column<PublicSession> = { key: 'startedAt', title: 'Started', min: 11, get: (s) => shortTime(s.startedAt), sortValue: (s) => s.startedAt };
+const started: Column<PublicSession> = {
+  key: 'startedAt',
+  title: 'Started',
+  min: 11,
+  get: (s) => shortTime(s.startedAt),
+  sortValue: (s) => s.startedAt,
+};
 
 export const LIVE_COLUMNS: Column<PublicSession>[] = [
   email,
@@ -24,7 +37,13 @@ export const LIVE_COLUMNS: Column<PublicSession>[] = [
   { key: 'address', title: 'Address', min: 9, max: 39, get: (s) => s.address },
   { key: 'userAgent', title: 'User agent', min: 10, grow: 3, get: (s) => s.userAgent },
   started,
-  { key: 'lastActivityAt', title: 'Last activity', min: 13, get: (s) => shortTime(s.lastActivityAt), sortValue: (s) => s.lastActivityAt },
+  {
+    key: 'lastActivityAt',
+    title: 'Last activity',
+    min: 13,
+    get: (s) => shortTime(s.lastActivityAt),
+    sortValue: (s) => s.lastActivityAt,
+  },
   { key: 'clientId', title: 'Client id', optional: 1, max: 36, get: (s) => s.clientId ?? '—', sortBy: null },
 ];
 
@@ -35,10 +54,16 @@ export function endedColumns(emailOf: (id: string | null) => string): Column<Pub
     started,
     { key: 'endedAt', title: 'Ended', min: 11, get: (s) => shortTime(s.endedAt), sortValue: (s) => s.endedAt ?? '' },
     { key: 'endReason', title: 'Reason', min: 8, get: (s) => s.endReason ?? '' },
-    { key: 'endedBy', title: 'Ended by', min: 10, grow: 1, get: (s) => (s.endedBy ? emailOf(s.endedBy) : '—'), sortBy: null },
+    {
+      key: 'endedBy',
+      title: 'Ended by',
+      min: 10,
+      grow: 1,
+      get: (s) => (s.endedBy ? emailOf(s.endedBy) : '—'),
+      sortBy: null,
+    },
   ];
 }
-
 
 export function SessionsScreen(p: ScreenProps) {
   const t = theme();
@@ -54,14 +79,36 @@ export function SessionsScreen(p: ScreenProps) {
   // Marked rows show a dot before the address (Space marks, * marks every row the filter shows).
   const marked = marks.has;
   const liveColumns = useMemo(
-    () => [{ ...email, get: (s: PublicSession) => (marked(s.id) ? `● ${s.email}` : s.email), sortValue: (s: PublicSession) => s.email }, ...LIVE_COLUMNS.slice(1)],
+    () => [
+      {
+        ...email,
+        get: (s: PublicSession) => (marked(s.id) ? `● ${s.email}` : s.email),
+        sortValue: (s: PublicSession) => s.email,
+      },
+      ...LIVE_COLUMNS.slice(1),
+    ],
     [marked],
   );
-  const liveGrid = useWindowGrid(res.sessions, liveColumns, { ...common, prefs: p.prefs, onPrefs: p.savePrefs, defaultSort: 'startedAt', enabled: p.active && !history });
-  const endedGrid = useWindowGrid(res.ended, ENDED, { ...common, defaultSort: 'endedAt', defaultOrder: 'desc', enabled: p.active && history });
+  const liveGrid = useWindowGrid(res.sessions, liveColumns, {
+    ...common,
+    prefs: p.prefs,
+    onPrefs: p.savePrefs,
+    defaultSort: 'startedAt',
+    enabled: p.active && !history,
+  });
+  const endedGrid = useWindowGrid(res.ended, ENDED, {
+    ...common,
+    defaultSort: 'endedAt',
+    defaultOrder: 'desc',
+    enabled: p.active && history,
+  });
   const grid = history ? endedGrid : liveGrid;
 
-  const actions = useSessionActions(p, grid.selected, { history, toggleHistory: () => setHistory((v) => !v), toggleExplorer: () => setExplorer((v) => !v) });
+  const actions = useSessionActions(p, grid.selected, {
+    history,
+    toggleHistory: () => setHistory((v) => !v),
+    toggleExplorer: () => setExplorer((v) => !v),
+  });
   const scope = history ? 'history' : 'sessions';
   useOptions(p, 'sessions', scope, actions.available);
 
@@ -106,7 +153,11 @@ export function SessionsScreen(p: ScreenProps) {
         <Text bold>{count}</Text>
         <Text color={t.muted}>{`  ·  Idle auto-terminate: ${idle ? `${idle} min` : 'off'}`}</Text>
       </Text>
-      <GridView grid={grid} width={p.width} empty={grid.loading ? 'Loading…' : history ? 'No ended sessions.' : 'No live sessions.'} />
+      <GridView
+        grid={grid}
+        width={p.width}
+        empty={grid.loading ? 'Loading…' : history ? 'No ended sessions.' : 'No live sessions.'}
+      />
       <GridFooter
         grid={grid}
         total={grid.baseTotal ?? grid.view.length}

@@ -94,7 +94,11 @@ export const FIELDS: Field[] = [
     value: (r) => {
       const m = r.settings?.mail;
       if (!m) return '…';
-      return m.mode === 'sink' ? `built-in sink on port ${m.sinkPort}` : m.mode === 'relay' ? 'external relay (SEATDESK_SMTP_URL)' : 'off';
+      return m.mode === 'sink'
+        ? `built-in sink on port ${m.sinkPort}`
+        : m.mode === 'relay'
+          ? 'external relay (SEATDESK_SMTP_URL)'
+          : 'off';
     },
     hint: 'Set when the server starts: SEATDESK_SMTP_URL, SEATDESK_SMTP_PORT.',
   },
@@ -106,7 +110,8 @@ const rawValue = (f: Field, r: Resources): string => {
   if (f.label === 'Sessions per user') return String(r.settings?.maxSessionsPerUser ?? '');
   if (f.label === 'Mail retention') return String(r.settings?.mailRetention ?? '');
   if (f.label === '  dormant after') return String(r.settings ? (reclaimPolicyOf(r.settings).dormantDays ?? '') : '');
-  if (f.label === '  invitations expire') return String(r.settings ? (reclaimPolicyOf(r.settings).pendingDays ?? '') : '');
+  if (f.label === '  invitations expire')
+    return String(r.settings ? (reclaimPolicyOf(r.settings).pendingDays ?? '') : '');
   if (f.label === 'License expires') return r.license?.expiresAt?.slice(0, 10) ?? '';
   return f.value(r);
 };
@@ -137,20 +142,24 @@ export function SettingsScreen(p: ScreenProps) {
       if (id === 'settings.reclaim') {
         if (!allowed(p, command(id).changes, available(id))) return;
         // The dry run first; its confirm runs the policy now (each action re-checked by the server).
-        void p.client.reclaimPlan().then((plan) => {
-          if (!plan.actions.length) return p.act.flash(planSummary(plan), 'info');
-          p.act.open({
-            kind: 'confirm',
-            title: 'Seat reclamation: what a run would do now',
-            message: planSummary(plan),
-            confirmLabel: `Run now (${plan.seatsFreed})`,
-            run: async () =>
-              !!(await p.act.runInDialog(
-                () => p.client.runReclaim(),
-                (r) => `Reclaimed ${r.results.filter((x) => x.ok && x.changed).length} seat(s); ${r.results.filter((x) => !x.ok).length} failed.`,
-              )),
-          });
-        }, (e: Error) => p.act.flash(`Could not get the reclamation plan: ${e.message}`, 'error'));
+        void p.client.reclaimPlan().then(
+          (plan) => {
+            if (!plan.actions.length) return p.act.flash(planSummary(plan), 'info');
+            p.act.open({
+              kind: 'confirm',
+              title: 'Seat reclamation: what a run would do now',
+              message: planSummary(plan),
+              confirmLabel: `Run now (${plan.seatsFreed})`,
+              run: async () =>
+                !!(await p.act.runInDialog(
+                  () => p.client.runReclaim(),
+                  (r) =>
+                    `Reclaimed ${r.results.filter((x) => x.ok && x.changed).length} seat(s); ${r.results.filter((x) => !x.ok).length} failed.`,
+                )),
+            });
+          },
+          (e: Error) => p.act.flash(`Could not get the reclamation plan: ${e.message}`, 'error'),
+        );
         return;
       }
       if (id !== 'settings.edit') return false;
@@ -164,7 +173,10 @@ export function SettingsScreen(p: ScreenProps) {
         hint: f.hint,
         choices: f.choices,
         submit: async (v) => {
-          const ok = await p.act.runInDialog(() => f.save!(p.client, v), () => `${f.label} saved.`);
+          const ok = await p.act.runInDialog(
+            () => f.save!(p.client, v),
+            () => `${f.label} saved.`,
+          );
           if (ok === undefined) return false;
           void p.res.reload(); // the dialog closes now; the screen catches up
           return true;
@@ -193,7 +205,13 @@ export function SettingsScreen(p: ScreenProps) {
       </Box>
       {chartRows >= 3 ? (
         <Box marginTop={1}>
-          <SeatHistoryPanel client={p.client} license={p.res.license} days={chartDays} width={p.width} height={chartRows} />
+          <SeatHistoryPanel
+            client={p.client}
+            license={p.res.license}
+            days={chartDays}
+            width={p.width}
+            height={chartRows}
+          />
         </Box>
       ) : null}
     </Box>

@@ -43,7 +43,14 @@ export function SetupForm(p: { client: ApiClient; width: number; clientId: strin
   );
 }
 
-export function LoginForm(p: { client: ApiClient; width: number; clientId: string; message: string | null; email?: string | null; onDone: Done }) {
+export function LoginForm(p: {
+  client: ApiClient;
+  width: number;
+  clientId: string;
+  message: string | null;
+  email?: string | null;
+  onDone: Done;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(p.message);
   const [limit, setLimit] = useState(false);
@@ -51,7 +58,10 @@ export function LoginForm(p: { client: ApiClient; width: number; clientId: strin
     <Form
       title="Seatdesk · sign in"
       intro={`Server ${p.client.baseUrl}. Sign in with a Site or User Administrator account.`}
-      fields={[{ label: 'Email', initial: p.email ?? '' }, { label: 'Password', mask: true }]}
+      fields={[
+        { label: 'Email', initial: p.email ?? '' },
+        { label: 'Password', mask: true },
+      ]}
       focus={p.email ? 1 : 0}
       busy={busy}
       error={error}
@@ -61,7 +71,13 @@ export function LoginForm(p: { client: ApiClient; width: number; clientId: strin
         setBusy(true);
         setError(null);
         try {
-          const r = await p.client.login({ email, password, client: 'tui', clientId: p.clientId, terminateOldest: limit || undefined });
+          const r = await p.client.login({
+            email,
+            password,
+            client: 'tui',
+            clientId: p.clientId,
+            terminateOldest: limit || undefined,
+          });
           if (!isAdmin(r.user)) {
             p.client.token = r.token;
             await p.client.logout().catch(() => {});
@@ -78,4 +94,3 @@ export function LoginForm(p: { client: ApiClient; width: number; clientId: strin
     />
   );
 }
-

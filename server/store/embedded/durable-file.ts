@@ -5,7 +5,10 @@ import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 
 export class StoreCorruptError extends Error {
-  constructor(readonly file: string, reason: string) {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
     super(
       `The store file ${file} cannot be read: ${reason}. Seatdesk will not start on it and has not changed it. ` +
         `Restore it from a backup (or move it aside to start empty) and start again.`,
@@ -44,9 +47,12 @@ export const realDisk: Disk = {
 
 /** Writes all of `buf`, continuing after short writes; a write that makes no progress fails. */
 async function writeAll(disk: Disk, fh: FileHandle, buf: Uint8Array): Promise<void> {
-  for (let done = 0; done < buf.length; ) {
+  for (let done = 0; done < buf.length;) {
     const n = await disk.write(fh, buf, done, buf.length - done);
-    if (!(n > 0)) throw Object.assign(new Error(`no space left on device (a write stored ${done} of ${buf.length} bytes)`), { code: 'ENOSPC' });
+    if (!(n > 0))
+      throw Object.assign(new Error(`no space left on device (a write stored ${done} of ${buf.length} bytes)`), {
+        code: 'ENOSPC',
+      });
     done += n;
   }
 }
@@ -129,7 +135,10 @@ export class DurableJSONFile<T> implements Adapter<T> {
     }
     // Only a missing file is a new store: lowdb would take null (or 0, "", false) as "no data yet".
     if (data === null || typeof data !== 'object' || Array.isArray(data))
-      throw new StoreCorruptError(this.file, `it holds ${Array.isArray(data) ? 'an array' : JSON.stringify(data)?.slice(0, 40)}, not a store (a JSON object)`);
+      throw new StoreCorruptError(
+        this.file,
+        `it holds ${Array.isArray(data) ? 'an array' : JSON.stringify(data)?.slice(0, 40)}, not a store (a JSON object)`,
+      );
     return data as T;
   }
 

@@ -119,16 +119,19 @@ class Indexes {
     t.onChange('sessions', (prev, next) => {
       if (next) {
         const was = this.lastActivityByUser.get(next.userId);
-        if (was === undefined || next.lastActivityAt > was) this.lastActivityByUser.set(next.userId, next.lastActivityAt);
+        if (was === undefined || next.lastActivityAt > was)
+          this.lastActivityByUser.set(next.userId, next.lastActivityAt);
       }
       if (prev && !prev.endedAt) {
-        if (prev.client !== 'api') this.liveCountedByUser.set(prev.userId, (this.liveCountedByUser.get(prev.userId) ?? 1) - 1);
+        if (prev.client !== 'api')
+          this.liveCountedByUser.set(prev.userId, (this.liveCountedByUser.get(prev.userId) ?? 1) - 1);
         this.liveCount--;
         this.liveSessionsByUser.remove(prev.userId, prev.id);
         if (prev.apiTokenId) this.liveSessionByApiToken.delete(prev.apiTokenId);
       }
       if (next && !next.endedAt) {
-        if (next.client !== 'api') this.liveCountedByUser.set(next.userId, (this.liveCountedByUser.get(next.userId) ?? 0) + 1);
+        if (next.client !== 'api')
+          this.liveCountedByUser.set(next.userId, (this.liveCountedByUser.get(next.userId) ?? 0) + 1);
         this.liveCount++;
         this.liveSessionsByUser.add(next.userId, next.id);
         if (next.apiTokenId) this.liveSessionByApiToken.set(next.apiTokenId, next.id);
@@ -188,7 +191,10 @@ function decodeOffset(cursor: string): number {
   } catch {
     // falls through to the error
   }
-  throw new AppError('invalid_cursor', 'The cursor is not one this server gave out. Start again from the first page (no cursor).');
+  throw new AppError(
+    'invalid_cursor',
+    'The cursor is not one this server gave out. Start again from the first page (no cursor).',
+  );
 }
 
 class EmbeddedReads implements Reads {
@@ -227,7 +233,12 @@ class EmbeddedReads implements Reads {
       if (q.invitedBefore) {
         // isStaleInvitation: pending, invited before the cutoff, no newer link and none used.
         const a = activity.get(u.id);
-        if (u.status !== 'pending' || a?.linkUsed || (latestIso(u.createdAt, a?.lastInvitedAt) ?? u.createdAt) >= q.invitedBefore) return false;
+        if (
+          u.status !== 'pending' ||
+          a?.linkUsed ||
+          (latestIso(u.createdAt, a?.lastInvitedAt) ?? u.createdAt) >= q.invitedBefore
+        )
+          return false;
       }
       return true;
     };
@@ -251,7 +262,8 @@ class EmbeddedReads implements Reads {
   }
   async projectMemberCounts() {
     const members = new Map<string, number>();
-    for (const u of this.t.values('users')) for (const m of u.projects) members.set(m.projectId, (members.get(m.projectId) ?? 0) + 1);
+    for (const u of this.t.values('users'))
+      for (const m of u.projects) members.set(m.projectId, (members.get(m.projectId) ?? 0) + 1);
     return members;
   }
 
@@ -291,7 +303,9 @@ class EmbeddedReads implements Reads {
     return this.t.findBy('apiTokens', hash);
   }
   async apiTokensOf(userId: string) {
-    return [...this.ix.apiTokensByUser.get(userId)].map((id) => this.t.get('apiTokens', id)!).filter((x) => !x.revokedAt);
+    return [...this.ix.apiTokensByUser.get(userId)]
+      .map((id) => this.t.get('apiTokens', id)!)
+      .filter((x) => !x.revokedAt);
   }
 
   async actionTokenByHash(hash: string) {
@@ -451,7 +465,8 @@ class EmbeddedTx extends EmbeddedReads implements Tx {
     this.w.put('actionTokens', token);
   }
   deleteActionTokensOf(userId: string, kind: ActionToken['kind']) {
-    for (const id of [...this.ix.actionTokensByUser.get(userId)]) if (this.t.get('actionTokens', id)?.kind === kind) this.w.del('actionTokens', id);
+    for (const id of [...this.ix.actionTokensByUser.get(userId)])
+      if (this.t.get('actionTokens', id)?.kind === kind) this.w.del('actionTokens', id);
   }
   setLicense(license: Parameters<Tx['setLicense']>[0]) {
     this.w.set('license', license);
@@ -462,7 +477,8 @@ class EmbeddedTx extends EmbeddedReads implements Tx {
   appendAudit(entry: Parameters<Tx['appendAudit']>[0]) {
     this.w.put('audit', entry);
     const keep = this.opts.auditKeep;
-    if (this.ix.audit.size > keep + 1000) for (const id of this.ix.audit.oldest(this.ix.audit.size - keep)) this.w.del('audit', id);
+    if (this.ix.audit.size > keep + 1000)
+      for (const id of this.ix.audit.oldest(this.ix.audit.size - keep)) this.w.del('audit', id);
   }
   putMail(entry: MailEntry, retention: number) {
     this.w.put('mails', entry);
@@ -478,7 +494,8 @@ class EmbeddedTx extends EmbeddedReads implements Tx {
   appendSeatHistory(entry: SeatHistoryEntry) {
     this.w.put('seatHistory', entry);
     const n = this.ix.seatHistory.size;
-    if (n > SEAT_HISTORY_KEEP + 1000) for (const id of this.ix.seatHistory.oldest(n - SEAT_HISTORY_KEEP)) this.w.del('seatHistory', id);
+    if (n > SEAT_HISTORY_KEEP + 1000)
+      for (const id of this.ix.seatHistory.oldest(n - SEAT_HISTORY_KEEP)) this.w.del('seatHistory', id);
   }
   enqueueMail(message: OutboxMessage) {
     this.w.put('outbox', message);
@@ -486,7 +503,8 @@ class EmbeddedTx extends EmbeddedReads implements Tx {
   putOutbox(message: OutboxMessage) {
     this.w.put('outbox', message);
     // Delivered and abandoned messages are kept for a while, as the mail log; the newest 5,000.
-    if (this.ix.finishedOutbox.size > 5_500) for (const id of this.ix.finishedOutbox.oldest(this.ix.finishedOutbox.size - 5_000)) this.w.del('outbox', id);
+    if (this.ix.finishedOutbox.size > 5_500)
+      for (const id of this.ix.finishedOutbox.oldest(this.ix.finishedOutbox.size - 5_000)) this.w.del('outbox', id);
   }
   emit(event: BusEvent) {
     this.events.push(event);

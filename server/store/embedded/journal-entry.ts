@@ -5,7 +5,8 @@ import { StoreData } from '../../../src/domain/schemas.js';
 type Rec = { id: string } & Record<string, unknown>;
 
 /** One change in a journal entry: a collection's record put, patched or deleted, or a singleton set. */
-export type JournalOp = { c: string; put: Rec } | { c: string; patch: Rec } | { c: string; del: string } | { s: string; set: unknown };
+export type JournalOp =
+  { c: string; put: Rec } | { c: string; patch: Rec } | { c: string; del: string } | { s: string; set: unknown };
 
 export interface JournalEntry {
   seq: number;
@@ -32,7 +33,8 @@ const describe = (e: z.ZodError) => {
 
 /** Parses one journal line's JSON; throws an Error saying what is wrong (the caller adds file and line). */
 export function parseJournalEntry(raw: unknown): JournalEntry {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${JSON.stringify(raw)?.slice(0, 40)} is not a journal entry (an object with seq and ops)`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new Error(`${JSON.stringify(raw)?.slice(0, 40)} is not a journal entry (an object with seq and ops)`);
   const entry = Entry.safeParse(raw);
   if (!entry.success) throw new Error(`not a journal entry (${describe(entry.error)})`);
   return { seq: entry.data.seq, ops: entry.data.ops.map((op, i) => parseOp(op, i)) };
@@ -44,7 +46,8 @@ function parseOp(op: unknown, i: number): JournalOp {
   const o = op as Record<string, unknown>;
   if (typeof o.s === 'string') {
     const schema = singletons.get(o.s);
-    if (!schema || !('set' in o)) throw new Error(`${where} sets an unknown part of the store (${JSON.stringify(o.s).slice(0, 40)})`);
+    if (!schema || !('set' in o))
+      throw new Error(`${where} sets an unknown part of the store (${JSON.stringify(o.s).slice(0, 40)})`);
     const r = schema.safeParse(o.set);
     if (!r.success) throw new Error(`${where}, ${o.s}: ${describe(r.error)}`);
     return { s: o.s, set: r.data };

@@ -96,15 +96,24 @@ export async function replayJournal(tables: Tables, dir: string, name: string, s
     try {
       entry = parseJournalEntry(JSON.parse(lines[i])) as JournalEntry;
     } catch (e) {
-      throw new StoreCorruptError(file, `line ${i + 1}: ${e instanceof SyntaxError ? 'not valid JSON' : (e as Error).message}`);
+      throw new StoreCorruptError(
+        file,
+        `line ${i + 1}: ${e instanceof SyntaxError ? 'not valid JSON' : (e as Error).message}`,
+      );
     }
     // Entries are numbered one by one: a gap or a step back means lines were lost or made up.
     if (previous !== null && entry.seq !== previous + 1)
-      throw new StoreCorruptError(file, `line ${i + 1}: entry seq ${entry.seq} does not follow seq ${previous} on the line before`);
+      throw new StoreCorruptError(
+        file,
+        `line ${i + 1}: entry seq ${entry.seq} does not follow seq ${previous} on the line before`,
+      );
     previous = entry.seq;
     if (entry.seq <= seq) continue;
     if (entry.seq !== seq + 1 + entries.length)
-      throw new StoreCorruptError(file, `line ${i + 1}: entry seq ${entry.seq} leaves a gap after seq ${seq + entries.length} (the state so far); entries are missing`);
+      throw new StoreCorruptError(
+        file,
+        `line ${i + 1}: entry seq ${entry.seq} leaves a gap after seq ${seq + entries.length} (the state so far); entries are missing`,
+      );
     entries.push(entry);
   }
   for (const entry of entries) {

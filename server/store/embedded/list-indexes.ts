@@ -6,8 +6,28 @@ import type { AuditEntry, MailEntry, Session, User } from '../../../src/domain/s
 import type { AuditQuery, MailQuery, Page, SessionQuery, UserQuery } from '../repository.js';
 import { SortedIndexes } from './sorted-indexes.js';
 
-export const USER_SORTS = ['email', 'firstName', 'lastName', 'status', 'userProfile', 'adminProfile', 'createdAt', 'activatedAt', 'lastLoginAt', 'deactivatedAt'] as const;
-export const SESSION_SORTS = ['email', 'client', 'address', 'userAgent', 'startedAt', 'lastActivityAt', 'endedAt', 'endReason'] as const;
+export const USER_SORTS = [
+  'email',
+  'firstName',
+  'lastName',
+  'status',
+  'userProfile',
+  'adminProfile',
+  'createdAt',
+  'activatedAt',
+  'lastLoginAt',
+  'deactivatedAt',
+] as const;
+export const SESSION_SORTS = [
+  'email',
+  'client',
+  'address',
+  'userAgent',
+  'startedAt',
+  'lastActivityAt',
+  'endedAt',
+  'endReason',
+] as const;
 export const MAIL_SORTS = ['receivedAt', 'subject', 'from', 'to'] as const;
 export const AUDIT_SORTS = ['at'] as const;
 
@@ -15,7 +35,8 @@ export const AUDIT_SORTS = ['at'] as const;
 const DEFAULT_CLIENTS = new Set(['web', 'tui', 'api']);
 
 const limitOf = (q: { limit?: number }) => Math.min(10_000, Math.max(1, q.limit ?? 100));
-const pick = (sort: string | undefined, allowed: readonly string[], fallback: string) => (sort && allowed.includes(sort) ? sort : fallback);
+const pick = (sort: string | undefined, allowed: readonly string[], fallback: string) =>
+  sort && allowed.includes(sort) ? sort : fallback;
 
 export interface Lookups {
   user(id: string): User | undefined;
@@ -34,7 +55,11 @@ export class ListIndexes {
 
   constructor(get: Lookups) {
     this.users = new SortedIndexes<User>(
-      { columns: USER_SORTS, facet: (u) => u.status, text: (u) => `${u.email}\n${u.firstName} ${u.lastName}`.toLowerCase() },
+      {
+        columns: USER_SORTS,
+        facet: (u) => u.status,
+        text: (u) => `${u.email}\n${u.firstName} ${u.lastName}`.toLowerCase(),
+      },
       get.user,
     );
     this.sessions = new SortedIndexes<Session>(
@@ -48,7 +73,10 @@ export class ListIndexes {
       },
       get.session,
     );
-    this.mails = new SortedIndexes<MailEntry>({ columns: MAIL_SORTS, text: (m) => `${m.from}\n${m.subject}`.toLowerCase() }, get.mail);
+    this.mails = new SortedIndexes<MailEntry>(
+      { columns: MAIL_SORTS, text: (m) => `${m.from}\n${m.subject}`.toLowerCase() },
+      get.mail,
+    );
     this.audit = new SortedIndexes<AuditEntry>({ columns: AUDIT_SORTS }, get.audit);
   }
 
@@ -80,7 +108,9 @@ export class ListIndexes {
     if (profile || admin) {
       const outer = where;
       const test = (u: User) =>
-        (!profile || u.userProfile.toLowerCase().startsWith(profile)) && (!admin || (u.adminProfile ?? 'none').toLowerCase().startsWith(admin)) && (!outer || outer.test(u));
+        (!profile || u.userProfile.toLowerCase().startsWith(profile)) &&
+        (!admin || (u.adminProfile ?? 'none').toLowerCase().startsWith(admin)) &&
+        (!outer || outer.test(u));
       where = { key: `profile:${profile ?? ''}\u0000admin:${admin ?? ''}\u0000${outer?.key ?? ''}`, test };
     }
     return this.users.page({
@@ -119,7 +149,10 @@ export class ListIndexes {
     if (hide && hide.size) tests.push((m) => !recipients(m).some((r) => hide.has(r)));
     if (to) tests.push((m) => recipients(m).some((r) => r.includes(to)));
     // q matches from, subject (the indexed text) or any recipient.
-    const text = needle ? (m: MailEntry) => `${m.from}\n${m.subject}`.toLowerCase().includes(needle) || recipients(m).some((r) => r.includes(needle)) : null;
+    const text = needle
+      ? (m: MailEntry) =>
+          `${m.from}\n${m.subject}`.toLowerCase().includes(needle) || recipients(m).some((r) => r.includes(needle))
+      : null;
     if (text) tests.push(text);
     return this.mails.page({
       sort: pick(q.sort, MAIL_SORTS, 'receivedAt'),
@@ -127,12 +160,23 @@ export class ListIndexes {
       cursor: q.cursor,
       offset: q.offset,
       limit: limitOf(q),
-      where: tests.length ? { key: `${needle ?? ''}\u0000${to ?? ''}\u0000${hide ? [...hide].sort().join(',') : ''}`, test: (m) => tests.every((t) => t(m)) } : undefined,
+      where: tests.length
+        ? {
+            key: `${needle ?? ''}\u0000${to ?? ''}\u0000${hide ? [...hide].sort().join(',') : ''}`,
+            test: (m) => tests.every((t) => t(m)),
+          }
+        : undefined,
     });
   }
 
   pageAudit(q: AuditQuery): Page<AuditEntry> {
-    return this.audit.page({ sort: 'at', order: q.order ?? 'desc', cursor: q.cursor, offset: q.offset, limit: limitOf(q) });
+    return this.audit.page({
+      sort: 'at',
+      order: q.order ?? 'desc',
+      cursor: q.cursor,
+      offset: q.offset,
+      limit: limitOf(q),
+    });
   }
 
   private of(c: string): SortedIndexes<never> | null {

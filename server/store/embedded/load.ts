@@ -41,7 +41,10 @@ export async function loadStore(tables: Tables, dir: string, low: Low<StoreData 
     const parsed = StoreData.safeParse(migrated);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new StoreCorruptError(file, `it does not match the store schema (${issue.path.join('.')}: ${issue.message})`);
+      throw new StoreCorruptError(
+        file,
+        `it does not match the store schema (${issue.path.join('.')}: ${issue.message})`,
+      );
     }
     rewrite = (raw as { schemaVersion?: unknown }).schemaVersion !== SCHEMA_VERSION;
     tables.fromData(parsed.data);

@@ -27,7 +27,9 @@ export function migrate(raw: unknown): unknown {
   let data = raw as Raw;
   let version = typeof data.schemaVersion === 'number' ? data.schemaVersion : 0;
   if (version > SCHEMA_VERSION)
-    throw new NewerStoreError(`it was written by a newer Seatdesk (store schema ${version}; this one reads up to ${SCHEMA_VERSION}). Upgrade Seatdesk`);
+    throw new NewerStoreError(
+      `it was written by a newer Seatdesk (store schema ${version}; this one reads up to ${SCHEMA_VERSION}). Upgrade Seatdesk`,
+    );
   while (version < SCHEMA_VERSION) {
     const step = STEPS[version];
     if (!step) break;

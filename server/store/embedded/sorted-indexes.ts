@@ -10,7 +10,14 @@
 // distinct value (a login email's sessions share one entry), so a `q` scan visits each email once.
 import btree from 'sorted-btree';
 import { bulkLoad } from 'sorted-btree/extended/bulkLoad.js';
-import { comparePositions, decodeCursor, encodeCursor, sortValue, type Order, type Position } from '../../../src/domain/keyset.js';
+import {
+  comparePositions,
+  decodeCursor,
+  encodeCursor,
+  sortValue,
+  type Order,
+  type Position,
+} from '../../../src/domain/keyset.js';
 
 // sorted-btree is CommonJS: the class is its `exports.default`.
 type Tree = btree.default<Position, undefined>;
@@ -237,7 +244,10 @@ export class SortedIndexes<T extends Row> {
     } else {
       const test = q.needle || q.where ? this.matcher(q) : null;
       const trees = parts.map((p) => this.tree(p, q.sort));
-      for (const key of merge(trees.map((t) => walkKeys(t, q.order, after)), q.order)) {
+      for (const key of merge(
+        trees.map((t) => walkKeys(t, q.order, after)),
+        q.order,
+      )) {
         const id = key.id;
         const row = this.get(id);
         if (!row || (test && !test(row, this.entries.get(id)!))) continue;
@@ -256,7 +266,13 @@ export class SortedIndexes<T extends Row> {
     return {
       items,
       total,
-      nextCursor: more && last ? encodeCursor(q.sort, { value: sortValue((last as unknown as Record<string, unknown>)[q.sort]), id: last.id }) : null,
+      nextCursor:
+        more && last
+          ? encodeCursor(q.sort, {
+              value: sortValue((last as unknown as Record<string, unknown>)[q.sort]),
+              id: last.id,
+            })
+          : null,
     };
   }
 

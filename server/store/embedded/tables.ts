@@ -30,7 +30,17 @@ export interface Collections {
   seatHistory: SeatHistoryEntry;
 }
 export type CollName = keyof Collections;
-export const COLLECTIONS: CollName[] = ['users', 'projects', 'sessions', 'apiTokens', 'actionTokens', 'mails', 'audit', 'outbox', 'seatHistory'];
+export const COLLECTIONS: CollName[] = [
+  'users',
+  'projects',
+  'sessions',
+  'apiTokens',
+  'actionTokens',
+  'mails',
+  'audit',
+  'outbox',
+  'seatHistory',
+];
 
 export interface Singletons {
   site: Site;
@@ -48,7 +58,10 @@ const UNIQUE: Partial<Record<CollName, string>> = {
 };
 
 /** Told of every change to a collection: `prev` is undefined for an insert, `next` for a delete. */
-export type ChangeHook<C extends CollName> = (prev: Collections[C] | undefined, next: Collections[C] | undefined) => void;
+export type ChangeHook<C extends CollName> = (
+  prev: Collections[C] | undefined,
+  next: Collections[C] | undefined,
+) => void;
 
 export class Tables {
   private readonly maps = Object.fromEntries(COLLECTIONS.map((c) => [c, new Map()])) as {

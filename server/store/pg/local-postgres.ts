@@ -36,7 +36,9 @@ async function binaries(): Promise<Binaries> {
   try {
     return (await import(name)) as Binaries;
   } catch {
-    throw new Error(`No PostgreSQL binaries for ${os}-${arch()} (the npm package ${name} is not installed). Use an existing PostgreSQL and set SEATDESK_DATABASE_URL instead.`);
+    throw new Error(
+      `No PostgreSQL binaries for ${os}-${arch()} (the npm package ${name} is not installed). Use an existing PostgreSQL and set SEATDESK_DATABASE_URL instead.`,
+    );
   }
 }
 
@@ -45,14 +47,20 @@ const isRoot = () => process.getuid?.() === 0;
 /** The uid/gid to run PostgreSQL as: ours, or (as root) the system user, created on first use. */
 async function runAs(): Promise<{ uid: number; gid: number } | null> {
   if (!isRoot()) return null;
-  const ids = async () => ({ uid: Number((await run('id', ['-u', RUN_AS])).stdout), gid: Number((await run('id', ['-g', RUN_AS])).stdout) });
+  const ids = async () => ({
+    uid: Number((await run('id', ['-u', RUN_AS])).stdout),
+    gid: Number((await run('id', ['-g', RUN_AS])).stdout),
+  });
   try {
     return await ids();
   } catch {
     try {
       await run('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', RUN_AS]);
     } catch (e) {
-      throw new Error(`PostgreSQL will not run as root, and creating the system user "${RUN_AS}" failed: ${(e as Error).message.trim()}`, { cause: e });
+      throw new Error(
+        `PostgreSQL will not run as root, and creating the system user "${RUN_AS}" failed: ${(e as Error).message.trim()}`,
+        { cause: e },
+      );
     }
     return ids();
   }
@@ -63,19 +71,27 @@ async function checkTraversable(path: string): Promise<void> {
   for (let d = dirname(path); ; d = dirname(d)) {
     const s = await stat(d);
     if (!(s.mode & 0o001))
-      throw new Error(`PostgreSQL runs as the user "${RUN_AS}", who cannot enter ${d} (mode ${(s.mode & 0o777).toString(8)}). Put the database elsewhere (seatdesk db start --dir DIR) or chmod o+x ${d}.`);
+      throw new Error(
+        `PostgreSQL runs as the user "${RUN_AS}", who cannot enter ${d} (mode ${(s.mode & 0o777).toString(8)}). Put the database elsewhere (seatdesk db start --dir DIR) or chmod o+x ${d}.`,
+      );
     if (d === dirname(d)) return;
   }
 }
 
 function spawnAs(file: string, args: string[], ids: { uid: number; gid: number } | null): Promise<string> {
   return new Promise((done, fail) => {
-    const child = spawn(file, args, { ...(ids ?? {}), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    const child = spawn(file, args, {
+      ...(ids ?? {}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (out += c));
     child.on('error', fail);
-    child.on('close', (code) => (code === 0 ? done(out) : fail(new Error(`${file.split('/').pop()} failed (exit ${code}): ${out.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? done(out) : fail(new Error(`${file.split('/').pop()} failed (exit ${code}): ${out.trim()}`)),
+    );
   });
 }
 
@@ -105,7 +121,26 @@ async function init(o: LocalPostgres, bin: Binaries, ids: { uid: number; gid: nu
   if (ids) for (const f of [p.data, pwfile, p.log]) await chown(f, ids.uid, ids.gid);
   try {
     // C.UTF-8 from the builtin provider: bytewise order (the domain's "C" order) with Unicode lower().
-    await spawnAs(bin.initdb, ['-D', p.data, '-U', SUPERUSER, '--pwfile', pwfile, '-A', 'scram-sha-256', '-E', 'UTF8', '--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--locale=C', ...(o.durable === false ? ['--no-sync'] : [])], ids);
+    await spawnAs(
+      bin.initdb,
+      [
+        '-D',
+        p.data,
+        '-U',
+        SUPERUSER,
+        '--pwfile',
+        pwfile,
+        '-A',
+        'scram-sha-256',
+        '-E',
+        'UTF8',
+        '--locale-provider=builtin',
+        '--builtin-locale=C.UTF-8',
+        '--locale=C',
+        ...(o.durable === false ? ['--no-sync'] : []),
+      ],
+      ids,
+    );
   } finally {
     await unlink(pwfile).catch(() => {});
   }
@@ -114,7 +149,9 @@ async function init(o: LocalPostgres, bin: Binaries, ids: { uid: number; gid: nu
   return url;
 }
 
-export async function status(o: Pick<LocalPostgres, 'dir'>): Promise<{ running: boolean; url: string | null; log: string }> {
+export async function status(
+  o: Pick<LocalPostgres, 'dir'>,
+): Promise<{ running: boolean; url: string | null; log: string }> {
   const p = paths(o as LocalPostgres);
   const url = (await readFile(p.url, 'utf8').catch(() => '')).trim() || null;
   const pid = Number((await readFile(join(p.data, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
@@ -141,10 +178,12 @@ export async function start(o: LocalPostgres): Promise<string> {
       `-c max_connections=300`,
       ...(o.durable === false ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'] : []),
     ].join(' ');
-    await spawnAs(bin.pg_ctl, ['start', '-w', '-t', '60', '-D', p.data, '-l', p.log, '-o', opts], ids).catch(async (e) => {
-      const tail = (await readFile(p.log, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
-      throw new Error(`${(e as Error).message}\n${tail}`);
-    });
+    await spawnAs(bin.pg_ctl, ['start', '-w', '-t', '60', '-D', p.data, '-l', p.log, '-o', opts], ids).catch(
+      async (e) => {
+        const tail = (await readFile(p.log, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
+        throw new Error(`${(e as Error).message}\n${tail}`);
+      },
+    );
   }
   await createDatabase(url, DB_NAME);
   return url;
@@ -197,4 +236,3 @@ function alive(pid: number): boolean {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
-

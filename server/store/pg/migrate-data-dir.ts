@@ -14,7 +14,10 @@ export async function readEmbedded(dir: string): Promise<StoreData> {
     throw new Error(`${dir} holds no Seatdesk store (no ${SNAPSHOT_FILE}).`);
   });
   const pid = Number((await readFile(join(dir, 'server.lock'), 'utf8').catch(() => '')).trim());
-  if (pid && alive(pid)) throw new Error(`a Seatdesk server (pid ${pid}) is using ${dir}; stop it first (seatdesk stop), so nothing changes during the copy.`);
+  if (pid && alive(pid))
+    throw new Error(
+      `a Seatdesk server (pid ${pid}) is using ${dir}; stop it first (seatdesk stop), so nothing changes during the copy.`,
+    );
   const tables = new Tables();
   const low = new Low<StoreData | null>(new DurableJSONFile(join(dir, SNAPSHOT_FILE)), null);
   const { seq } = await loadStore(tables, dir, low, new Date());

@@ -82,7 +82,10 @@ export class EventFeed {
       return;
     }
     if (note.o === this.origin || !Array.isArray(note.ids)) return;
-    const { rows } = await this.pool.query<Row>('SELECT id::text AS id, origin, type, data, at::text AS at FROM events WHERE events.id = ANY($1::bigint[]) ORDER BY events.id', [note.ids.map(String)]);
+    const { rows } = await this.pool.query<Row>(
+      'SELECT id::text AS id, origin, type, data, at::text AS at FROM events WHERE events.id = ANY($1::bigint[]) ORDER BY events.id',
+      [note.ids.map(String)],
+    );
     this.deliver(rows);
   }
 

@@ -1,20 +1,76 @@
 // The repository's reads as SQL: over the pool outside a transaction, over the transaction's own
 // connection inside one (where the checks that guard a rule also take that rule's row lock).
 import { cursorOf, decodeCursor, encodeCursor, type Order } from '../../../src/domain/keyset.js';
-import { CLIENTS, type ActionToken, type ApiToken, type AuditEntry, type License, type MailEntry, type OutboxMessage, type Project, type Session, type Settings, type Site, type User, type UserStatus } from '../../../src/domain/schemas.js';
+import {
+  CLIENTS,
+  type ActionToken,
+  type ApiToken,
+  type AuditEntry,
+  type License,
+  type MailEntry,
+  type OutboxMessage,
+  type Project,
+  type Session,
+  type Settings,
+  type Site,
+  type User,
+  type UserStatus,
+} from '../../../src/domain/schemas.js';
 import type { SeatHistoryEntry } from '../../../src/domain/seat-history.js';
-import type { AuditQuery, MailQuery, Page, PageQuery, Reads, SeatHistoryQuery, SessionQuery, UserActivity, UserQuery } from '../repository.js';
+import type {
+  AuditQuery,
+  MailQuery,
+  Page,
+  PageQuery,
+  Reads,
+  SeatHistoryQuery,
+  SessionQuery,
+  UserActivity,
+  UserQuery,
+} from '../repository.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Query = (text: string, params?: unknown[]) => Promise<any[]>;
 
-export const USER_SORTS = ['email', 'firstName', 'lastName', 'status', 'userProfile', 'adminProfile', 'createdAt', 'activatedAt', 'lastLoginAt', 'deactivatedAt'] as const;
-export const SESSION_SORTS = ['email', 'client', 'address', 'userAgent', 'startedAt', 'lastActivityAt', 'endedAt', 'endReason'] as const;
+export const USER_SORTS = [
+  'email',
+  'firstName',
+  'lastName',
+  'status',
+  'userProfile',
+  'adminProfile',
+  'createdAt',
+  'activatedAt',
+  'lastLoginAt',
+  'deactivatedAt',
+] as const;
+export const SESSION_SORTS = [
+  'email',
+  'client',
+  'address',
+  'userAgent',
+  'startedAt',
+  'lastActivityAt',
+  'endedAt',
+  'endReason',
+] as const;
 /** Columns never empty: their order needs no "empty last" term, so an index on (key, id) serves both directions. */
-const NEVER_EMPTY = new Set(['email', 'status', 'userProfile', 'createdAt', 'client', 'startedAt', 'lastActivityAt', 'receivedAt', 'at']);
+const NEVER_EMPTY = new Set([
+  'email',
+  'status',
+  'userProfile',
+  'createdAt',
+  'client',
+  'startedAt',
+  'lastActivityAt',
+  'receivedAt',
+  'at',
+]);
 export const MAIL_SORTS = ['receivedAt', 'subject', 'from', 'to'] as const;
 /** Columns that are not one text field of the document: their compared text, as the domain makes it (String of a list joins with commas). */
-const COLUMN_TEXT: Record<string, string> = { to: `array_to_string(ARRAY(SELECT jsonb_array_elements_text(doc->'to')), ',')` };
+const COLUMN_TEXT: Record<string, string> = {
+  to: `array_to_string(ARRAY(SELECT jsonb_array_elements_text(doc->'to')), ',')`,
+};
 
 const MAX_LIMIT = 10_000;
 const limitOf = (q: PageQuery) => Math.min(MAX_LIMIT, Math.max(1, q.limit ?? 100));
@@ -26,7 +82,14 @@ export const NEWEST_MAIL = `(lower(doc->>'receivedAt') COLLATE "C") DESC, id DES
 const docs = <T>(rows: { doc: T }[]): T[] => rows.map((r) => r.doc);
 
 /** The SQL of one keyset page over `table` sorted by a whitelisted column of its documents. */
-function keyset(table: string, where: string[], params: unknown[], column: string, order: Order, q: PageQuery): { list: string; count: string; params: unknown[]; limit: number } {
+function keyset(
+  table: string,
+  where: string[],
+  params: unknown[],
+  column: string,
+  order: Order,
+  q: PageQuery,
+): { list: string; count: string; params: unknown[]; limit: number } {
   const neverEmpty = NEVER_EMPTY.has(column);
   const text = COLUMN_TEXT[column] ?? `doc->>'${column}'`;
   const key = neverEmpty ? `(lower(${text}) COLLATE "C")` : `(nullif(lower(${text}), '') COLLATE "C")`;
@@ -136,7 +199,9 @@ export class PgReads implements Reads {
     const needle = q.q?.trim();
     if (needle) {
       params.push(like(needle));
-      where.push(`lower(doc->>'email' || ' ' || (doc->>'firstName') || ' ' || (doc->>'lastName')) LIKE $${params.length}`);
+      where.push(
+        `lower(doc->>'email' || ' ' || (doc->>'firstName') || ' ' || (doc->>'lastName')) LIKE $${params.length}`,
+      );
     }
     if (q.status) {
       params.push(q.status);
@@ -165,14 +230,22 @@ export class PgReads implements Reads {
     return this.page<User>(keyset('users', where, params, column, q.order ?? 'asc', q), params, column);
   }
 
-  private async page<T extends { id: string }>(s: { list: string; count: string; params: unknown[]; limit: number }, countParams: unknown[], column: string): Promise<Page<T>> {
+  private async page<T extends { id: string }>(
+    s: { list: string; count: string; params: unknown[]; limit: number },
+    countParams: unknown[],
+    column: string,
+  ): Promise<Page<T>> {
     const [rows, count] = await this.both(
       () => this.q(s.list, s.params),
       () => this.q(s.count, countParams),
     );
     const items = docs<T>(rows).slice(0, s.limit);
     const more = rows.length > s.limit;
-    return { items, total: count[0].n, nextCursor: more && items.length ? cursorOf(items[items.length - 1], column) : null };
+    return {
+      items,
+      total: count[0].n,
+      nextCursor: more && items.length ? cursorOf(items[items.length - 1], column) : null,
+    };
   }
 
   private async pageSeq<T>(s: ReturnType<typeof bySeq>): Promise<Page<T>> {
@@ -183,7 +256,11 @@ export class PgReads implements Reads {
     const items = rows.slice(0, s.limit);
     const more = rows.length > s.limit;
     const last = items[items.length - 1];
-    return { items: docs<T>(items), total: count[0].n, nextCursor: more && last ? encodeCursor('seq', { value: last.seq, id: last.doc.id }) : null };
+    return {
+      items: docs<T>(items),
+      total: count[0].n,
+      nextCursor: more && last ? encodeCursor('seq', { value: last.seq, id: last.doc.id }) : null,
+    };
   }
 
   async countHeldSeats(): Promise<number> {
@@ -206,7 +283,9 @@ export class PgReads implements Reads {
     return docs(await this.q('SELECT doc FROM projects ORDER BY seq'));
   }
   async projectMemberCounts(): Promise<Map<string, number>> {
-    const rows = await this.q(`SELECT m->>'projectId' AS id, count(*)::int AS n FROM users, jsonb_array_elements(doc->'projects') AS m GROUP BY 1`);
+    const rows = await this.q(
+      `SELECT m->>'projectId' AS id, count(*)::int AS n FROM users, jsonb_array_elements(doc->'projects') AS m GROUP BY 1`,
+    );
     return new Map(rows.map((r) => [r.id as string, r.n as number]));
   }
 
@@ -219,10 +298,18 @@ export class PgReads implements Reads {
   async liveSessionsOf(userId: string): Promise<Session[]> {
     // The session limit: logins of one user at different servers take turns on the user's row.
     if (this.inTx) await this.q('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [userId]);
-    return docs(await this.q(`SELECT doc FROM sessions WHERE doc->>'userId' = $1 AND doc->>'endedAt' IS NULL ORDER BY doc->>'startedAt' COLLATE "C", id`, [userId]));
+    return docs(
+      await this.q(
+        `SELECT doc FROM sessions WHERE doc->>'userId' = $1 AND doc->>'endedAt' IS NULL ORDER BY doc->>'startedAt' COLLATE "C", id`,
+        [userId],
+      ),
+    );
   }
   liveSessionOfApiToken(apiTokenId: string): Promise<Session | undefined> {
-    return this.one(`SELECT doc FROM sessions WHERE doc->>'apiTokenId' = $1 AND doc->>'apiTokenId' IS NOT NULL AND doc->>'endedAt' IS NULL LIMIT 1`, [apiTokenId]);
+    return this.one(
+      `SELECT doc FROM sessions WHERE doc->>'apiTokenId' = $1 AND doc->>'apiTokenId' IS NOT NULL AND doc->>'endedAt' IS NULL LIMIT 1`,
+      [apiTokenId],
+    );
   }
   async liveSessionsInactiveSince(beforeIso: string): Promise<Session[]> {
     // Inside a transaction (the idle sweep) the rows are claimed: a sweep on another server skips
@@ -247,20 +334,29 @@ export class PgReads implements Reads {
       params.push(like(needle));
       where.push(`lower(doc->>'email') LIKE $${params.length}`);
     }
-    const column = q.sort && (SESSION_SORTS as readonly string[]).includes(q.sort) ? q.sort : ended ? 'endedAt' : 'startedAt';
+    const column =
+      q.sort && (SESSION_SORTS as readonly string[]).includes(q.sort) ? q.sort : ended ? 'endedAt' : 'startedAt';
     const s = keyset('sessions', where, params, column, q.order ?? 'asc', q);
     // Unfiltered totals come from the per-client counts, not from counting the rows.
     const clients = q.clients ?? CLIENTS.filter((c) => c !== 'explorer');
-    if (!needle) s.count = `SELECT coalesce(sum(n) FILTER (WHERE live = ${!ended} AND client = ANY($1::text[])), 0)::int AS n, coalesce(sum(n) FILTER (WHERE live), 0)::int AS active FROM session_counts`;
+    if (!needle)
+      s.count = `SELECT coalesce(sum(n) FILTER (WHERE live = ${!ended} AND client = ANY($1::text[])), 0)::int AS n, coalesce(sum(n) FILTER (WHERE live), 0)::int AS active FROM session_counts`;
     const countParams = needle ? params : [clients];
     const [rows, count] = await this.both(
       () => this.q(s.list, s.params),
       () => this.q(s.count, countParams),
     );
-    const active = needle ? (await this.q(`SELECT coalesce(sum(n), 0)::int AS n FROM session_counts WHERE live`))[0].n : count[0].active;
+    const active = needle
+      ? (await this.q(`SELECT coalesce(sum(n), 0)::int AS n FROM session_counts WHERE live`))[0].n
+      : count[0].active;
     const items = docs<Session>(rows).slice(0, s.limit);
     const more = rows.length > s.limit;
-    return { items, total: count[0].n, nextCursor: more && items.length ? cursorOf(items[items.length - 1], column) : null, activeCount: active };
+    return {
+      items,
+      total: count[0].n,
+      nextCursor: more && items.length ? cursorOf(items[items.length - 1], column) : null,
+      activeCount: active,
+    };
   }
 
   apiToken(id: string): Promise<ApiToken | undefined> {
@@ -270,7 +366,12 @@ export class PgReads implements Reads {
     return this.held(`SELECT doc FROM api_tokens WHERE doc->>'tokenHash' = $1`, [tokenHash]);
   }
   async apiTokensOf(userId: string): Promise<ApiToken[]> {
-    return docs(await this.q(`SELECT doc FROM api_tokens WHERE doc->>'userId' = $1 AND doc->>'revokedAt' IS NULL ORDER BY doc->>'createdAt' COLLATE "C", id`, [userId]));
+    return docs(
+      await this.q(
+        `SELECT doc FROM api_tokens WHERE doc->>'userId' = $1 AND doc->>'revokedAt' IS NULL ORDER BY doc->>'createdAt' COLLATE "C", id`,
+        [userId],
+      ),
+    );
   }
 
   actionTokenByHash(tokenHash: string): Promise<ActionToken | undefined> {
@@ -285,7 +386,10 @@ export class PgReads implements Reads {
   mail(id: string): Promise<MailEntry | undefined> {
     return this.held('SELECT doc FROM mails WHERE id = $1', [id]);
   }
-  private mailFilter(q: { q?: string; to?: string; hideTo?: ReadonlySet<string> }): { where: string[]; params: unknown[] } {
+  private mailFilter(q: { q?: string; to?: string; hideTo?: ReadonlySet<string> }): {
+    where: string[];
+    params: unknown[];
+  } {
     const where: string[] = [];
     const params: unknown[] = [];
     const needle = q.q?.trim();
@@ -316,7 +420,10 @@ export class PgReads implements Reads {
       f.params.push(like(s));
       f.where.push(`lower(doc->>'subject') LIKE $${f.params.length}`);
     }
-    return this.one(`SELECT doc FROM mails${f.where.length ? ` WHERE ${f.where.join(' AND ')}` : ''} ORDER BY ${NEWEST_MAIL} LIMIT 1`, f.params);
+    return this.one(
+      `SELECT doc FROM mails${f.where.length ? ` WHERE ${f.where.join(' AND ')}` : ''} ORDER BY ${NEWEST_MAIL} LIMIT 1`,
+      f.params,
+    );
   }
   async countMail(): Promise<number> {
     return (await this.q('SELECT count(*)::int AS n FROM mails'))[0].n;
@@ -340,7 +447,12 @@ export class PgReads implements Reads {
        FROM users u WHERE u.id = ANY($1::text[])`,
       [userIds],
     );
-    return new Map(rows.map((r) => [r.id as string, { lastSessionActivity: r.act ?? null, lastInvitedAt: r.inv ?? null, linkUsed: !!r.used }]));
+    return new Map(
+      rows.map((r) => [
+        r.id as string,
+        { lastSessionActivity: r.act ?? null, lastInvitedAt: r.inv ?? null, linkUsed: !!r.used },
+      ]),
+    );
   }
   pageSeatHistory(q: SeatHistoryQuery): Promise<Page<SeatHistoryEntry>> {
     const where: string[] = [];
@@ -356,7 +468,12 @@ export class PgReads implements Reads {
     return this.held('SELECT doc FROM outbox WHERE id = $1', [id]);
   }
   async outboxOf(userId: string, limit: number): Promise<OutboxMessage[]> {
-    return docs(await this.q(`SELECT doc FROM outbox WHERE doc->>'userId' = $1 ORDER BY seq DESC LIMIT $2`, [userId, Math.max(1, limit)]));
+    return docs(
+      await this.q(`SELECT doc FROM outbox WHERE doc->>'userId' = $1 ORDER BY seq DESC LIMIT $2`, [
+        userId,
+        Math.max(1, limit),
+      ]),
+    );
   }
   async dueOutbox(nowIso: string, limit: number): Promise<OutboxMessage[]> {
     // Inside a transaction a sender claims what it reads; another server's sender skips those rows.
@@ -368,7 +485,9 @@ export class PgReads implements Reads {
     );
   }
   async nextOutboxAttempt(): Promise<string | null> {
-    const rows = await this.q(`SELECT min(doc->>'nextAttemptAt' COLLATE "C") AS at FROM outbox WHERE doc->>'status' = 'queued'`);
+    const rows = await this.q(
+      `SELECT min(doc->>'nextAttemptAt' COLLATE "C") AS at FROM outbox WHERE doc->>'status' = 'queued'`,
+    );
     return rows[0]?.at ?? null;
   }
 }

@@ -132,11 +132,15 @@ export async function migrateSchema(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
     const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
     const current = rows[0].v ?? 0;
     if (current > MIGRATIONS.length)
-      throw new Error(`the database was migrated by a newer Seatdesk (schema ${current}; this one knows up to ${MIGRATIONS.length}). Upgrade Seatdesk.`);
+      throw new Error(
+        `the database was migrated by a newer Seatdesk (schema ${current}; this one knows up to ${MIGRATIONS.length}). Upgrade Seatdesk.`,
+      );
     for (let v = current + 1; v <= MIGRATIONS.length; v++) {
       await client.query('BEGIN');
       try {

@@ -1,7 +1,17 @@
 // One transaction's writes: collected as SQL and sent in one round trip before the next read (so
 // reads see them) and with COMMIT at the end; a failure is raised there and undoes everything.
 import pg from 'pg';
-import type { ActionToken, ApiToken, AuditEntry, License, MailEntry, OutboxMessage, Session, Settings, User } from '../../../src/domain/schemas.js';
+import type {
+  ActionToken,
+  ApiToken,
+  AuditEntry,
+  License,
+  MailEntry,
+  OutboxMessage,
+  Session,
+  Settings,
+  User,
+} from '../../../src/domain/schemas.js';
 import { SEAT_HISTORY_KEEP, type SeatHistoryEntry } from '../../../src/domain/seat-history.js';
 import type { BusEvent } from '../../events.js';
 import type { Tx } from '../repository.js';
@@ -9,7 +19,8 @@ import { NEWEST_MAIL, PgReads, type Query } from './pg-reads.js';
 
 const lit = (v: string) => pg.escapeLiteral(v);
 const json = (v: unknown) => `${lit(JSON.stringify(v))}::jsonb`;
-const upsert = (table: string, r: { id: string }) => `INSERT INTO ${table} (id, doc) VALUES (${lit(r.id)}, ${json(r)}) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc`;
+const upsert = (table: string, r: { id: string }) =>
+  `INSERT INTO ${table} (id, doc) VALUES (${lit(r.id)}, ${json(r)}) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc`;
 export const pruneEnded = (keep: number) =>
   `DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE doc->>'endedAt' IS NOT NULL
      ORDER BY (lower(doc->>'endedAt') COLLATE "C") DESC, id DESC OFFSET ${Math.max(0, Math.floor(keep))})`;
@@ -49,7 +60,8 @@ export class PgTx extends PgReads implements Tx {
       this.batch = [];
       await this.run(sql);
     }
-    for (const [id, raw] of this.sources.splice(0)) await this.run('UPDATE mails SET raw = $2 WHERE id = $1', [id, raw]);
+    for (const [id, raw] of this.sources.splice(0))
+      await this.run('UPDATE mails SET raw = $2 WHERE id = $1', [id, raw]);
   }
 
   /** The writes not yet sent, for the commit's round trip (raw sources are sent before). */
@@ -66,7 +78,10 @@ export class PgTx extends PgReads implements Tx {
   putSession(session: Session): void {
     this.batch.push(upsert('sessions', session));
     // The newest `sessionHistory` ended sessions are kept; older ones go in batches of a twentieth.
-    if (session.endedAt && ++this.keep.endedSince >= Math.max(1, Math.min(500, Math.floor(this.keep.sessionHistory / 20)))) {
+    if (
+      session.endedAt &&
+      ++this.keep.endedSince >= Math.max(1, Math.min(500, Math.floor(this.keep.sessionHistory / 20)))
+    ) {
       this.keep.endedSince = 0;
       this.batch.push(pruneEnded(this.keep.sessionHistory));
     }
@@ -104,13 +119,18 @@ export class PgTx extends PgReads implements Tx {
   appendSeatHistory(entry: SeatHistoryEntry): void {
     this.batch.push(`INSERT INTO seat_history (id, doc) VALUES (${lit(entry.id)}, ${json(entry)})`);
     // Pruning scans the newest SEAT_HISTORY_KEEP entries of the index: now and then is enough.
-    if (Math.random() < 1 / 256) this.batch.push(`DELETE FROM seat_history WHERE seq <= (SELECT seq FROM seat_history ORDER BY seq DESC OFFSET ${SEAT_HISTORY_KEEP} LIMIT 1)`);
+    if (Math.random() < 1 / 256)
+      this.batch.push(
+        `DELETE FROM seat_history WHERE seq <= (SELECT seq FROM seat_history ORDER BY seq DESC OFFSET ${SEAT_HISTORY_KEEP} LIMIT 1)`,
+      );
   }
   putMail(entry: MailEntry, retention: number, source?: Buffer): MailEntry[] {
     this.batch.push(upsert('mails', entry));
     if (source) this.sources.push([entry.id, source]);
     // The raw source lives in the same row, so dropping old messages leaves nothing behind to delete.
-    this.batch.push(`DELETE FROM mails WHERE id IN (SELECT id FROM mails ORDER BY ${NEWEST_MAIL} OFFSET ${Math.max(1, Math.floor(retention))})`);
+    this.batch.push(
+      `DELETE FROM mails WHERE id IN (SELECT id FROM mails ORDER BY ${NEWEST_MAIL} OFFSET ${Math.max(1, Math.floor(retention))})`,
+    );
     return [];
   }
   deleteMail(id: string): void {

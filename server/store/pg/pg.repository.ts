@@ -45,7 +45,12 @@ export class PgRepository extends PgReads implements Repository {
     const q: Query = async (text, params) => (await pool.query(text, params)).rows;
     super(q, false, true);
     this.feed = new EventFeed(opts.url, this.origin, pool);
-    this.keep = { sessionHistory: opts.sessionHistory, auditKeep: opts.auditKeep ?? 50_000, endedSince: 0, auditSince: 0 };
+    this.keep = {
+      sessionHistory: opts.sessionHistory,
+      auditKeep: opts.auditKeep ?? 50_000,
+      endedSince: 0,
+      auditSince: 0,
+    };
     this.maintenance = setInterval(() => void this.maintain().catch(() => {}), opts.maintenanceMs ?? 30_000);
     this.maintenance.unref();
   }
@@ -102,7 +107,7 @@ export class PgRepository extends PgReads implements Repository {
         client.release(broken);
         const code = (e as { code?: string }).code;
         if (code && RETRY.has(code) && attempt < ATTEMPTS) continue;
-        throw isConnectionError(e) ? unavailable(e) : ruleError(e) ?? e;
+        throw isConnectionError(e) ? unavailable(e) : (ruleError(e) ?? e);
       }
     }
   }
@@ -143,7 +148,10 @@ async function seed(pool: pg.Pool, at: string): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const { rowCount } = await client.query(`INSERT INTO meta (key, value) VALUES ('site', $1::jsonb) ON CONFLICT DO NOTHING`, [JSON.stringify({ name: 'Seatdesk', createdAt: at })]);
+    const { rowCount } = await client.query(
+      `INSERT INTO meta (key, value) VALUES ('site', $1::jsonb) ON CONFLICT DO NOTHING`,
+      [JSON.stringify({ name: 'Seatdesk', createdAt: at })],
+    );
     if (rowCount) {
       await client.query(`INSERT INTO meta (key, value) VALUES ('license', $1::jsonb), ('settings', $2::jsonb)`, [
         JSON.stringify({ plan: 'trial', seats: 5, expiresAt: null }),
@@ -163,7 +171,12 @@ async function seed(pool: pg.Pool, at: string): Promise<void> {
 
 /** The events table row of each event, and a NOTIFY naming them (delivered at commit, in commit order). */
 function eventsSql(origin: string, events: BusEvent[]): string {
-  const values = events.map((e) => `(${pg.escapeLiteral(origin)}, ${pg.escapeLiteral(e.type)}, ${pg.escapeLiteral(JSON.stringify(e.data ?? null))}::jsonb)`).join(', ');
+  const values = events
+    .map(
+      (e) =>
+        `(${pg.escapeLiteral(origin)}, ${pg.escapeLiteral(e.type)}, ${pg.escapeLiteral(JSON.stringify(e.data ?? null))}::jsonb)`,
+    )
+    .join(', ');
   return `WITH e AS (INSERT INTO events (origin, type, data) VALUES ${values} RETURNING id)
     SELECT pg_notify('${EVENTS_CHANNEL}', json_build_object('o', ${pg.escapeLiteral(origin)}::text, 'ids', (SELECT json_agg(id ORDER BY id) FROM e))::text)`;
 }
@@ -173,7 +186,12 @@ function ruleError(e: unknown): AppError | null {
   const { code, detail, message } = e as { code?: string; detail?: string; message?: string };
   const n = Number(detail);
   try {
-    if (code === 'SD001') assertSeatFree({ plan: 'standard', seats: n, expiresAt: null }, n, `give ${message?.replace('no free seat for ', '') ?? 'the user'} a seat`);
+    if (code === 'SD001')
+      assertSeatFree(
+        { plan: 'standard', seats: n, expiresAt: null },
+        n,
+        `give ${message?.replace('no free seat for ', '') ?? 'the user'} a seat`,
+      );
     if (code === 'SD002') assertSeatsCover(0, n);
   } catch (err) {
     return err as AppError;
@@ -183,9 +201,16 @@ function ruleError(e: unknown): AppError | null {
 
 function isConnectionError(e: unknown): boolean {
   const code = (e as { code?: string }).code ?? '';
-  return /^(08|57P|53)/.test(code) || /^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT)$/.test(code) || /Connection terminated|not queryable/i.test((e as Error).message ?? '');
+  return (
+    /^(08|57P|53)/.test(code) ||
+    /^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT)$/.test(code) ||
+    /Connection terminated|not queryable/i.test((e as Error).message ?? '')
+  );
 }
 
 function unavailable(e: unknown): AppError {
-  return new AppError('storage_unavailable', `The database could not be reached (${(e as Error).message}); nothing was changed. Try again shortly.`);
+  return new AppError(
+    'storage_unavailable',
+    `The database could not be reached (${(e as Error).message}); nothing was changed. Try again shortly.`,
+  );
 }
