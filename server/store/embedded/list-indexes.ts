@@ -4,32 +4,8 @@
 // that change its maps, and nothing else.
 import type { AuditEntry, MailEntry, Session, User } from '../../../src/domain/schemas.js';
 import type { AuditQuery, MailQuery, Page, SessionQuery, UserQuery } from '../repository.js';
+import { AUDIT_SORTS, MAIL_SORTS, SESSION_SORTS, USER_SORTS } from '../../../src/domain/sorts.js';
 import { SortedIndexes } from './sorted-indexes.js';
-
-export const USER_SORTS = [
-  'email',
-  'firstName',
-  'lastName',
-  'status',
-  'userProfile',
-  'adminProfile',
-  'createdAt',
-  'activatedAt',
-  'lastLoginAt',
-  'deactivatedAt',
-] as const;
-export const SESSION_SORTS = [
-  'email',
-  'client',
-  'address',
-  'userAgent',
-  'startedAt',
-  'lastActivityAt',
-  'endedAt',
-  'endReason',
-] as const;
-export const MAIL_SORTS = ['receivedAt', 'subject', 'from', 'to'] as const;
-export const AUDIT_SORTS = ['at'] as const;
 
 /** Every client but explorer: what the session grid shows by default. */
 const DEFAULT_CLIENTS = new Set(['web', 'tui', 'api']);

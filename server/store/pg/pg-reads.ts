@@ -1,6 +1,7 @@
 // The repository's reads as SQL: over the pool outside a transaction, over the transaction's own
 // connection inside one (where the checks that guard a rule also take that rule's row lock).
 import { cursorOf, decodeCursor, encodeCursor, type Order } from '../../../src/domain/keyset.js';
+import { MAIL_SORTS, SESSION_SORTS, USER_SORTS } from '../../../src/domain/sorts.js';
 import {
   CLIENTS,
   type ActionToken,
@@ -32,28 +33,6 @@ import type {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Query = (text: string, params?: unknown[]) => Promise<any[]>;
 
-export const USER_SORTS = [
-  'email',
-  'firstName',
-  'lastName',
-  'status',
-  'userProfile',
-  'adminProfile',
-  'createdAt',
-  'activatedAt',
-  'lastLoginAt',
-  'deactivatedAt',
-] as const;
-export const SESSION_SORTS = [
-  'email',
-  'client',
-  'address',
-  'userAgent',
-  'startedAt',
-  'lastActivityAt',
-  'endedAt',
-  'endReason',
-] as const;
 /** Columns never empty: their order needs no "empty last" term, so an index on (key, id) serves both directions. */
 const NEVER_EMPTY = new Set([
   'email',
@@ -66,7 +45,6 @@ const NEVER_EMPTY = new Set([
   'receivedAt',
   'at',
 ]);
-export const MAIL_SORTS = ['receivedAt', 'subject', 'from', 'to'] as const;
 /** Columns that are not one text field of the document: their compared text, as the domain makes it (String of a list joins with commas). */
 const COLUMN_TEXT: Record<string, string> = {
   to: `array_to_string(ARRAY(SELECT jsonb_array_elements_text(doc->'to')), ',')`,
