@@ -150,13 +150,18 @@ export class OutboxSender {
   }
 
   private async run(): Promise<void> {
+    // The first run after start reaches past the leases a crashed process left, for all of its
+    // batches; a message is tried once per run (a retry waits for its backoff and the next run).
+    const horizonMs = this.horizonMs;
+    this.horizonMs = 0;
+    const tried = new Set<string>();
     for (;;) {
       const now = this.ctx.now();
-      const horizon = new Date(now.getTime() + this.horizonMs).toISOString();
-      this.horizonMs = 0;
+      const horizon = new Date(now.getTime() + horizonMs).toISOString();
       const lease = new Date(now.getTime() + LEASE_MS).toISOString();
-      const claimed = await this.ctx.repo.claimOutbox(horizon, lease, PARALLEL);
+      const claimed = (await this.ctx.repo.claimOutbox(horizon, lease, PARALLEL)).filter((m) => !tried.has(m.id));
       if (claimed.length === 0) return;
+      for (const m of claimed) tried.add(m.id);
       const results = await Promise.all(claimed.map(async (m) => ({ m, result: await this.mailer.send(m) })));
       if (this.stopped) return; // shutting down: a send cut short is not an attempt; the next start sends it
       // One write for the whole batch's results.

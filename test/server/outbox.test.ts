@@ -254,7 +254,7 @@ describe('the outbox', () => {
         cursor = page.nextCursor ?? undefined;
       }
       for (const email of acked) expect(users.has(email), `acknowledged ${email} lost`).toBe(true);
-      await eventually(() => [...acked].every((e) => smtp.got.some((m) => m.to.includes(e))), 30_000);
+      await eventually(() => [...acked].every((e) => smtp.got.some((m) => m.to.includes(e))), 60_000);
     } finally {
       await kill(child);
       await smtp.close();
