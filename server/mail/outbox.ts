@@ -151,7 +151,8 @@ export class OutboxSender {
 
   private async run(): Promise<void> {
     // The first run after start reaches past the leases a crashed process left, for all of its
-    // batches; a message is tried once per run (a retry waits for its backoff and the next run).
+    // batches; a message is tried once per run (a retry waits for its backoff and the next run),
+    // and one tried already is not claimed again: a lease on it would hold it back a minute.
     const horizonMs = this.horizonMs;
     this.horizonMs = 0;
     const tried = new Set<string>();
@@ -159,7 +160,7 @@ export class OutboxSender {
       const now = this.ctx.now();
       const horizon = new Date(now.getTime() + horizonMs).toISOString();
       const lease = new Date(now.getTime() + LEASE_MS).toISOString();
-      const claimed = (await this.ctx.repo.claimOutbox(horizon, lease, PARALLEL)).filter((m) => !tried.has(m.id));
+      const claimed = await this.ctx.repo.claimOutbox(horizon, lease, PARALLEL, [...tried]);
       if (claimed.length === 0) return;
       for (const m of claimed) tried.add(m.id);
       const results = await Promise.all(claimed.map(async (m) => ({ m, result: await this.mailer.send(m) })));

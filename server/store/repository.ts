@@ -145,8 +145,8 @@ export interface Reads {
   outboxMessage(id: string): Promise<OutboxMessage | undefined>;
   /** The messages sent (or being sent) to a user, newest first. */
   outboxOf(userId: string, limit: number): Promise<OutboxMessage[]>;
-  /** Messages waiting to be sent whose next attempt is due at or before `nowIso`, oldest first. */
-  dueOutbox(nowIso: string, limit: number): Promise<OutboxMessage[]>;
+  /** Messages waiting to be sent whose next attempt is due at or before `nowIso`, oldest first, but those in `except`. */
+  dueOutbox(nowIso: string, limit: number, except?: readonly string[]): Promise<OutboxMessage[]>;
   /** The earliest next attempt of any waiting message, or null when none waits. */
   nextOutboxAttempt(): Promise<string | null>;
 }
@@ -186,9 +186,15 @@ export interface Repository extends Reads {
   readonly keepsMailSource?: boolean;
   /**
    * Takes up to `limit` due messages for this sender until `leaseUntilIso`: no other sender (on
-   * this server or another) gets them before then. A crash simply lets the lease run out.
+   * this server or another) gets them before then. A crash simply lets the lease run out. Messages
+   * in `except` (tried already in this run) are neither taken nor leased.
    */
-  claimOutbox(nowIso: string, leaseUntilIso: string, limit: number): Promise<OutboxMessage[]>;
+  claimOutbox(
+    nowIso: string,
+    leaseUntilIso: string,
+    limit: number,
+    except?: readonly string[],
+  ): Promise<OutboxMessage[]>;
   /**
    * Runs `fn` atomically (check-then-change: two requests for the last seat, exactly one wins) and
    * resolves once its writes are durable. A throw undoes everything `fn` wrote. Keep slow work

@@ -1,5 +1,5 @@
 // Store records for tests that work below the HTTP API.
-import type { User } from '../../src/domain/schemas.js';
+import type { OutboxMessage, User } from '../../src/domain/schemas.js';
 
 export function userRecord(id: string, email: string, extra: Partial<User> = {}): User {
   return {
@@ -22,3 +22,24 @@ export function userRecord(id: string, email: string, extra: Partial<User> = {})
     ...extra,
   };
 }
+
+/** A queued message, due at `at`. */
+export const outboxRecord = (id: string, at: string): OutboxMessage => ({
+  id,
+  messageId: `<${id}@test>`,
+  kind: 'invitation',
+  to: `${id}@example.com`,
+  subject: 's',
+  text: 't',
+  html: '<p>t</p>',
+  userId: null,
+  actorId: null,
+  actorEmail: null,
+  status: 'queued',
+  attempts: 0,
+  createdAt: at,
+  nextAttemptAt: at,
+  lastAttemptAt: null,
+  lastError: null,
+  sentAt: null,
+});

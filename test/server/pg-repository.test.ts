@@ -3,12 +3,12 @@
 // with the domain's keyset order.
 import { afterEach, describe, expect, it } from 'vitest';
 import { pageBySort } from '../../src/domain/keyset.js';
-import type { ActionToken, OutboxMessage, Session } from '../../src/domain/schemas.js';
+import type { ActionToken, Session } from '../../src/domain/schemas.js';
 import type { BusEvent } from '../../server/events.js';
 import { dropDatabase } from '../../server/store/pg/local-postgres.js';
 import { PgRepository } from '../../server/store/pg/pg.repository.js';
 import { newTestDatabase } from '../helpers/postgres.js';
-import { userRecord } from '../helpers/records.js';
+import { outboxRecord as outbox, userRecord } from '../helpers/records.js';
 import { eventually } from '../helpers/server.js';
 
 const open: PgRepository[] = [];
@@ -43,26 +43,6 @@ const session = (id: string, userId: string, extra: Partial<Session> = {}): Sess
   endReason: null,
   endedBy: null,
   ...extra,
-});
-
-const outbox = (id: string, at: string): OutboxMessage => ({
-  id,
-  messageId: `<${id}@test>`,
-  kind: 'invitation',
-  to: `${id}@example.com`,
-  subject: 's',
-  text: 't',
-  html: '<p>t</p>',
-  userId: null,
-  actorId: null,
-  actorEmail: null,
-  status: 'queued',
-  attempts: 0,
-  createdAt: at,
-  nextAttemptAt: at,
-  lastAttemptAt: null,
-  lastError: null,
-  sentAt: null,
 });
 
 describe('PostgreSQL engine', () => {

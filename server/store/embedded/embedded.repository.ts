@@ -409,9 +409,11 @@ class EmbeddedReads implements Reads {
     out.sort((a, b) => (a.createdAt > b.createdAt ? -1 : a.createdAt < b.createdAt ? 1 : 0));
     return out.slice(0, limit);
   }
-  async dueOutbox(nowIso: string, limit: number) {
+  async dueOutbox(nowIso: string, limit: number, except: readonly string[] = []) {
+    const skip = new Set(except);
     const out: OutboxMessage[] = [];
     for (const id of this.ix.queuedOutbox) {
+      if (skip.has(id)) continue;
       const m = this.t.get('outbox', id)!;
       if (!m.nextAttemptAt || m.nextAttemptAt <= nowIso) out.push(m);
     }
@@ -565,14 +567,19 @@ export class EmbeddedRepository extends EmbeddedReads implements Repository {
   /** id → until when, and for which attempt (a recorded attempt ends the lease). */
   private leases = new Map<string, { until: number; attempts: number }>();
 
-  async claimOutbox(nowIso: string, leaseUntilIso: string, limit: number): Promise<OutboxMessage[]> {
+  async claimOutbox(
+    nowIso: string,
+    leaseUntilIso: string,
+    limit: number,
+    except: readonly string[] = [],
+  ): Promise<OutboxMessage[]> {
     const nowMs = Date.parse(nowIso);
     const held = (m: OutboxMessage) => {
       const lease = this.leases.get(m.id);
       return lease !== undefined && lease.until > nowMs && lease.attempts === m.attempts;
     };
     const out: OutboxMessage[] = [];
-    for (const m of await this.dueOutbox(nowIso, Number.MAX_SAFE_INTEGER)) {
+    for (const m of await this.dueOutbox(nowIso, Number.MAX_SAFE_INTEGER, except)) {
       if (out.length >= limit) break;
       if (held(m)) continue;
       this.leases.set(m.id, { until: Date.parse(leaseUntilIso), attempts: m.attempts });

@@ -453,12 +453,12 @@ export class PgReads implements Reads {
       ]),
     );
   }
-  async dueOutbox(nowIso: string, limit: number): Promise<OutboxMessage[]> {
+  async dueOutbox(nowIso: string, limit: number, except: readonly string[] = []): Promise<OutboxMessage[]> {
     // Inside a transaction a sender claims what it reads; another server's sender skips those rows.
     return docs(
       await this.q(
-        `SELECT doc FROM outbox WHERE doc->>'status' = 'queued' AND ((doc->>'nextAttemptAt') COLLATE "C") <= $1 ORDER BY ((doc->>'nextAttemptAt') COLLATE "C"), seq LIMIT $2${this.inTx ? ' FOR UPDATE SKIP LOCKED' : ''}`,
-        [nowIso, Math.max(1, limit)],
+        `SELECT doc FROM outbox WHERE doc->>'status' = 'queued' AND ((doc->>'nextAttemptAt') COLLATE "C") <= $1 AND id <> ALL($3::text[]) ORDER BY ((doc->>'nextAttemptAt') COLLATE "C"), seq LIMIT $2${this.inTx ? ' FOR UPDATE SKIP LOCKED' : ''}`,
+        [nowIso, Math.max(1, limit), except],
       ),
     );
   }

@@ -71,9 +71,14 @@ export class PgRepository extends PgReads implements Repository {
   }
 
   /** Claims by writing the lease into nextAttemptAt; SKIP LOCKED keeps two servers' claims apart. */
-  claimOutbox(nowIso: string, leaseUntilIso: string, limit: number): Promise<OutboxMessage[]> {
+  claimOutbox(
+    nowIso: string,
+    leaseUntilIso: string,
+    limit: number,
+    except: readonly string[] = [],
+  ): Promise<OutboxMessage[]> {
     return this.transaction(async (tx) => {
-      const due = await tx.dueOutbox(nowIso, limit);
+      const due = await tx.dueOutbox(nowIso, limit, except);
       for (const m of due) tx.putOutbox({ ...m, nextAttemptAt: leaseUntilIso });
       return due;
     });
