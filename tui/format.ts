@@ -1,5 +1,5 @@
 // Text helpers for the console: times, display widths (wide characters take two columns), the seat gauge.
-import stringWidth from 'string-width';
+import stringWidth from './render-cache/string-width.js';
 import wrapAnsi from 'wrap-ansi';
 
 const segmenter = new Intl.Segmenter();

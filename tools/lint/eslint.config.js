@@ -11,7 +11,7 @@ import tseslint from 'typescript-eslint';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export default defineConfig([
-  { basePath: root, ignores: ['**/node_modules/', 'data/', 'bench/tmp/', 'coverage/'] },
+  { basePath: root, ignores: ['**/node_modules/', 'data/', 'dist/', 'bench/tmp/', 'coverage/'] },
   {
     basePath: root,
     files: ['**/*.{ts,tsx,js,mjs}'],

@@ -1,6 +1,6 @@
 // A one-line text field view: the value (masked if asked), a block cursor when focused.
 import { Text } from 'ink';
-import stringWidth from 'string-width';
+import stringWidth from '../render-cache/string-width.js';
 import type { FieldState } from '../input/text-field.js';
 import { theme } from '../theme.js';
 
