@@ -127,7 +127,12 @@ describe('the outbox', () => {
       });
       expect(failed).toMatchObject({ status: 'queued', sentAt: null });
       expect(failed.lastError).toMatch(/try later/);
-      expect(Date.parse(failed.nextAttemptAt!) - Date.now()).toBeGreaterThan(3_000); // backoff, not a tight loop
+      // Backoff, not a tight loop: the next attempt is 5 s after this one (measured from the attempt's
+      // own time, not from whenever this test got to look: on a loaded machine that is seconds later).
+      const attempt = (await s.admin.audit({ limit: 20 })).items.find(
+        (a) => a.action === 'mail.failed' && a.targetEmail === 'retry@example.com',
+      );
+      expect(Date.parse(failed.nextAttemptAt!) - Date.parse(attempt!.at)).toBe(5_000);
       // Time passes: the next attempt is due and goes through.
       s.clock.advance(10_000);
       s.services.outbox!.wake();
@@ -151,6 +156,31 @@ describe('the outbox', () => {
     } finally {
       ac.abort();
       await stream;
+      await s.stop();
+      await smtp.close();
+      await removeDir(s.dir);
+    }
+  });
+
+  it('a retry that falls due while its run is still going is tried after its backoff, not a lease later', async () => {
+    const smtp = await receiver((n) => (n === 1 ? { code: 451 } : null));
+    const s = await startTestServer({ config: { smtpUrl: smtp.url } });
+    // The failed attempt's event comes before the sender's run looks for more work: moving the clock
+    // past the backoff there makes the retry due while that run still goes on (on a loaded machine,
+    // a slow commit does the same). That run must leave it for the next one, unleased.
+    const unsubscribe = s.services.ctx.bus.subscribe((e) => {
+      if (e.type === 'mail.failed') s.clock.advance(10_000);
+    });
+    try {
+      const res = await s.admin.invite({ email: 'due-again@example.com' });
+      const sent = await eventually(async () => {
+        const d = (await s.admin.outboxMessage(res.mail.id)).delivery;
+        return d.status === 'sent' ? d : null;
+      });
+      expect(sent).toMatchObject({ attempts: 2, lastError: null });
+      expect(smtp.attempts()).toBe(2);
+    } finally {
+      unsubscribe();
       await s.stop();
       await smtp.close();
       await removeDir(s.dir);
