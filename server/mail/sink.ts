@@ -162,7 +162,20 @@ function saveMessage(mail: MailService, maxBytes: number): NonNullable<SMTPServe
         pendingBytes = 0;
       }
     });
+    let ended = false;
+    // A client that goes away mid-message: smtp-server destroys the stream, with no 'end'. The
+    // part written so far goes (it was never acknowledged: left behind, the next start would index
+    // it as mail), and so does its file handle (else only the garbage collector closes it).
+    stream.on('close', () => {
+      if (ended) return;
+      void writing.then(async () => {
+        await fh?.close().catch(() => {});
+        fh = null;
+        await unlink(path).catch(() => {});
+      });
+    });
     stream.on('end', async () => {
+      ended = true;
       const fail = async (code: number, message: string) => {
         await fh?.close().catch(() => {});
         await unlink(path).catch(() => {});

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import {
   EMBEDDED,
   PASSWORD,
   activeUser,
+  eventually,
   removeDir,
   startTestServer,
   type TestServer,
@@ -236,6 +237,47 @@ describe('crashes', () => {
       await removeDir(dir);
     }
   }, 60_000);
+
+  it('a client that goes away mid-message leaves no file (nor its open handle) behind, and no mail after a restart', async () => {
+    const t = await startTestServer();
+    const mailDir = join(t.dir, 'mail');
+    const files = async () => (await readdir(mailDir)).filter((f) => f.endsWith('.eml'));
+    const sock = net.connect(t.smtpPort!, '127.0.0.1');
+    sock.on('error', () => {});
+    try {
+      let said = '';
+      sock.on('data', (d) => (said += d.toString()));
+      const reply = async (code: string) => {
+        await eventually(() => new RegExp(`^${code} `, 'm').test(said));
+        said = '';
+      };
+      await reply('220');
+      for (const [line, code] of [
+        ['EHLO test', '250'],
+        ['MAIL FROM:<a@example.org>', '250'],
+        ['RCPT TO:<gone-away@example.com>', '250'],
+        ['DATA', '354'],
+      ]) {
+        sock.write(`${line}\r\n`);
+        await reply(code);
+      }
+      // Past the first 256 KB the sink writes the message to its file as it comes.
+      sock.write(`Subject: half a message\r\n\r\n${'a'.repeat(600 * 1024)}\r\n`);
+      await eventually(async () => (await files()).length === 1);
+      sock.destroy();
+      await eventually(async () => (await files()).length === 0);
+      const u = await t.restart();
+      try {
+        await expect(u.admin.latestMail({ to: 'gone-away@example.com' })).rejects.toMatchObject({ code: 'no_message' });
+      } finally {
+        await u.stop();
+      }
+    } finally {
+      sock.destroy();
+      await t.stop();
+      await removeDir(t.dir);
+    }
+  });
 
   it('a message file the index lost is indexed again at start; an entry whose file is gone is dropped', async () => {
     // The embedded engine's files; the PostgreSQL engine keeps sources in the database.
