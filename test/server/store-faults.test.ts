@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { durableFileOps, realDisk } from '../../server/store/embedded/durable-file.js';
-import { JOURNAL_FILE, SNAPSHOT_FILE, Store } from '../../server/store/embedded/store.js';
+import { JOURNAL_FILE, SNAPSHOT_FILE, type Store } from '../../server/store/embedded/store.js';
 import { ApiClient } from '../../src/client/api-client.js';
 import { SCHEMA_VERSION } from '../../src/domain/schemas.js';
 import { spawnChildServer } from '../helpers/child-server.js';
 import { fullDisk } from '../helpers/full-disk.js';
 import { userRecord } from '../helpers/records.js';
 import { ADMIN, EMBEDDED, removeDir, startTestServer } from '../helpers/server.js';
+import { closeStores, openStore } from '../helpers/stores.js';
 
 const dirs: string[] = [];
 const tmp = async () => {
@@ -18,6 +19,7 @@ const tmp = async () => {
   return d;
 };
 afterEach(async () => {
+  await closeStores();
   for (const d of dirs.splice(0)) await removeDir(d);
 });
 
@@ -43,7 +45,7 @@ describe('full disk', () => {
   it('a write that stores only part of a journal line fails its batch and leaves no torn line', async () => {
     const dir = await tmp();
     const disk = fullDisk();
-    const store = await Store.open(dir, { fileOps: disk.fileOps });
+    const store = await openStore(dir, { fileOps: disk.fileOps });
     await put(store, 'u1');
     for (const room of [0, 1, 37, 150]) {
       disk.fill(room);
@@ -56,7 +58,7 @@ describe('full disk', () => {
     await put(store, 'u2');
     await expectCleanJournal(dir);
     // As after a crash: no clean close.
-    const again = await Store.open(dir);
+    const again = await openStore(dir);
     expect(again.get('users', 'u1')).toBeDefined();
     expect(again.get('users', 'u2')).toBeDefined();
     for (const room of [0, 1, 37, 150]) expect(again.get('users', `lost${room}`)).toBeUndefined();
@@ -65,13 +67,13 @@ describe('full disk', () => {
   it('short writes on a disk with room are continued, not lost', async () => {
     const dir = await tmp();
     const disk = fullDisk();
-    const store = await Store.open(dir, { fileOps: disk.fileOps });
+    const store = await openStore(dir, { fileOps: disk.fileOps });
     disk.shortWrites(7);
     await Promise.all(['a', 'b', 'c'].map((id) => put(store, id)));
     await store.snapshot(); // the snapshot goes through the same short writes
     await put(store, 'd');
     await expectCleanJournal(dir);
-    const again = await Store.open(dir);
+    const again = await openStore(dir);
     expect(['a', 'b', 'c', 'd'].map((id) => again.get('users', id)?.id)).toEqual(['a', 'b', 'c', 'd']);
   });
 
@@ -79,7 +81,7 @@ describe('full disk', () => {
     const dir = await tmp();
     let room = Infinity;
     let truncateFails = false;
-    const store = await Store.open(dir, {
+    const store = await openStore(dir, {
       fileOps: durableFileOps({
         ...realDisk,
         write: async (fh, buf, off, len) => {
@@ -103,7 +105,7 @@ describe('full disk', () => {
     truncateFails = false;
     await put(store, 'u2');
     await expectCleanJournal(dir);
-    const again = await Store.open(dir);
+    const again = await openStore(dir);
     expect([
       again.get('users', 'u1')?.id,
       again.get('users', 'u2')?.id,
@@ -168,7 +170,7 @@ describe('bad store files refuse start-up, naming the file, and are never change
       const file = join(dir, SNAPSHOT_FILE);
       await writeFile(file, bad);
       const before = await filesOf(dir);
-      await expect(Store.open(dir)).rejects.toThrow(file);
+      await expect(openStore(dir)).rejects.toThrow(file);
       expect(await filesOf(dir)).toEqual(before);
       await expect(startTestServer({ dir, config: EMBEDDED })).rejects.toThrow(file);
       expect(await readFile(file, 'utf8')).toBe(bad);
@@ -177,7 +179,7 @@ describe('bad store files refuse start-up, naming the file, and are never change
 
   it('a missing snapshot is a new store', async () => {
     const dir = await tmp();
-    const store = await Store.open(dir);
+    const store = await openStore(dir);
     expect(store.count('users')).toBe(0);
     expect(JSON.parse(await readFile(join(dir, SNAPSHOT_FILE), 'utf8')).schemaVersion).toBe(SCHEMA_VERSION);
   });
@@ -185,7 +187,7 @@ describe('bad store files refuse start-up, naming the file, and are never change
   /** A store with three acknowledged users in its journal (not closed: the journal stays). */
   async function journaled(): Promise<{ dir: string; file: string; seq: number }> {
     const dir = await tmp();
-    const store = await Store.open(dir);
+    const store = await openStore(dir);
     for (const id of ['u1', 'u2', 'u3']) await put(store, id);
     const file = join(dir, JOURNAL_FILE);
     const lines = (await readFile(file, 'utf8')).trim().split('\n');
@@ -223,7 +225,7 @@ describe('bad store files refuse start-up, naming the file, and are never change
     // The bad line is followed by a good one, as when later changes were acknowledged after it.
     await appendFile(file, `${line(seq)}\n${JSON.stringify({ seq: seq + 1, ops: [] })}\n`);
     const before = await filesOf(dir);
-    const err = (await Store.open(dir).catch((e: unknown) => e)) as Error;
+    const err = (await openStore(dir).catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toContain(file);
     expect(err.message).toMatch(message);
@@ -237,7 +239,7 @@ describe('bad store files refuse start-up, naming the file, and are never change
       file,
       `${JSON.stringify({ seq: seq + 1, ops: [{ c: 'users', patch: { id: 'u1', lastName: 'Patched' } }] })}\n{"seq":${seq + 2},"ops":[{"c":"us`,
     );
-    const store = await Store.open(dir);
+    const store = await openStore(dir);
     expect(store.get('users', 'u1')).toMatchObject({ lastName: 'Patched' });
     expect(store.count('users')).toBe(3);
   });

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { realFileOps } from '../../server/store/embedded/durable-file.js';
-import { JOURNAL_FILE, SNAPSHOT_FILE, Store } from '../../server/store/embedded/store.js';
+import { JOURNAL_FILE, SNAPSHOT_FILE } from '../../server/store/embedded/store.js';
 import { userRecord as baseUser } from '../helpers/records.js';
 import { ADMIN, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
+import { closeStores, openStore } from '../helpers/stores.js';
 
 const dirs: string[] = [];
 const tmp = async () => {
@@ -14,25 +15,26 @@ const tmp = async () => {
   return d;
 };
 afterEach(async () => {
+  await closeStores();
   for (const d of dirs.splice(0)) await removeDir(d);
 });
 
 describe('store repository', () => {
   it('journals each change before acknowledging it and replays the journal on open', async () => {
     const dir = await tmp();
-    const store = await Store.open(dir);
+    const store = await openStore(dir);
     const user = { ...baseUser('u1', 'a@example.com') };
     await store.transact((tx) => tx.put('users', user));
     const journal = await readFile(join(dir, JOURNAL_FILE), 'utf8');
     expect(journal).toContain('a@example.com');
     // Reopen without a clean close (as after a crash): the journal brings the change back.
-    const again = await Store.open(dir + '');
+    const again = await openStore(dir + '');
     expect(again.findBy('users', 'a@example.com')?.id).toBe('u1');
   });
 
   it('groups concurrent transactions into few journal writes', async () => {
     const dir = await tmp();
-    const store = await Store.open(dir);
+    const store = await openStore(dir);
     await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         store.transact((tx) => tx.put('users', baseUser(`u${i}`, `u${i}@example.com`))),
@@ -44,7 +46,7 @@ describe('store repository', () => {
   });
 
   it('records are frozen: callers cannot change the store behind its back', async () => {
-    const store = await Store.open(await tmp());
+    const store = await openStore(await tmp());
     await store.transact((tx) => tx.put('users', baseUser('u1', 'a@example.com')));
     expect(() => {
       (store.get('users', 'u1') as { email: string }).email = 'evil@example.com';
@@ -60,7 +62,7 @@ describe('store repository', () => {
       const dir = await tmp();
       let fail = false;
       const enospc = () => Promise.reject(Object.assign(new Error('disk full'), { code: 'ENOSPC' }));
-      const store = await Store.open(dir, {
+      const store = await openStore(dir, {
         fileOps: {
           writeDurable: (f, t) => (fail ? enospc() : realFileOps.writeDurable(f, t)),
           appendDurable: (fh, t) => (fail ? enospc() : realFileOps.appendDurable(fh, t)),
@@ -82,7 +84,7 @@ describe('store repository', () => {
       expect(store.get('users', 'u3')).toBeUndefined();
       fail = false;
       await store.transact((tx) => tx.put('users', baseUser('u2', 'b@example.com')));
-      const reopened = await Store.open(dir);
+      const reopened = await openStore(dir);
       expect(reopened.get('users', 'u1')).toBeUndefined();
       expect(reopened.get('users', 'u2')).toBeDefined();
     },
@@ -90,25 +92,25 @@ describe('store repository', () => {
 
   it('refuses a corrupt snapshot, naming the file, and leaves it untouched', async () => {
     const dir = await tmp();
-    await (await Store.open(dir)).close();
+    await (await openStore(dir)).close();
     const file = join(dir, SNAPSHOT_FILE);
     for (const bad of ['{"schemaVersion":1,"seq":', '\u0000\u0000\u0000', '{"schemaVersion":1,"seq":0}']) {
       await writeFile(file, bad);
-      await expect(Store.open(dir)).rejects.toThrow(file);
+      await expect(openStore(dir)).rejects.toThrow(file);
       expect(await readFile(file, 'utf8')).toBe(bad);
     }
   });
 
   it('ignores a torn last journal line and cleans leftover temp files', async () => {
     const dir = await tmp();
-    const store = await Store.open(dir);
+    const store = await openStore(dir);
     await store.transact((tx) => tx.put('users', baseUser('u1', 'a@example.com')));
     await writeFile(
       join(dir, JOURNAL_FILE),
       (await readFile(join(dir, JOURNAL_FILE), 'utf8')) + '{"seq":99,"ops":[{"c":"us',
     );
     await writeFile(join(dir, `.${SNAPSHOT_FILE}.tmp-123`), 'partial');
-    const again = await Store.open(dir);
+    const again = await openStore(dir);
     expect(again.get('users', 'u1')).toBeDefined();
     expect((await readdir(dir)).some((n) => n.includes('.tmp-'))).toBe(false);
   });
@@ -162,7 +164,7 @@ describe('compaction', () => {
   it('snapshots in the background while new changes go to a fresh journal; nothing is lost', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'seatdesk-compact-'));
     try {
-      const store = await Store.open(dir, { compactBytes: 20_000 });
+      const store = await openStore(dir, { compactBytes: 20_000 });
       for (let round = 0; round < 20; round++)
         await Promise.all(
           Array.from({ length: 25 }, (_, i) =>
@@ -177,9 +179,10 @@ describe('compaction', () => {
       // Without a clean close, but once the background snapshot is done: two live stores on one
       // data dir (which the server's lock forbids) would read each other's half-written state.
       await store.settled();
-      const again = await Store.open(dir);
+      const again = await openStore(dir);
       expect(again.count('users')).toBe(500);
     } finally {
+      await closeStores();
       await removeDir(dir);
     }
   });
@@ -189,19 +192,20 @@ describe('patches', () => {
   it('journals only the changed fields and replays them', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'seatdesk-patch-'));
     try {
-      const store = await Store.open(dir);
+      const store = await openStore(dir);
       await store.transact((tx) => tx.put('users', baseUser('u1', 'p@example.com', { firstName: 'x'.repeat(500) })));
       const before = (await readFile(join(dir, JOURNAL_FILE), 'utf8')).length;
       await store.transact((tx) => tx.patch('users', 'u1', { lastName: 'Patched' }));
       const line = (await readFile(join(dir, JOURNAL_FILE), 'utf8')).slice(before);
       expect(line.length).toBeLessThan(120);
-      const again = await Store.open(dir);
+      const again = await openStore(dir);
       expect(again.get('users', 'u1')).toMatchObject({
         lastName: 'Patched',
         firstName: 'x'.repeat(500),
         email: 'p@example.com',
       });
     } finally {
+      await closeStores();
       await removeDir(dir);
     }
   });
