@@ -218,6 +218,7 @@ function Main(
   const { exit } = useApp();
   const { client, columns, height, readOnly } = props;
   const [ui, dispatch] = useReducer(uiReducer, { ...initialUi, tab: props.initialTab });
+  const visited = useRef(new Set<TabId>());
   const prefsRef = useRef<Prefs>(props.prefs.load());
   const savePrefs = useMemo(() => {
     const make = (screen: string) => (p: GridPrefs) => {
@@ -438,7 +439,10 @@ function Main(
     />
   ) : null;
 
-  // Every screen stays mounted (hidden when not shown) so cursors, filters and the open message survive.
+  // A screen mounts when first shown (the first frame does not wait for the others), then stays
+  // mounted, hidden when not shown, so cursors, filters and the open message survive.
+  visited.current.add(ui.tab);
+  const seen = (tab: TabId) => visited.current.has(tab);
   const show = (tab: TabId) => (d || ui.tab !== tab ? 'none' : 'flex');
   const on = (tab: TabId) => !dialogOpen && !ui.commandLine && ui.tab === tab;
   if (props.tooSmall) return <>{props.tooSmall}</>; // every hook above still runs: nothing is lost
@@ -455,36 +459,46 @@ function Main(
       <Tabs tab={ui.tab} width={columns} />
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {dialog}
-        <Box display={show('users')} flexDirection="column">
-          <UsersScreen
-            {...screenProps}
-            active={on('users')}
-            prefs={prefsRef.current.users}
-            savePrefs={savePrefs.users}
-          />
-        </Box>
-        <Box display={show('sessions')} flexDirection="column">
-          <SessionsScreen
-            {...screenProps}
-            active={on('sessions')}
-            prefs={prefsRef.current.sessions}
-            savePrefs={savePrefs.sessions}
-          />
-        </Box>
-        <Box display={show('mail')} flexDirection="column">
-          <MailScreen {...screenProps} active={on('mail')} prefs={prefsRef.current.mail} savePrefs={savePrefs.mail} />
-        </Box>
-        <Box display={show('settings')} flexDirection="column">
-          <SettingsScreen {...screenProps} active={on('settings')} />
-        </Box>
-        <Box display={show('audit')} flexDirection="column">
-          <AuditScreen
-            {...screenProps}
-            active={on('audit')}
-            prefs={prefsRef.current.audit}
-            savePrefs={savePrefs.audit}
-          />
-        </Box>
+        {seen('users') && (
+          <Box display={show('users')} flexDirection="column">
+            <UsersScreen
+              {...screenProps}
+              active={on('users')}
+              prefs={prefsRef.current.users}
+              savePrefs={savePrefs.users}
+            />
+          </Box>
+        )}
+        {seen('sessions') && (
+          <Box display={show('sessions')} flexDirection="column">
+            <SessionsScreen
+              {...screenProps}
+              active={on('sessions')}
+              prefs={prefsRef.current.sessions}
+              savePrefs={savePrefs.sessions}
+            />
+          </Box>
+        )}
+        {seen('mail') && (
+          <Box display={show('mail')} flexDirection="column">
+            <MailScreen {...screenProps} active={on('mail')} prefs={prefsRef.current.mail} savePrefs={savePrefs.mail} />
+          </Box>
+        )}
+        {seen('settings') && (
+          <Box display={show('settings')} flexDirection="column">
+            <SettingsScreen {...screenProps} active={on('settings')} />
+          </Box>
+        )}
+        {seen('audit') && (
+          <Box display={show('audit')} flexDirection="column">
+            <AuditScreen
+              {...screenProps}
+              active={on('audit')}
+              prefs={prefsRef.current.audit}
+              savePrefs={savePrefs.audit}
+            />
+          </Box>
+        )}
       </Box>
       <Box height={bottom.lines} flexShrink={0}>
         {bottom.text}

@@ -32,6 +32,7 @@ export async function runConsole(opts: { url: string; readOnly: boolean }): Prom
   const restore = () => {
     if (restored) return;
     restored = true;
+    prefs.flush();
     process.stdout.write(LEAVE_ALT);
   };
   process.on('exit', restore);
@@ -61,7 +62,7 @@ export async function runConsole(opts: { url: string; readOnly: boolean }): Prom
     {
       exitOnCtrlC: false,
       patchConsole: false,
-      maxFps: 60,
+      maxFps: 120,
       stdin: new KeyStdin(process.stdin) as unknown as NodeJS.ReadStream,
     },
   );

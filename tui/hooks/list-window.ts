@@ -126,7 +126,9 @@ export class ListWindow<T extends { id: string }> {
     this.rows = new Map();
     this.loadedCache = null;
     this.total = null;
-    this.ensure(0, this.lastRange[1] - this.lastRange[0] || CHUNK);
+    // Before any view asked for a range, the first chunk is enough (a second one would only
+    // compete with it for the first frame).
+    this.ensure(0, this.lastRange[1] - this.lastRange[0] || CHUNK / 2);
   }
 
   /** Makes sure rows [start, end) are loaded (plus a margin), fetching what is missing. */

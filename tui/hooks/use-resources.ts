@@ -31,8 +31,10 @@ export interface Resources {
   sessions: ListWindow<PublicSession>;
   ended: ListWindow<PublicSession>;
   mails: ListWindow<MailEntry>;
-  /** Newest first; null until loaded (or when the caller may not read it). */
+  /** Newest first; null until loaded (or when the caller may not read it). Loaded once watched. */
   audit: AuditEntry[] | null;
+  /** The audit screen is shown: load the log now, and keep it current from then on. */
+  watchAudit(): void;
   /** License and settings have arrived. */
   loaded: boolean;
   /** A user's login email by id (fetched once when not yet seen; the id until then). */
@@ -51,7 +53,10 @@ export interface Resources {
 
 const common = (a: FetchArgs) => ({ sort: a.sort, order: a.order, cursor: a.cursor, offset: a.offset, limit: a.limit });
 
-/** License, settings and the audit log load when the event stream opens (and reopens); each list when its screen is shown. */
+/**
+ * License and settings load when the event stream opens (and reopens); each list, and the audit
+ * log, once its screen is first shown (a thousand audit entries do not delay the first frame).
+ */
 export function useResources(client: ApiClient, onError: (e: unknown) => void): Resources {
   const [license, setLicense] = useState<LicenseView | null>(null);
   const [settings, setSettings] = useState<SiteSettings | null>(null);
@@ -146,12 +151,19 @@ export function useResources(client: ApiClient, onError: (e: unknown) => void): 
   // Every audited change also sends an event (or is a failed login): the log is re-read, at most
   // once per burst, when events arrive and every 15 seconds (failed logins send no event).
   const auditTimer = useRef<NodeJS.Timeout | null>(null);
+  const auditWatched = useRef(false);
   const loadAudit = useCallback(() => {
+    if (!auditWatched.current) return;
     client.audit({ limit: AUDIT_WINDOW }).then(
       (r) => setAudit(r.items),
       () => {}, // a User Administrator may not read it; the screen says so
     );
   }, [client]);
+  const watchAudit = useCallback(() => {
+    if (auditWatched.current) return;
+    auditWatched.current = true;
+    loadAudit();
+  }, [loadAudit]);
   const auditSoon = useCallback(() => {
     if (!auditTimer.current)
       auditTimer.current = setTimeout(() => {
@@ -245,6 +257,7 @@ export function useResources(client: ApiClient, onError: (e: unknown) => void): 
     settings,
     ...windows,
     audit,
+    watchAudit,
     loaded,
     emailOf,
     latestUser,

@@ -1,5 +1,6 @@
 // The audit log: who did what to whom, newest first, filterable, re-read as events arrive.
 import { Box, Text } from 'ink';
+import { useEffect } from 'react';
 import type { AuditEntry } from '../../src/domain/schemas.js';
 import { commandFor } from '../commands.js';
 import { GridFooter, GridView } from '../components/grid.js';
@@ -25,6 +26,11 @@ export const AUDIT_COLUMNS: Column<AuditEntry>[] = [
 export function AuditScreen(p: ScreenProps) {
   const t = theme();
   const entries = p.res.audit ?? [];
+  const { watchAudit } = p.res;
+  const shown = p.active;
+  useEffect(() => {
+    if (shown) watchAudit();
+  }, [shown, watchAudit]);
   const grid = useGrid(entries, AUDIT_COLUMNS, {
     height: Math.max(1, p.height - 3),
     width: p.width,
