@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/client/api-client.js';
+import { LoginThrottle } from '../../src/domain/login-throttle.js';
 import { ADMIN, PASSWORD, removeDir, startTestServer, type TestServer } from '../helpers/server.js';
 
 const EMAILS = [
@@ -33,6 +34,21 @@ interface Real {
   sessions: Map<string, string[]>;
   apiTokens: Map<string, string>;
   clientN: number;
+  /** The server's sign-in throttle rules, fed the same attempts (see Login). */
+  throttle: LoginThrottle;
+}
+
+/** Every request comes from this test, so from one address. */
+const ADDRESS = 'test';
+const newThrottle = (r: { s: TestServer }) => new LoginThrottle(() => r.s.clock.now().getTime());
+/** Whether the model's throttle holds up a sign-in to `email` now. */
+function throttled(r: Real, email: string): boolean {
+  try {
+    r.throttle.check(email, ADDRESS);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 let executed = 0;
@@ -108,10 +124,22 @@ class Login implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real) {
     const email = EMAILS[this.i];
     const u = m.users.get(email)!;
+    // Failed sign-ins (pending and never-activated users) add up: past 5 from one address, the next
+    // waits 1 s, 2 s, 4 s... The model runs the same rules on the same clock and records each
+    // attempt after the server has answered it, so it is never less held up than the server: where
+    // it says "free", the server must answer as usual; where it says "wait", the server, asked a
+    // moment later, may have finished waiting (how long the steps took decides), so either answer.
+    const mayWait = throttled(r, email);
     const res = await r.s
       .client()
       .login({ email, password: PASSWORD, clientId: `c${r.clientN++}` })
       .catch((e: ApiError) => e);
+    if (mayWait && res instanceof ApiError && res.code === 'too_many_attempts') {
+      await checkInvariants(m, r);
+      return;
+    }
+    if (u.activated) r.throttle.succeed(email, ADDRESS);
+    else r.throttle.fail(email, ADDRESS);
     const mine = r.sessions.get(email) ?? [];
     if (u.status === 'inactive')
       expect(res).toMatchObject({ code: u.activated ? 'account_inactive' : 'invalid_credentials' });
@@ -143,12 +171,15 @@ class Expire implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(m: Model, r: Real) {
     await r.s.admin.updateSettings({ idleTimeoutMinutes: 1 });
-    r.s.clock.advance(2 * 60_000);
+    // Past the idle timeout, and past the sign-in throttle's 15-minute window and longest wait: the
+    // administrator's sign-in below is not held up by the failed sign-ins that came before.
+    r.s.clock.advance(16 * 60_000);
     await r.s.services.sessions.sweepIdle();
     for (const email of EMAILS) endAll(r, email);
     r.s.admin.token = (
       await r.s.client().login({ ...ADMIN, client: 'tui', clientId: `admin${r.clientN++}`, terminateOldest: true })
     ).token;
+    r.throttle.succeed(ADMIN.email, ADDRESS);
     await r.s.admin.updateSettings({ idleTimeoutMinutes: null });
     await checkInvariants(m, r);
   }
@@ -239,6 +270,7 @@ class Restart implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(m: Model, r: Real) {
     r.s = await r.s.restart();
+    r.throttle = newThrottle(r); // the server's throttle is in memory: a restart forgets it
     for (const [email, u] of m.users)
       expect((await r.s.admin.user(r.ids.get(email)!)).user.status, email).toBe(u.status);
     for (const tokens of r.sessions.values()) for (const t of tokens) expect(await code(r.s.client(t).me())).toBe('ok');
@@ -282,6 +314,7 @@ describe('model-based: the invariants hold over random sequences', () => {
             sessions: new Map(),
             apiTokens: new Map(),
             clientN: 0,
+            throttle: newThrottle({ s }),
           };
           await fc.asyncModelRun(() => ({ model: { users: new Map() }, real }), cmds);
           s = real.s;
