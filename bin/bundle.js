@@ -71,6 +71,9 @@ async function build(id) {
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunk-[hash]',
     external: EXTERNAL,
+    // The program always runs React's production build (src/cli.ts sets NODE_ENV before React
+    // loads); fixing it here leaves the development builds out of what each start parses.
+    define: { 'process.env.NODE_ENV': '"production"' },
     // CommonJS packages inside an ES module bundle still call require().
     banner: {
       js: "import { createRequire as __seatdeskRequire } from 'node:module'; const require = __seatdeskRequire(import.meta.url);",

@@ -1,7 +1,7 @@
 // Admin API for seat reclamation: bulk actions, the bulk invite, seat history and the policy.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { BulkSessionsBody, BulkUsersBody } from '../src/domain/bulk.js';
+import { BulkSessionsBody, BulkUsersBody } from '../src/domain/schemas.js';
 import { ImportBody } from '../src/domain/bulk-import.js';
 import { actorOf, requirePerm } from './http/auth.js';
 import type { AppEnv } from './http/env.js';

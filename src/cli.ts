@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 
 // React's development build does heavy per-render bookkeeping (it profiles changed props), which
 // a 100k-row grid cannot afford. Set before the console's dynamic import loads React.
-process.env.NODE_ENV ??= 'production';
+process.env['NODE_ENV'] ??= 'production';
 import { registerScriptCommands } from './commands/index.js';
 import { defaultUrl, VERSION } from './defaults.js';
 

@@ -7,6 +7,8 @@ import type { Permission } from '../../src/domain/permissions.js';
 import * as R from '../../src/domain/responses.js';
 import {
   ADMIN_PROFILES,
+  BulkSessionsBody,
+  BulkUsersBody,
   CompleteTokenBody,
   InviteBody,
   LicenseBody,
@@ -23,7 +25,6 @@ import { SessionQuery } from '../sessions.routes.js';
 import { AuditQuery } from '../site.routes.js';
 import { UserQuery } from '../users.routes.js';
 import { HistoryQuery } from '../reclaim.routes.js';
-import { BulkSessionsBody, BulkUsersBody } from '../../src/domain/bulk.js';
 import { ImportBody } from '../../src/domain/bulk-import.js';
 
 /**

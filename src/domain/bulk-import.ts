@@ -256,20 +256,6 @@ export function previewImport(raw: readonly RawRow[], ctx: PreviewContext, invit
   };
 }
 
-/**
- * A list pasted on one line ("a@x.org, b@y.org c@z.org") becomes one address per line; lines
- * that hold anything but addresses (names, profiles) are left as CSV rows.
- */
-export function pastedToCsv(text: string): string {
-  return text
-    .split(/\r\n|\n|\r/)
-    .flatMap((line) => {
-      const tokens = line.split(/[\s,;]+/).filter(Boolean);
-      return tokens.length > 1 && tokens.every((t) => t.includes('@')) ? tokens : [line];
-    })
-    .join('\n');
-}
-
 /** One row's answer when an import is applied: invited (with the user's id and link), or why not. */
 export interface ImportItemResult {
   line: number;

@@ -1,5 +1,4 @@
 // Bulk actions on marked rows: what one confirm says will happen, and what the answer means.
-import { z } from 'zod';
 import { holdsSeat } from './seats.js';
 import type { UserStatus } from './schemas.js';
 
@@ -12,12 +11,6 @@ export const BULK_USER_ACTIONS: readonly BulkUserAction[] = [
 ];
 /** The most items one bulk request may name. */
 export const BULK_MAX_ITEMS = 10_000;
-
-const Ids = z.array(z.string().min(1).max(100)).min(1, 'name at least one id').max(10_000, 'at most 10000 ids at once');
-export const BulkUsersBody = z
-  .object({ action: z.enum(['deactivate', 'reactivate', 'resend-activation', 'terminate-sessions']), ids: Ids })
-  .strict();
-export const BulkSessionsBody = z.object({ action: z.literal('terminate'), ids: Ids }).strict();
 
 /** One item's answer: done (or already so: `changed` false), or why not. */
 export interface BulkItemResult {

@@ -1,5 +1,5 @@
 // Seat reclamation rules: who is dormant, which invitations are stale, and what the daily policy would do.
-import { z } from 'zod';
+import type { ReclaimPolicy } from './schemas.js';
 /** The user fields the reclamation rules read (structural, so this module does not import schemas.ts, which imports it). */
 type User = {
   id: string;
@@ -60,26 +60,6 @@ export function isStaleInvitation(
   return (latestIso(user.createdAt, lastInvitedAt) ?? user.createdAt) < cutoffIso(now, days);
 }
 
-const days = z.number().int().min(1).max(3650);
-/** The automatic reclamation policy, one of the site settings. Off by default. */
-export const ReclaimPolicy = z.object({
-  enabled: z.boolean(),
-  /** Deactivate active users dormant this many days; null leaves them be. */
-  dormantDays: days.nullable(),
-  /** Withdraw invitations older than this many days; null leaves them be. */
-  pendingDays: days.nullable(),
-  /** When the last daily run began (kept by the server; not settable). */
-  lastRunAt: z.string().nullable().optional(),
-});
-export type ReclaimPolicy = z.infer<typeof ReclaimPolicy>;
-/** A change to the policy (PUT /api/settings `reclaim`): any of its fields. */
-export const ReclaimPolicyBody = z
-  .object({
-    enabled: z.boolean().optional(),
-    dormantDays: days.nullable().optional(),
-    pendingDays: days.nullable().optional(),
-  })
-  .strict();
 export const DEFAULT_RECLAIM_POLICY: ReclaimPolicy = {
   enabled: false,
   dormantDays: 90,

@@ -1,8 +1,17 @@
 // Zod schemas of what the API answers: the OpenAPI document is built from them, and a test checks
 // real responses against that document. Stored shapes come from schemas.ts; only views live here.
 import { z } from 'zod';
-import { ApiToken, AuditEntry, License, MailEntry, OutboxMessage, Session, Settings, User } from './schemas.js';
-import { SeatHistoryEntry } from './seat-history.js';
+import {
+  ApiToken,
+  AuditEntry,
+  License,
+  MailEntry,
+  OutboxMessage,
+  SeatHistoryEntry,
+  Session,
+  Settings,
+  User,
+} from './schemas.js';
 
 export const ErrorResponse = z.object({
   error: z

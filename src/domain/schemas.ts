@@ -1,8 +1,6 @@
 // Zod schemas for every stored and exchanged resource: the one place their shape is defined.
 import { z } from 'zod';
-import { ReclaimPolicy, ReclaimPolicyBody } from './reclaim.js';
 import { emailProblem } from './email.js';
-import { SeatHistoryEntry } from './seat-history.js';
 
 import { ADMIN_PROFILES, CLIENTS, END_REASONS, USER_PROFILES, USER_STATUSES } from './catalogue.js';
 
@@ -13,6 +11,50 @@ export const AdminProfile = z.enum(ADMIN_PROFILES);
 export const UserStatus = z.enum(USER_STATUSES);
 export const Client = z.enum(CLIENTS);
 export const EndReason = z.enum(END_REASONS);
+
+const days = z.number().int().min(1).max(3650);
+/** The automatic reclamation policy, one of the site settings. Off by default. */
+export const ReclaimPolicy = z.object({
+  enabled: z.boolean(),
+  /** Deactivate active users dormant this many days; null leaves them be. */
+  dormantDays: days.nullable(),
+  /** Withdraw invitations older than this many days; null leaves them be. */
+  pendingDays: days.nullable(),
+  /** When the last daily run began (kept by the server; not settable). */
+  lastRunAt: z.string().nullable().optional(),
+});
+export type ReclaimPolicy = z.infer<typeof ReclaimPolicy>;
+/** Bulk actions (POST /api/users/bulk, /api/sessions/bulk): each item in its own transaction. */
+const Ids = z.array(z.string().min(1).max(100)).min(1, 'name at least one id').max(10_000, 'at most 10000 ids at once');
+export const BulkUsersBody = z
+  .object({ action: z.enum(['deactivate', 'reactivate', 'resend-activation', 'terminate-sessions']), ids: Ids })
+  .strict();
+export const BulkSessionsBody = z.object({ action: z.literal('terminate'), ids: Ids }).strict();
+/** One change of the seats held (or bought): the seat history. */
+export const SeatHistoryEntry = z.object({
+  id: z.string(),
+  at: z.string(),
+  actorId: z.string().nullable(),
+  actorEmail: z.string().nullable(),
+  /** What changed the count: `user.invite`, `user.deactivate`, `user.reactivate`, `user.withdraw`, `license.update`, `setup`, … */
+  action: z.string(),
+  targetId: z.string().nullable(),
+  targetEmail: z.string().nullable(),
+  /** Why, when the policy acted (`dormant`, `stale_invitation`); null for an administrator's own action. */
+  reason: z.string().nullable(),
+  /** Seats held and seats in the license just after the change. */
+  held: z.number().int().min(0),
+  seats: z.number().int().min(0),
+});
+export type SeatHistoryEntry = z.infer<typeof SeatHistoryEntry>;
+/** A change to the policy (PUT /api/settings `reclaim`): any of its fields. */
+export const ReclaimPolicyBody = z
+  .object({
+    enabled: z.boolean().optional(),
+    dormantDays: days.nullable().optional(),
+    pendingDays: days.nullable().optional(),
+  })
+  .strict();
 
 const iso = z.string();
 const isoOrNull = z.string().nullable();

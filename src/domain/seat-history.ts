@@ -1,24 +1,9 @@
 // Seat history: one record per change of the seats held (or of the seats bought), and the daily
 // series the console charts from it.
-import { z } from 'zod';
 import { DAY_MS } from './reclaim.js';
+import type { SeatHistoryEntry } from './schemas.js';
 
-export const SeatHistoryEntry = z.object({
-  id: z.string(),
-  at: z.string(),
-  actorId: z.string().nullable(),
-  actorEmail: z.string().nullable(),
-  /** What changed the count: `user.invite`, `user.deactivate`, `user.reactivate`, `user.withdraw`, `license.update`, `setup`, … */
-  action: z.string(),
-  targetId: z.string().nullable(),
-  targetEmail: z.string().nullable(),
-  /** Why, when the policy acted (`dormant`, `stale_invitation`); null for an administrator's own action. */
-  reason: z.string().nullable(),
-  /** Seats held and seats in the license just after the change. */
-  held: z.number().int().min(0),
-  seats: z.number().int().min(0),
-});
-export type SeatHistoryEntry = z.infer<typeof SeatHistoryEntry>;
+export type { SeatHistoryEntry } from './schemas.js';
 
 /** Entries kept (the newest). */
 export const SEAT_HISTORY_KEEP = 100_000;

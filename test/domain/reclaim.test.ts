@@ -301,7 +301,7 @@ describe('seat history series', () => {
 
 describe('pasted lists', () => {
   it('a line of addresses becomes one per line; CSV rows stay', async () => {
-    const { pastedToCsv } = await import('../../src/domain/bulk-import.js');
+    const { pastedToCsv } = await import('../../src/domain/pasted-list.js');
     expect(pastedToCsv('a@x.org, b@y.org c@z.org;d@w.org\ne@v.org,Eve,Ng')).toBe(
       'a@x.org\nb@y.org\nc@z.org\nd@w.org\ne@v.org,Eve,Ng',
     );

@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { ApiClient } from '../../src/client/api-client.js';
-import { pastedToCsv } from '../../src/domain/bulk-import.js';
+import { pastedToCsv } from '../../src/domain/pasted-list.js';
 import type { ImportSource } from './import-dialog.js';
 
 export function importSource(client: ApiClient): ImportSource {

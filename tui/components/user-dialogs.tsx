@@ -1,13 +1,8 @@
 // The invite dialog (email and profiles) and the edit-profiles dialog.
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import {
-  ADMIN_PROFILES,
-  USER_PROFILES,
-  type AdminProfile,
-  type PublicUser,
-  type UserProfile,
-} from '../../src/domain/schemas.js';
+import { ADMIN_PROFILES, USER_PROFILES } from '../../src/domain/catalogue.js';
+import type { AdminProfile, PublicUser, UserProfile } from '../../src/domain/schemas.js';
 import { LAYER, SAME, useKeys } from '../input/key-router.js';
 import { useTextField } from '../input/text-field.js';
 import { placeholder, theme } from '../theme.js';

@@ -15,7 +15,7 @@ import type {
   Settings,
   SiteSettings,
 } from '../../src/domain/schemas.js';
-import { CLIENTS, USER_STATUSES } from '../../src/domain/schemas.js';
+import { CLIENTS, USER_STATUSES } from '../../src/domain/catalogue.js';
 import { ListWindow, type FetchArgs } from './list-window.js';
 import { parseFilter } from './use-grid.js';
 import { parseUserFilter } from '../../src/domain/reclaim.js';
