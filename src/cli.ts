@@ -23,11 +23,12 @@ const program = new Command()
       console.error(problem);
       process.exit(1);
     }
-    const { runConsole } = await import('../tui/main.js');
     const url = opts.url.replace(/\/+$/, '');
-    // The console only talks HTTP: a server must answer before it opens (the local default is started).
+    // The console only talks HTTP: a server must answer before it opens (the local default is
+    // started). The console's code loads meanwhile.
     const daemon = await import('./daemon.js');
-    if (!(await daemon.ensureServer(url))) process.exit(1);
+    const [{ runConsole }, up] = await Promise.all([import('../tui/main.js'), daemon.ensureServer(url)]);
+    if (!up) process.exit(1);
     const code = await runConsole({ url, readOnly: !!opts.readOnly });
     if (code === 0) process.stdout.write(await daemon.serverStillRunningNote(url));
     process.exit(code);

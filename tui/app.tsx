@@ -39,6 +39,8 @@ export interface AppProps {
   flashMs?: number;
   /** The email of the remembered sign-in: filled in if it has to be given again. */
   email?: string | null;
+  /** `client.me()` already asked while the console was starting (used for the first check only). */
+  firstMe?: ReturnType<ApiClient['me']>;
 }
 
 type Phase =
@@ -66,12 +68,15 @@ function Console(props: AppProps) {
   // Where to come back to after signing in again (the session was ended, or expired).
   const returnTab = useRef<TabId>('users');
   const { client } = props;
+  const firstMe = useRef(props.firstMe);
 
   const check = useCallback(async () => {
     try {
       if (client.token) {
         try {
-          const { user, session } = await client.me();
+          const asked = firstMe.current;
+          firstMe.current = undefined;
+          const { user, session } = await (asked ?? client.me());
           if (isAdmin(user)) return setPhase({ kind: 'ready', me: user, sessionId: session.id });
         } catch (e) {
           if (!(e instanceof ApiError) || e.status === 0) throw e;

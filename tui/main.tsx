@@ -23,6 +23,9 @@ export async function runConsole(opts: { url: string; readOnly: boolean }): Prom
   const url = opts.url.replace(/\/+$/, '');
   const remembered = await loadToken(url);
   const client = new ApiClient(url, { token: remembered?.token ?? null });
+  // Asked now, while Ink and React start up, rather than after the first render.
+  const firstMe = client.token ? client.me() : undefined;
+  firstMe?.catch(() => {}); // the first check reads the outcome
   const prefs = filePrefs();
   const stored = prefs.load() as Record<string, unknown>;
   const clientId = typeof stored.clientId === 'string' ? stored.clientId : randomUUID();
@@ -52,6 +55,7 @@ export async function runConsole(opts: { url: string; readOnly: boolean }): Prom
       prefs={prefs}
       clientId={clientId}
       email={remembered?.email ?? null}
+      firstMe={firstMe}
       writeControl={(seq) => process.stdout.write(seq)}
       osc52={osc52}
       onToken={(token, email) =>
