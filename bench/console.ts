@@ -2,7 +2,7 @@
 // first Users frame, filter keystrokes, holding j, sort changes, and browsing every screen. A
 // frame "counts" when the screen shows the right answer (the rows and totals the API gives for
 // that filter or sort, the cursor on the expected row), not merely when something was written.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PublicUser } from '../src/domain/schemas.js';
 import { ROOT, TMP, type BenchServer } from './lib.js';
@@ -46,6 +46,7 @@ export async function launchConsole(s: BenchServer): Promise<Launched> {
   };
   const t0 = performance.now();
   const pty = new Pty([process.execPath, join(ROOT, 'bin/seatdesk.js')], { cols: COLS, rows: ROWS, env, cwd: ROOT });
+  pty.afterClose(() => rm(dir, { recursive: true, force: true }));
   const at = await pty.waitFor(
     (sc) => sc.includes('Login email') && footer(sc)?.pos === 1 && firstRow(sc).includes('@'),
     'the Users grid',

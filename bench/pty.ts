@@ -19,6 +19,8 @@ export class Pty {
   /** Chunks of output parsed so far (each a frame, or part of one). */
   writes = 0;
   exited: Promise<number | null>;
+  /** Run after the program is gone (a temp dir to remove). */
+  private readonly cleanups: (() => Promise<unknown>)[] = [];
 
   constructor(command: string[], opts: { cols: number; rows: number; env: NodeJS.ProcessEnv; cwd?: string }) {
     this.term = new xterm.Terminal({ cols: opts.cols, rows: opts.rows, allowProposedApi: true });
@@ -81,6 +83,10 @@ export class Pty {
     }
   }
 
+  afterClose(f: () => Promise<unknown>): void {
+    this.cleanups.push(f);
+  }
+
   async close(): Promise<void> {
     if (this.child.exitCode === null) {
       this.child.kill('SIGTERM');
@@ -92,6 +98,7 @@ export class Pty {
     for (const w of this.waiters) clearTimeout(w.timer);
     this.waiters = [];
     this.term.dispose();
+    for (const f of this.cleanups.splice(0)) await f().catch(() => {});
   }
 
   private check(at: number): void {

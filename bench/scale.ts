@@ -2,7 +2,6 @@
 // start-up, memory, stop (the final snapshot), windowed grid queries, the console's first frame,
 // and, side by side with the bare Hono peer, the list routes; at 100k the console in a
 // pseudo-terminal (filter, j held, sort) and memory after it browsed every screen.
-import { rm } from 'node:fs/promises';
 import { launchConsole, browseEveryScreen, filterKeystrokes, holdKey, sortChanges } from './console.js';
 import { deepCursor, compareLists, latencies } from './lists.js';
 import { median, percentile, rssAfterGc, seededSite, startBenchServer, TMP, type BenchServer } from './lib.js';
@@ -289,7 +288,6 @@ export async function scaleBench(add: (r: Row) => void, only?: number[]): Promis
       });
     }
   }
-  await rm(TMP + '/console-', { recursive: true, force: true }).catch(() => {});
   return table;
 }
 
