@@ -61,4 +61,26 @@ describe('keyset paging over HTTP', () => {
     const next = await s.admin.users({ sort: 'email', limit: 5, cursor: page.nextCursor! });
     expect(next.items[0].email > page.items[4].email).toBe(true);
   });
+
+  it('profile: and admin: narrow by the start of the profile name, in any case, and page by cursor', async () => {
+    await s.admin.invite({ email: 'q-tester@example.com', userProfile: 'Tester' });
+    await s.admin.invite({ email: 'q-ua@example.com', adminProfile: 'User Administrator' });
+    const emails = async (q: Record<string, string>) =>
+      (await s.admin.users({ ...q, limit: 100 })).items.map((u) => u.email);
+    expect(await emails({ profile: 'TES' })).toEqual(['q-tester@example.com']);
+    expect(await emails({ admin: 'user' })).toEqual(['q-ua@example.com']);
+    expect(await emails({ admin: 'site' })).toEqual([ADMIN.email]);
+    const none = await s.admin.users({ admin: 'none', limit: 100 });
+    expect(none.items.map((u) => u.adminProfile)).toEqual(none.items.map(() => null));
+    expect(none.total).toBe(none.items.length);
+    expect(none.items.map((u) => u.email)).toContain('q-tester@example.com');
+    expect(await emails({ profile: 'test', admin: 'user' })).toEqual([]);
+    // A LIKE wildcard in the text is matched literally.
+    expect(await emails({ profile: '%' })).toEqual([]);
+    // Narrowed lists page by cursor like the others.
+    const first = await s.admin.users({ admin: 'none', sort: 'email', limit: 7 });
+    const second = await s.admin.users({ admin: 'none', sort: 'email', limit: 7, cursor: first.nextCursor! });
+    expect(second.items[0].email > first.items[6].email).toBe(true);
+    expect(second.items.every((u) => u.adminProfile === null)).toBe(true);
+  });
 });

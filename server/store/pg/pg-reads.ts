@@ -52,7 +52,9 @@ const COLUMN_TEXT: Record<string, string> = {
 
 const MAX_LIMIT = 10_000;
 const limitOf = (q: PageQuery) => Math.min(MAX_LIMIT, Math.max(1, q.limit ?? 100));
-const like = (s: string) => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const likeEscaped = (s: string) => s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+const like = (s: string) => `%${likeEscaped(s)}%`;
+const prefixLike = (s: string) => `${likeEscaped(s)}%`;
 /** Every recipient of a message (To, Cc, Bcc) as one jsonb array. */
 const RCPT = `((doc->'to') || coalesce(doc->'cc', '[]'::jsonb) || coalesce(doc->'bcc', '[]'::jsonb))`;
 /** Newest first, as the mail list's default order (the sink may index two messages out of arrival order). */
@@ -184,6 +186,17 @@ export class PgReads implements Reads {
     if (q.status) {
       params.push(q.status);
       where.push(`doc->>'status' = $${params.length}`);
+    }
+    // profile: and admin: pick by the start of the profile's name, as the embedded engine does (no admin profile is "none").
+    const profile = q.profile?.trim();
+    if (profile) {
+      params.push(prefixLike(profile));
+      where.push(`lower(doc->>'userProfile') LIKE $${params.length}`);
+    }
+    const admin = q.admin?.trim();
+    if (admin) {
+      params.push(prefixLike(admin));
+      where.push(`lower(coalesce(doc->>'adminProfile', 'none')) LIKE $${params.length}`);
     }
     if (q.dormantBefore) {
       // The domain's rule (isDormant): last login, session activity, activation and creation all before the cutoff.
