@@ -12,6 +12,6 @@ export default defineConfig({
     // and PostgreSQL. On two cores: one worker ~540 s at load 15, two ~300 s; at load 5, two 100 s,
     // three 69 s, four 72 s. (A percentage cannot go past the core count, hence the number.)
     maxWorkers: availableParallelism() + 1,
-    globalSetup: ['test/setup/postgres.ts'],
+    globalSetup: ['test/setup/bundle.ts', 'test/setup/postgres.ts'],
   },
 });
