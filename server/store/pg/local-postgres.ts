@@ -3,7 +3,7 @@
 // loopback only. As root it runs as an unprivileged system user, as PostgreSQL insists.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, chmod, chown, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { access, chmod, chown, mkdir, readFile, readlink, stat, unlink, writeFile } from 'node:fs/promises';
 import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -170,6 +170,7 @@ export async function start(o: LocalPostgres): Promise<string> {
     url = u.toString();
     await writeFile(p.url, url + '\n', { mode: 0o600 });
   }
+  await stopOrphan(o);
   if (!(await status(o)).running) {
     const opts = [
       `-p ${o.port}`,
@@ -187,6 +188,22 @@ export async function start(o: LocalPostgres): Promise<string> {
   }
   await createDatabase(url, DB_NAME);
   return url;
+}
+
+/**
+ * A cluster still running from program files that are gone (the checkout whose node_modules
+ * started it was deleted) cannot load its extensions ("could not access file plpgsql"): it is shut
+ * down, so the caller starts it again from its own binaries. Linux only (/proc); elsewhere a no-op.
+ */
+async function stopOrphan(o: Pick<LocalPostgres, 'dir'>): Promise<void> {
+  const p = paths(o as LocalPostgres);
+  const pid = Number((await readFile(join(p.data, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+  if (!pid || !alive(pid)) return;
+  const exe = await readlink(`/proc/${pid}/exe`).catch(() => '');
+  if (!exe.endsWith(' (deleted)')) return;
+  process.kill(pid, 'SIGINT'); // fast shutdown
+  const deadline = Date.now() + 30_000;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }
 
 export async function stop(o: Pick<LocalPostgres, 'dir'>): Promise<boolean> {
