@@ -1,6 +1,8 @@
 // What the mail index needs from a message (its headers and the text for a snippet), parsed with
 // mailparser, but without its streaming body parse for the common simple message: one text/plain
-// part in UTF-8 or ASCII. That parse costs more than the rest of a delivery through the sink.
+// part in UTF-8 or ASCII, alone or first in a multipart/alternative (what nodemailer writes for a
+// text + HTML message, as Seatdesk's own mail is). That parse costs more than the rest of a
+// delivery through the sink.
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import addressparser from 'nodemailer/lib/addressparser';
 
@@ -36,8 +38,11 @@ export async function parseForIndex(message: Buffer | Buffer[]): Promise<IndexFi
     const body = start.subarray(end, end + BODY_BYTES);
     const quick = quickHeaders(start.subarray(0, end).toString('utf8'));
     if (quick) {
-      const text = simpleBodyText(body, quick.body);
-      if (text !== null) return { ...quick.fields, text, html: null };
+      const text = quick.boundary
+        ? alternativeText(start.subarray(end), quick.boundary)
+        : simpleBodyText(body, quick.body);
+      // A blank text part leaves the snippet to the HTML part: mailparser reads that.
+      if (text !== null && (!quick.boundary || text.trim())) return { ...quick.fields, text, html: null };
     }
     const parsed = await simpleParser(start.subarray(0, end), OPTIONS);
     const text = simpleBodyText(body, bodyOf(parsed.headers));
@@ -45,7 +50,8 @@ export async function parseForIndex(message: Buffer | Buffer[]): Promise<IndexFi
   }
   const source = start.length === total ? start : Buffer.concat(chunks, total);
   const parsed = await simpleParser(source, OPTIONS);
-  return { ...fieldsOf(parsed), text: parsed.text ?? '', html: typeof parsed.html === 'string' ? parsed.html : null };
+  const text = parsed.text ?? '';
+  return { ...fieldsOf(parsed), text, html: !text.trim() && typeof parsed.html === 'string' ? parsed.html : null };
 }
 
 type Fields = Omit<IndexFields, 'text' | 'html'>;
@@ -94,14 +100,52 @@ const SINGLE = new Set([
 ]);
 /** The one Content-Type a simple message has in the quick path (what nodemailer writes for text). */
 const SIMPLE_TYPE = /^text\/plain;\s*charset="?(utf-8|us-ascii)"?$/i;
+/** What nodemailer writes for text + HTML: the text part comes first. */
+const ALTERNATIVE_TYPE = /^multipart\/alternative;\s*boundary="?([A-Za-z0-9'()+_,\-./:=?]{1,70})"?$/;
 
 /**
  * The header block of a message simple enough to read without mailparser: no encoded words
  * (=?…?=), no internationalized domains, no groups, no repeated single headers, a plain
  * text/plain Content-Type. Anything else gives null, and mailparser reads it.
  */
-function quickHeaders(block: string): { fields: Fields; body: BodyForm } | null {
+function quickHeaders(block: string): { fields: Fields; body: BodyForm; boundary?: string } | null {
   if (block.includes('=?') || block.includes('\u0000')) return null;
+  const values = headerValues(block);
+  for (const key of SINGLE) if ((values.get(key)?.length ?? 0) > 1) return null;
+  const type = values.get('content-type')?.[0];
+  const match = type ? SIMPLE_TYPE.exec(type) : null;
+  const alternative = type && !match ? ALTERNATIVE_TYPE.exec(type) : null;
+  if ((!match && !alternative) || values.has('content-disposition')) return null;
+  const from = quickAddresses(values.get('from'));
+  const to = quickAddresses(values.get('to'));
+  const cc = quickAddresses(values.get('cc'));
+  if (!from || !to || !cc) return null;
+  const rawDate = values.get('date')?.[0];
+  const date = rawDate ? new Date(rawDate) : null;
+  const id = values.get('message-id')?.[0];
+  return {
+    fields: {
+      subject: values.get('subject')?.[0] ?? '',
+      from,
+      to,
+      cc,
+      date: date && !isNaN(date.getTime()) ? date : null,
+      messageId: id ? `${id.startsWith('<') ? '' : '<'}${id}${id.endsWith('>') ? '' : '>'}` : null,
+    },
+    body: match ? simpleForm(match[1], values) : null,
+    ...(alternative ? { boundary: alternative[1] } : {}),
+  };
+}
+
+const simpleForm = (charset: string, values: Map<string, string[]>): BodyForm => ({
+  type: 'text/plain',
+  charset: charset.toLowerCase(),
+  encoding: (values.get('content-transfer-encoding')?.[0] ?? '7bit').toLowerCase(),
+  plain: true,
+});
+
+/** A header block's values by lower-case name, unfolded. */
+function headerValues(block: string): Map<string, string[]> {
   const values = new Map<string, string[]>();
   // As libmime: a line starting with a space or tab continues the one before.
   const lines = block.split(/\r?\n|\r/);
@@ -128,33 +172,41 @@ function quickHeaders(block: string): { fields: Fields; body: BodyForm } | null 
     }
   }
   take();
-  for (const key of SINGLE) if ((values.get(key)?.length ?? 0) > 1) return null;
-  const type = values.get('content-type')?.[0];
-  const match = type ? SIMPLE_TYPE.exec(type) : null;
-  if (!match || values.has('content-disposition')) return null;
-  const from = quickAddresses(values.get('from'));
-  const to = quickAddresses(values.get('to'));
-  const cc = quickAddresses(values.get('cc'));
-  if (!from || !to || !cc) return null;
-  const rawDate = values.get('date')?.[0];
-  const date = rawDate ? new Date(rawDate) : null;
-  const id = values.get('message-id')?.[0];
-  return {
-    fields: {
-      subject: values.get('subject')?.[0] ?? '',
-      from,
-      to,
-      cc,
-      date: date && !isNaN(date.getTime()) ? date : null,
-      messageId: id ? `${id.startsWith('<') ? '' : '<'}${id}${id.endsWith('>') ? '' : '>'}` : null,
-    },
-    body: {
-      type: 'text/plain',
-      charset: match[1].toLowerCase(),
-      encoding: (values.get('content-transfer-encoding')?.[0] ?? '7bit').toLowerCase(),
-      plain: true,
-    },
-  };
+  return values;
+}
+
+/**
+ * The text of a multipart/alternative body whose first part is a simple text/plain one (headers
+ * Content-Type and Content-Transfer-Encoding only) ending within `body`; null for anything else.
+ */
+function alternativeText(body: Buffer, boundary: string): string | null {
+  const delimiter = `--${boundary}`;
+  // The first delimiter line: at the body's start, or after a preamble.
+  const after = body.indexOf(`\n${delimiter}`);
+  const open = body.indexOf(delimiter) === 0 ? 0 : after >= 0 ? after + 1 : -1;
+  if (open < 0) return null;
+  const lineEnd = body.indexOf('\n', open);
+  if (
+    lineEnd < 0 ||
+    body
+      .subarray(open + delimiter.length, lineEnd)
+      .toString('latin1')
+      .trim() !== ''
+  )
+    return null;
+  const part = body.subarray(lineEnd + 1);
+  const end = headerEnd(part);
+  if (end <= 0) return null;
+  const values = headerValues(part.subarray(0, end).toString('utf8'));
+  if ([...values.keys()].some((k) => k !== 'content-type' && k !== 'content-transfer-encoding')) return null;
+  if ([...values.values()].some((v) => v.length > 1)) return null;
+  const match = SIMPLE_TYPE.exec(values.get('content-type')?.[0] ?? '');
+  if (!match) return null;
+  // The part ends at the line break before the next delimiter (that break belongs to the delimiter).
+  const next = part.indexOf(`\n${delimiter}`, end);
+  if (next < 0) return null;
+  const stop = next > end && part[next - 1] === 0x0d ? next - 1 : next;
+  return simpleBodyText(part.subarray(end, Math.max(end, stop)), simpleForm(match[1], values));
 }
 
 function quickAddresses(headers: string[] | undefined): string[] | null {

@@ -30,7 +30,8 @@ async function both(raw: Buffer) {
     date: p.date && !isNaN(p.date.getTime()) ? p.date.toISOString() : null,
     messageId: p.messageId ?? null,
     snippet: snippet(p.text ?? ''),
-    html: typeof p.html === 'string' ? p.html : null,
+    // The index keeps the HTML only for a message without plain text (its snippet comes from it).
+    html: !p.text?.trim() && typeof p.html === 'string' ? p.html : null,
   };
   const { text, ...rest } = quick;
   // A missing or unreadable Date: mailparser says "now", the index parse null (the index then
@@ -102,9 +103,45 @@ describe('the index parse of simple messages matches mailparser', () => {
     expect(quick).toEqual(full);
   });
 
+  it.each([
+    [
+      'text + HTML (what Seatdesk sends)',
+      { subject: 'alt', text: 'plain part\nhttps://x/activate/a', html: '<p>x</p>' },
+    ],
+    ['text + HTML, quoted-printable', { subject: 'alt qp', text: long, html: `<p>${long}</p>` }],
+    ['text + HTML, blank text', { subject: 'alt blank', text: ' \n ', html: '<p>only <b>html</b></p>' }],
+  ])('%s', async (_what, mail) => {
+    const raw = await build(mail);
+    expect(raw.toString()).toContain('multipart/alternative');
+    const { quick, full } = await both(raw);
+    expect(quick).toEqual(full);
+  });
+
+  it.each([
+    [
+      'a preamble, LF line ends',
+      'Subject: pre\nContent-Type: multipart/alternative; boundary=b1\n\npreamble\n--b1\nContent-Type: text/plain; charset=utf-8\n\nfirst\n--b1\nContent-Type: text/html; charset=utf-8\n\n<p>h</p>\n--b1--\n',
+    ],
+    [
+      'first part not plain text',
+      'Subject: h\r\nContent-Type: multipart/alternative; boundary="b2"\r\n\r\n--b2\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>html first</p>\r\n--b2\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nplain second\r\n--b2--\r\n',
+    ],
+    [
+      'first part with a disposition',
+      'Subject: d\r\nContent-Type: multipart/alternative; boundary="b3"\r\n\r\n--b3\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: attachment\r\n\r\nattached\r\n--b3--\r\n',
+    ],
+    [
+      'an unterminated part',
+      'Subject: u\r\nContent-Type: multipart/alternative; boundary="b4"\r\n\r\n--b4\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nno end',
+    ],
+  ])('multipart/alternative: %s', async (_what, text) => {
+    const { quick, full } = await both(Buffer.from(text));
+    expect(quick).toEqual(full);
+  });
+
   it('leaves anything else to mailparser: multipart, HTML, other charsets, flowed text', async () => {
     for (const raw of [
-      await build({ subject: 'alt', text: 'plain part', html: '<p>html part</p>' }),
+      await build({ subject: 'mixed', text: 'plain part', attachments: [{ filename: 'a.txt', content: 'attached' }] }),
       await build({ subject: 'html only', html: '<p>Hello <b>there</b></p>' }),
       Buffer.from(
         'Subject: latin\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=E9\r\n',
