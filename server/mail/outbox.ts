@@ -15,8 +15,9 @@ const MAX_RETRY_MS = 60 * 60_000;
 const GIVE_UP_MS = 3 * 86_400_000;
 const PARALLEL = 16;
 /**
- * Sending waits for a pause in the writes that queue mail (at most MAX_DEFER_MS): an
- * administrator's next action is not made to wait behind the delivery of the last one's mail.
+ * Sending waits for a pause in the writes that queue mail (at most MAX_DEFER_MS), and so does
+ * each further batch of a run: an administrator's next action (or a burst of invitations) is not
+ * made to wait behind the delivery of the last one's mail, which is background work.
  */
 const QUIET_MS = 25;
 const MAX_DEFER_MS = 250;
@@ -86,10 +87,15 @@ export class OutboxSender {
 
   private deferred: NodeJS.Timeout | null = null;
   private deferredSince = 0;
+  /** When mail was last queued (Date.now()): a run's next batch waits for a pause after it. */
+  private lastQueued = 0;
+  private pause: { timer: NodeJS.Timeout; done: () => void } | null = null;
 
   start(): void {
     this.ctx.bus.listen((e) => {
-      if (e.type === 'mail.queued') this.soon();
+      if (e.type !== 'mail.queued') return;
+      this.lastQueued = Date.now();
+      this.soon();
     });
     this.wake();
   }
@@ -138,6 +144,28 @@ export class OutboxSender {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.deferred) clearTimeout(this.deferred);
+    if (this.pause) {
+      clearTimeout(this.pause.timer);
+      this.pause.done();
+    }
+  }
+
+  /** Waits until mail-queuing writes have paused for QUIET_MS, or MAX_DEFER_MS at most. */
+  private async quiet(): Promise<void> {
+    const since = Date.now();
+    for (;;) {
+      const now = Date.now();
+      const wait = Math.min(this.lastQueued + QUIET_MS, since + MAX_DEFER_MS) - now;
+      if (wait <= 0 || this.stopped) return;
+      await new Promise<void>((done) => {
+        const timer = setTimeout(() => {
+          this.pause = null;
+          done();
+        }, wait);
+        timer.unref();
+        this.pause = { timer, done };
+      });
+    }
   }
 
   private async schedule(): Promise<void> {
@@ -156,7 +184,9 @@ export class OutboxSender {
     const horizonMs = this.horizonMs;
     this.horizonMs = 0;
     const tried = new Set<string>();
-    for (;;) {
+    for (let batch = 0; ; batch++) {
+      if (batch > 0) await this.quiet();
+      if (this.stopped) return;
       const now = this.ctx.now();
       const horizon = new Date(now.getTime() + horizonMs).toISOString();
       const lease = new Date(now.getTime() + LEASE_MS).toISOString();
