@@ -6,6 +6,7 @@ import { VERSION } from '../src/version.js';
 import { authRoutes } from './auth.routes.js';
 import { docsRoutes } from './docs.routes.js';
 import { eventsRoutes } from './events.routes.js';
+import { giveWay } from './give-way.js';
 import { requireAuth, requirePerm } from './http/auth.js';
 import { limitBody } from './http/body-limit.js';
 import { requireJson } from './http/content-type.js';
@@ -45,6 +46,11 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   const limit = limitBody(64 * 1024);
   // A bulk invite carries up to 10,000 rows.
   const importLimit = limitBody(4 * 1024 * 1024);
+  // A burst of requests is handled over several turns of the event loop, not in one long one.
+  app.use(async (_c, next) => {
+    await giveWay();
+    await next();
+  });
   app.use((c, next) => (c.req.path === '/api/users/import' ? importLimit(c, next) : limit(c, next)));
   app.onError(onError);
   app.notFound((c) =>

@@ -4,6 +4,7 @@ import type { MailDelivery, MailQueued, OutboxMessage, User } from '../../src/do
 import { newId } from '../../src/domain/tokens.js';
 import { auditEntry } from '../audit.js';
 import type { Actor, Ctx } from '../context.js';
+import { giveWay } from '../give-way.js';
 import type { Tx } from '../store/repository.js';
 import type { Mailer, SendResult } from './mailer.js';
 import type { Message } from './templates.js';
@@ -193,7 +194,13 @@ export class OutboxSender {
       const claimed = await this.ctx.repo.claimOutbox(horizon, lease, PARALLEL, [...tried]);
       if (claimed.length === 0) return;
       for (const m of claimed) tried.add(m.id);
-      const results = await Promise.all(claimed.map(async (m) => ({ m, result: await this.mailer.send(m) })));
+      // Composing a message is the costly part of a send: a batch's are spread over loop turns.
+      const results = await Promise.all(
+        claimed.map(async (m) => {
+          await giveWay();
+          return { m, result: await this.mailer.send(m) };
+        }),
+      );
       if (this.stopped) return; // shutting down: a send cut short is not an attempt; the next start sends it
       // One write for the whole batch's results.
       const at = this.ctx.now();

@@ -25,6 +25,7 @@ import type {
 import { ListIndexes } from './list-indexes.js';
 import { Store, type Changes, type StoreOptions } from './store.js';
 import type { Tables } from './tables.js';
+import { giveWay } from '../../give-way.js';
 
 /** Ids in the order of a time field, oldest first; new records are appended (they are the newest). */
 class TimeOrder {
@@ -539,6 +540,7 @@ export class EmbeddedRepository extends EmbeddedReads implements Repository {
   }
 
   async transaction<R>(fn: (tx: Tx) => Promise<R> | R): Promise<R> {
+    await giveWay();
     const before = this.lock;
     let release!: () => void;
     this.lock = new Promise<void>((r) => (release = r));
@@ -559,6 +561,9 @@ export class EmbeddedRepository extends EmbeddedReads implements Repository {
       release();
     }
     await durable;
+    // A group commit acknowledges many transactions at once; their callers' work (events,
+    // responses) is spread over turns rather than run in one.
+    await giveWay();
     for (const e of events) this.publish(e);
     return result;
   }
