@@ -4,6 +4,7 @@ import type { MailDelivery, MailQueued, OutboxMessage, User } from '../../src/do
 import { newId } from '../../src/domain/tokens.js';
 import { auditEntry } from '../audit.js';
 import type { Actor, Ctx } from '../context.js';
+import type { EventType } from '../events.js';
 import { giveWay } from '../give-way.js';
 import type { Tx } from '../store/repository.js';
 import type { Mailer, SendResult } from './mailer.js';
@@ -16,12 +17,15 @@ const MAX_RETRY_MS = 60 * 60_000;
 const GIVE_UP_MS = 3 * 86_400_000;
 const PARALLEL = 16;
 /**
- * Sending waits for a pause in the writes that queue mail (at most MAX_DEFER_MS), and so does
- * each further batch of a run: an administrator's next action (or a burst of invitations) is not
- * made to wait behind the delivery of the last one's mail, which is background work.
+ * Sending waits for a pause in the writes that queue mail (at most MAX_DEFER_MS), and each
+ * further batch of a run for a pause in any writes: an administrator's next action (or a burst
+ * of invitations) is not made to wait behind the delivery of the last one's mail, which is
+ * background work.
  */
 const QUIET_MS = 25;
 const MAX_DEFER_MS = 250;
+/** What the delivery of mail itself commits: not writes to make way for. */
+const MAIL_PIPELINE: ReadonlySet<EventType> = new Set(['mail.sent', 'mail.failed', 'mail.received']);
 
 /** The wait before attempt `attempts + 1`: doubling from 5 s, at most an hour. */
 export const retryDelayMs = (attempts: number): number =>
@@ -88,15 +92,15 @@ export class OutboxSender {
 
   private deferred: NodeJS.Timeout | null = null;
   private deferredSince = 0;
-  /** When mail was last queued (Date.now()): a run's next batch waits for a pause after it. */
-  private lastQueued = 0;
+  /** When a write last committed (Date.now()): a run's next batch waits for a pause after it. */
+  private lastWrite = 0;
   private pause: { timer: NodeJS.Timeout; done: () => void } | null = null;
 
   start(): void {
     this.ctx.bus.listen((e) => {
-      if (e.type !== 'mail.queued') return;
-      this.lastQueued = Date.now();
-      this.soon();
+      if (MAIL_PIPELINE.has(e.type)) return;
+      this.lastWrite = Date.now();
+      if (e.type === 'mail.queued') this.soon();
     });
     this.wake();
   }
@@ -151,12 +155,12 @@ export class OutboxSender {
     }
   }
 
-  /** Waits until mail-queuing writes have paused for QUIET_MS, or MAX_DEFER_MS at most. */
+  /** Waits until writes have paused for QUIET_MS, or MAX_DEFER_MS at most. */
   private async quiet(): Promise<void> {
     const since = Date.now();
     for (;;) {
       const now = Date.now();
-      const wait = Math.min(this.lastQueued + QUIET_MS, since + MAX_DEFER_MS) - now;
+      const wait = Math.min(this.lastWrite + QUIET_MS, since + MAX_DEFER_MS) - now;
       if (wait <= 0 || this.stopped) return;
       await new Promise<void>((done) => {
         const timer = setTimeout(() => {
