@@ -51,6 +51,8 @@ describe('the render caches', () => {
           [2, 9],
           [0, undefined],
           [3, 200],
+          [0, 200],
+          [0, 12],
         ] as const)
           expect(cachedSliceAnsi(l, a, b)).toBe(sliceAnsi(l, a, b));
   });
