@@ -91,4 +91,31 @@ describe('list window', () => {
     expect(win.rowAt(1)?.email).toBe('admin@example.com');
     win.dispose();
   });
+
+  it('a refresh asked for while the first rows are on their way shows them, then fetches again', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const signals: AbortSignal[] = [];
+    let calls = 0;
+    const win = new ListWindow<PublicUser>(async (a, signal) => {
+      calls++;
+      signals.push(signal);
+      if (calls === 1) await held; // the first page is slow to come
+      return s.admin.users({ sort: a.sort, order: a.order, offset: a.offset, limit: a.limit }, signal);
+    });
+    win.setQuery({ sort: 'email', order: 'asc', q: '' });
+    win.ensure(0, 20);
+    await eventually(() => calls === 1);
+    win.invalidate(0); // the event stream opened meanwhile
+    await new Promise((r) => setImmediate(r));
+    expect(signals[0].aborted).toBe(false);
+    expect(calls).toBe(1);
+    release();
+    await eventually(loaded(win, 0, 20));
+    // Then the rows are fetched again, in case something changed before the stream opened.
+    await eventually(() => calls === 2 && !win.loading);
+    expect(signals[0].aborted).toBe(false);
+    expect(win.rowAt(0)?.email).toBeDefined();
+    win.dispose();
+  });
 });

@@ -44,6 +44,8 @@ export class ListWindow<T extends { id: string }> {
   private listeners = new Set<() => void>();
   private lastRange: [number, number] = [0, 0];
   private refreshTimer: NodeJS.Timeout | null = null;
+  /** A refresh asked for while the first rows were on their way: done once they arrive. */
+  private refreshAfterFirst = false;
   total: number | null = null;
   /** The last page's extra fields (sessions: activeCount). */
   extra: Record<string, unknown> = {};
@@ -126,6 +128,7 @@ export class ListWindow<T extends { id: string }> {
     this.rows = new Map();
     this.loadedCache = null;
     this.total = null;
+    this.refreshAfterFirst = false;
     // Before any view asked for a range, the first chunk is enough (a second one would only
     // compete with it for the first frame).
     this.ensure(0, this.lastRange[1] - this.lastRange[0] || CHUNK / 2);
@@ -174,6 +177,12 @@ export class ListWindow<T extends { id: string }> {
 
   private refresh(): void {
     if (!this.query) return;
+    // The first rows are on their way: show them, then fetch again (rather than throw them away,
+    // which at start-up made the first frame wait for a second round trip).
+    if (this.rows.size === 0 && this.inflight.size > 0) {
+      this.refreshAfterFirst = true;
+      return;
+    }
     const [start, end] = this.lastRange;
     this.generation++;
     for (const ac of this.inflight.values()) ac.abort();
@@ -217,6 +226,10 @@ export class ListWindow<T extends { id: string }> {
         this.total = total;
         this.error = null;
         this.changed();
+        if (this.refreshAfterFirst && this.inflight.size === 0) {
+          this.refreshAfterFirst = false;
+          this.invalidate(0);
+        }
         if (ended && page.items.length === 0) return;
         const [s, e] = this.lastRange;
         this.ensure(s, e);
