@@ -61,7 +61,8 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     .use(requireJson)
     .get('/health', (c) => c.json({ status: 'ok', version: VERSION }))
     .route('/', docsRoutes);
-  for (const prefix of ADMIN_PREFIXES) api.use(prefix, requireAuth).use(`${prefix}/*`, requireAuth);
+  // `/users/*` also matches `/users` itself: one registration, so a request is authenticated once.
+  for (const prefix of ADMIN_PREFIXES) api.use(`${prefix}/*`, requireAuth);
   api
     .route('/', authRoutes)
     .route('/users', usersBulkRoutes)

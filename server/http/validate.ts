@@ -47,4 +47,27 @@ export const PageQuery = z.object({
   q: z.string().max(200).optional(),
 });
 
-export const query = <T extends z.ZodType>(c: Context, schema: T): z.infer<T> => parse(schema, c.req.query());
+// A list route is asked for the same few URLs over and over (a console polling its page): each
+// raw query string is parsed once per schema, and the same frozen object is handed out again.
+const QUERIES = 512;
+const parsedQueries = new WeakMap<z.ZodType, Map<string, unknown>>();
+
+/** The query string, from the URL Node parsed (building c.req.url costs more). */
+function rawQuery(c: Context): string {
+  const url = (c.env as { incoming?: { url?: string } } | undefined)?.incoming?.url ?? c.req.url;
+  const i = url.indexOf('?');
+  return i < 0 ? '' : url.slice(i + 1);
+}
+
+/** The query parameters through `schema`: frozen, and the same object for the same query string. */
+export function query<T extends z.ZodType>(c: Context, schema: T): Readonly<z.infer<T>> {
+  let seen = parsedQueries.get(schema);
+  if (!seen) parsedQueries.set(schema, (seen = new Map()));
+  const raw = rawQuery(c);
+  const hit = seen.get(raw);
+  if (hit !== undefined) return hit as z.infer<T>;
+  const value = Object.freeze(parse(schema, c.req.query()));
+  if (seen.size >= QUERIES) seen.delete(seen.keys().next().value!);
+  seen.set(raw, value);
+  return value;
+}
