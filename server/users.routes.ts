@@ -32,10 +32,13 @@ export const usersRoutes = new Hono<AppEnv>()
   .use(requirePerm('users'))
   .get('/', async (c) => {
     const { reclaim, users } = c.env.services;
-    const page = await users.page(reclaim.userQuery(query(c, UserQuery)));
-    return c.body(await users.pageJson(page, await reclaim.lastActive(page.items)), 200, {
-      'content-type': 'application/json',
-    });
+    const q = query(c, UserQuery);
+    const json = await users.listJson(
+      q,
+      () => reclaim.userQuery(q),
+      (items) => reclaim.lastActive(items),
+    );
+    return c.body(json, 200, { 'content-type': 'application/json' });
   })
   .post('/invite', async (c) => {
     const body = await jsonBody(c, InviteBody);

@@ -27,6 +27,7 @@ import {
   resetMail,
   withdrawnMail,
 } from './mail/templates.js';
+import { PageCache } from './page-cache.js';
 import { pageJson, recordJson, toPublicUser, withFields } from './public.js';
 import { recordSeats } from './seat-history.js';
 import type { Activity } from './sessions/activity.js';
@@ -34,6 +35,8 @@ import { endAllForUser, revokeAllTokens } from './sessions/lifecycle.js';
 import type { Page, Reads, Tx, UserQuery } from './store/repository.js';
 
 export class UsersService {
+  private readonly pages = new PageCache();
+
   constructor(
     private readonly ctx: Ctx,
     private readonly activity: Activity,
@@ -66,6 +69,34 @@ export class UsersService {
       withFields(recordJson(u, toPublicUser), { lastActiveAt: lastActive(u), liveSessions: counts.get(u.id) ?? 0 }),
     );
     return pageJson(items, { total: page.total, nextCursor: page.nextCursor });
+  }
+
+  /**
+   * The list route's answer for a query (`key`: its parsed query object, see PageCache), kept
+   * until a user or a session changes. `q` is worked out only when the page is built; a query
+   * relative to the time (dormant users, stale invitations) is never kept.
+   */
+  async listJson(
+    key: object,
+    q: () => UserQuery,
+    lastActive: (users: readonly User[]) => Promise<(u: User) => string | null>,
+  ): Promise<string> {
+    const kept = this.pages.get(key);
+    if (kept !== undefined) return kept;
+    const repo = this.repo;
+    const query = q();
+    // Read before the page: a change made while it is built then makes it stale at once.
+    const users = repo.listVersion?.('users');
+    const sessions = repo.listVersion?.('sessions');
+    const page = await this.page(query);
+    const json = await this.pageJson(page, await lastActive(page.items));
+    if (users !== undefined && !query.dormantBefore && !query.invitedBefore)
+      this.pages.set(
+        key,
+        json,
+        () => repo.listVersion!('users') === users && repo.listVersion!('sessions') === sessions,
+      );
+    return json;
   }
 
   /** A page of user records (the list route adds "Last active" before they go out). */

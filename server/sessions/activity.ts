@@ -21,6 +21,11 @@ export class Activity {
     this.pending.delete(sessionId);
   }
 
+  /** The session's activity not yet written (epoch ms), if any. */
+  unwritten(sessionId: string): number | undefined {
+    return this.pending.get(sessionId);
+  }
+
   /** When a session was last active: its unwritten activity, or the stored time. */
   lastActive(s: Pick<Session, 'id' | 'lastActivityAt'>, storedMs = Date.parse(s.lastActivityAt)): number {
     const ms = this.pending.get(s.id);

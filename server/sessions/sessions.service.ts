@@ -5,6 +5,7 @@ import { mayManage } from '../../src/domain/permissions.js';
 import { isIdle } from '../../src/domain/sessions.js';
 import { auditEntry } from '../audit.js';
 import type { Actor, Ctx } from '../context.js';
+import { PageCache } from '../page-cache.js';
 import { pageJson, recordJson, toPublicSession } from '../public.js';
 import type { Page, SessionQuery } from '../store/repository.js';
 import type { Activity } from './activity.js';
@@ -16,6 +17,8 @@ export interface SessionListQuery extends Omit<SessionQuery, 'clients'> {
 }
 
 export class SessionsService {
+  private readonly pages = new PageCache();
+
   constructor(
     private readonly ctx: Ctx,
     readonly activity: Activity,
@@ -35,19 +38,39 @@ export class SessionsService {
     return { ...page, items: page.items.map((s) => toPublicSession(live ? this.activity.apply(s) : s)) };
   }
 
-  /** The same page as JSON, built from each session's cached JSON (a grid page is 50-100 of them). */
+  /**
+   * The same page as JSON, built from each session's cached JSON (a grid page is 50-100 of them),
+   * and kept for the same query object (see PageCache) until a session changes or one on the
+   * page is active again.
+   */
   async listJson(q: SessionListQuery): Promise<string> {
     const { client, ...rest } = q;
-    if (q.sort === 'lastActivityAt' && q.state !== 'ended') await this.flushActivity();
+    const live = q.state !== 'ended';
+    if (q.sort === 'lastActivityAt' && live) await this.flushActivity();
+    const kept = this.pages.get(q);
+    if (kept !== undefined) return kept;
     const clients = !client
       ? undefined
       : client === 'all'
         ? (['web', 'tui', 'explorer', 'api'] as Client[])
         : (client.split(',') as Client[]);
-    const page = await this.ctx.repo.pageSessions({ ...rest, clients });
-    const live = q.state !== 'ended';
-    const items = page.items.map((s) => recordJson(live ? this.activity.apply(s) : s, toPublicSession));
-    return pageJson(items, { total: page.total, nextCursor: page.nextCursor, activeCount: page.activeCount });
+    const repo = this.ctx.repo;
+    // Read before the page: a change made while it is built then makes it stale at once.
+    const version = repo.listVersion?.('sessions');
+    const page = await repo.pageSessions({ ...rest, clients });
+    const activity = this.activity;
+    const shown = live ? page.items.map((s) => activity.unwritten(s.id)) : [];
+    const items = page.items.map((s) => recordJson(live ? activity.apply(s) : s, toPublicSession));
+    const json = pageJson(items, { total: page.total, nextCursor: page.nextCursor, activeCount: page.activeCount });
+    if (version !== undefined) {
+      const ids = page.items.map((s) => s.id);
+      this.pages.set(
+        q,
+        json,
+        () => repo.listVersion!('sessions') === version && shown.every((ms, i) => activity.unwritten(ids[i]) === ms),
+      );
+    }
+    return json;
   }
 
   async terminate(actor: Actor, id: string): Promise<PublicSession> {

@@ -117,6 +117,12 @@ export interface Reads {
   /** Live sessions whose stored activity time is before `beforeIso`. */
   liveSessionsInactiveSince(beforeIso: string): Promise<Session[]>;
   pageSessions(q: SessionQuery): Promise<Page<Session> & { activeCount: number }>;
+  /**
+   * A number that moves whenever a page of this list (or anything stored about its rows) could
+   * read differently, so a page built at one value may be shown again while it holds. An engine
+   * without so cheap a test leaves it out, and no page is reused.
+   */
+  listVersion?(list: 'users' | 'sessions'): number;
 
   apiToken(id: string): Promise<ApiToken | undefined>;
   apiTokenByHash(tokenHash: string): Promise<ApiToken | undefined>;

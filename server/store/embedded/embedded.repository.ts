@@ -296,6 +296,9 @@ class EmbeddedReads implements Reads {
   async pageSessions(q: SessionQuery): Promise<Page<Session> & { activeCount: number }> {
     return this.ix.lists.pageSessions(q);
   }
+  listVersion(list: 'users' | 'sessions'): number {
+    return this.ix.lists[list].changes;
+  }
 
   async apiToken(id: string) {
     return this.t.get('apiTokens', id);

@@ -111,6 +111,8 @@ export class SortedIndexes<T extends Row> {
   private readonly memos = new Map<string, Memo>();
   private readonly volatile: ReadonlySet<string>;
   private readonly few: number;
+  /** Moves on every change (volatile ones too): a page read at one value is still the answer while it holds. */
+  changes = 0;
 
   constructor(
     private readonly spec: IndexSpec<T>,
@@ -122,6 +124,7 @@ export class SortedIndexes<T extends Row> {
 
   /** Call after a row was stored (prev: what it replaced). */
   put(prev: T | undefined, next: T): void {
+    this.changes++;
     const group = this.spec.group ? this.spec.group(next) : '';
     const facet = this.spec.facet ? this.spec.facet(next) : '';
     const old = prev ? this.entries.get(prev.id) : undefined;
@@ -163,6 +166,7 @@ export class SortedIndexes<T extends Row> {
 
   /** Call after a row was removed. */
   del(prev: T): void {
+    this.changes++;
     const e = this.entries.get(prev.id);
     if (!e) return;
     const part = this.parts.get(e.group + '\u0000' + e.facet)!;
@@ -175,6 +179,7 @@ export class SortedIndexes<T extends Row> {
   }
 
   clear(): void {
+    this.changes++;
     this.parts.clear();
     this.entries.clear();
     this.texts.clear();
