@@ -80,7 +80,7 @@ export class UsersService {
     key: object,
     q: () => UserQuery,
     lastActive: (users: readonly User[]) => Promise<(u: User) => string | null>,
-  ): Promise<string> {
+  ): Promise<Uint8Array<ArrayBuffer>> {
     const kept = this.pages.get(key);
     if (kept !== undefined) return kept;
     const repo = this.repo;
@@ -89,7 +89,7 @@ export class UsersService {
     const users = repo.listVersion?.('users');
     const sessions = repo.listVersion?.('sessions');
     const page = await this.page(query);
-    const json = await this.pageJson(page, await lastActive(page.items));
+    const json = Buffer.from(await this.pageJson(page, await lastActive(page.items)));
     if (users !== undefined && !query.dormantBefore && !query.invitedBefore)
       this.pages.set(
         key,

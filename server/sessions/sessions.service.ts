@@ -43,7 +43,7 @@ export class SessionsService {
    * and kept for the same query object (see PageCache) until a session changes or one on the
    * page is active again.
    */
-  async listJson(q: SessionListQuery): Promise<string> {
+  async listJson(q: SessionListQuery): Promise<Uint8Array<ArrayBuffer>> {
     const { client, ...rest } = q;
     const live = q.state !== 'ended';
     if (q.sort === 'lastActivityAt' && live) await this.flushActivity();
@@ -61,7 +61,9 @@ export class SessionsService {
     const activity = this.activity;
     const shown = live ? page.items.map((s) => activity.unwritten(s.id)) : [];
     const items = page.items.map((s) => recordJson(live ? activity.apply(s) : s, toPublicSession));
-    const json = pageJson(items, { total: page.total, nextCursor: page.nextCursor, activeCount: page.activeCount });
+    const json = Buffer.from(
+      pageJson(items, { total: page.total, nextCursor: page.nextCursor, activeCount: page.activeCount }),
+    );
     if (version !== undefined) {
       const ids = page.items.map((s) => s.id);
       this.pages.set(
