@@ -42,9 +42,14 @@ export class Journal {
     this.fh = fh;
   }
 
-  async append(entry: JournalEntry): Promise<void> {
+  /**
+   * Appends entry `seq` whose ops are given as JSON (each a comma-separated run of them): the
+   * line is what JSON.stringify({ seq, ops }) writes, without serializing a whole group commit's
+   * records in one go.
+   */
+  async append(seq: number, ops: readonly string[]): Promise<void> {
     if (!this.fh) await this.open();
-    const line = JSON.stringify(entry) + '\n';
+    const line = `{"seq":${seq},"ops":[${ops.join(',')}]}\n`;
     // On failure appendDurable leaves the journal as it was (no partial line): nothing to undo here.
     await this.fileOps.appendDurable(this.fh!, line);
     this.bytes += Buffer.byteLength(line);

@@ -28,7 +28,8 @@ interface Open extends Changes {
 }
 
 interface Batch {
-  ops: Op[];
+  /** Each transaction's ops as JSON, serialized when it commits (in its own event-loop turn). */
+  ops: string[];
   undo: (() => void)[];
   waiters: { resolve: () => void; reject: (e: unknown) => void }[];
 }
@@ -152,7 +153,7 @@ export class Store {
   commit(tx: Open): Promise<void> {
     if (tx.ops.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.pending.ops.push(...tx.ops);
+      this.pending.ops.push(tx.ops.map((op) => JSON.stringify(op)).join(','));
       this.pending.undo.push(...tx.undo);
       this.pending.waiters.push({ resolve, reject });
       this.scheduleFlush();
@@ -223,8 +224,8 @@ export class Store {
     this.flushing = null;
   }
 
-  private async appendJournal(ops: Op[]): Promise<void> {
-    await this.journal.append({ seq: this.seq + 1, ops });
+  private async appendJournal(ops: string[]): Promise<void> {
+    await this.journal.append(this.seq + 1, ops);
     this.seq++;
   }
 
