@@ -1,5 +1,5 @@
 // createApp: the whole HTTP surface as a Hono app, built from services (no listening here).
-import type { IntervalHistogram } from 'node:perf_hooks';
+import type { LoopDelay } from './loop-delay.js';
 import { Hono } from 'hono';
 import { AppError } from '../src/domain/errors.js';
 import { VERSION } from '../src/version.js';
@@ -36,8 +36,8 @@ const ADMIN_PREFIXES = [
 
 export interface AppOptions {
   heartbeatMs?: number;
-  /** Event-loop delay histogram, reported by GET /api/diag. */
-  loop?: IntervalHistogram;
+  /** Event-loop delay, reported by GET /api/diag. */
+  loop?: LoopDelay;
 }
 
 export function createApp(services: Services, opts: AppOptions = {}) {
@@ -84,12 +84,11 @@ export function createApp(services: Services, opts: AppOptions = {}) {
       if (c.req.query('gc')) (globalThis as { gc?: () => void }).gc?.();
       // Operational figures for the benchmarks and for people: memory and event-loop delay.
       const h = opts.loop;
-      const ms = (ns: number) => Math.round(ns / 1e4) / 100;
       const body = {
         rss: process.memoryUsage.rss(),
         maxRss: process.resourceUsage().maxRSS * 1024,
         heapUsed: process.memoryUsage().heapUsed,
-        loop: h ? { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), mean: ms(h.mean) } : null,
+        loop: h ? h.summary() : null,
         sseClients: services.ctx.bus.size,
         trackedPeak: tracked.timer ? Math.max(tracked.peak, process.memoryUsage.rss()) : null,
       };

@@ -2,10 +2,10 @@
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import { Email } from '../src/domain/schemas.js';
 import { DEFAULT_SCRYPT, type ScryptParams } from '../src/domain/passwords.js';
+import { monitorLoopDelay } from './loop-delay.js';
 import { createApp } from './app.js';
 import { isLoopback, type ServerConfig } from './config.js';
 import type { Ctx } from './context.js';
@@ -115,9 +115,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       log = openRequestLog(join(config.dataDir, 'server.log'));
       cleanups.push(() => log!.close());
     }
-    const loop = monitorEventLoopDelay({ resolution: 10 });
-    loop.enable();
-    cleanups.push(() => void loop.disable());
+    const loop = monitorLoopDelay();
+    cleanups.push(() => loop.stop());
     const app = createApp(services, { heartbeatMs: opts.heartbeatMs, loop });
     const fetch = log ? log.wrap(app.fetch as never) : app.fetch;
 
