@@ -1,5 +1,5 @@
-// The request log: one JSON line per request in data/server.log, written by pino through an
-// asynchronous, buffered destination (no syscall per request), with every secret redacted.
+// The request log: one JSON line per request in data/server.log, in pino's format, written through
+// pino's asynchronous, buffered destination (no syscall per request), with every secret redacted.
 import { pino } from 'pino';
 import { redactPath } from '../src/domain/redact.js';
 
@@ -20,10 +20,9 @@ export function openRequestLog(file: string): RequestLog {
   let stamp = '';
   const time = () => {
     const now = Date.now();
-    if (now !== stampMs) stamp = `,"time":"${new Date((stampMs = now)).toISOString()}"`;
+    if (now !== stampMs) stamp = `{"level":"info","time":"${new Date((stampMs = now)).toISOString()}"`;
     return stamp;
   };
-  const logger = pino({ base: null, timestamp: time, formatters: { level: (label) => ({ level: label }) } }, dest);
   // The buffer is written when it holds 8 KB; a quiet server's last lines are written within a second.
   let pending = false;
   const flusher = setInterval(() => {
@@ -34,16 +33,30 @@ export function openRequestLog(file: string): RequestLog {
   }, 1000);
   flusher.unref();
 
+  // The lines of one event-loop turn go to the destination in one write (a write per line was
+  // about a sixth of the cost of a small request at tens of thousands a second).
+  let lines = '';
+  let queued = false;
+  const hand = () => {
+    queued = false;
+    const out = lines;
+    lines = '';
+    if (out) dest.write(out);
+    pending = true;
+  };
+  // Each line is pino's own format ({"level","time",…fields}), put together here: four fields of
+  // known types need no general serializer, and pino's logger call was a fifth of the cost of a
+  // small request such as GET /api/me. Its buffered destination (sonic-boom) stays.
   const write = (incoming: { method?: string; url?: string }, status: number, started: number) => {
     const url = incoming.url ?? '';
     const q = url.indexOf('?'); // the query string is never logged
-    logger.info({
-      method: incoming.method,
-      path: redactPath(q < 0 ? url : url.slice(0, q)),
-      status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-    });
-    pending = true;
+    const method = incoming.method === undefined ? '' : `,"method":${JSON.stringify(incoming.method)}`;
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    lines += `${time()}${method},"path":${JSON.stringify(redactPath(q < 0 ? url : url.slice(0, q)))},"status":${status},"ms":${ms}}\n`;
+    if (!queued) {
+      queued = true;
+      setImmediate(hand);
+    }
   };
   return {
     wrap: (fetch) => (req, env) => {
@@ -56,6 +69,7 @@ export function openRequestLog(file: string): RequestLog {
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(flusher);
+        hand();
         dest.once('close', () => resolve());
         dest.once('error', () => resolve());
         dest.end();

@@ -205,6 +205,9 @@ describe('secrets', () => {
         time: expect.any(String),
       }),
     );
+    // pino's line format, field for field, so log tools that read pino's lines read these.
+    for (const l of lines) expect(Object.keys(l)).toEqual(['level', 'time', 'method', 'path', 'status', 'ms']);
+    expect(lines.every((l) => !Number.isNaN(Date.parse(l.time)))).toBe(true);
     expect(log).not.toContain(token);
     expect(log).not.toContain(s.admin.token!);
     dirs.push(s.dir);
