@@ -60,7 +60,7 @@ const renderCaches = {
 
 async function build() {
   const started = Date.now();
-  const { build: esbuild } = await import('esbuild');
+  const { build: esbuild, stop } = await import('esbuild');
   const tmp = join(DIST, `.build-${process.pid}-${Date.now()}`);
   const result = await esbuild({
     absWorkingDir: ROOT,
@@ -84,7 +84,7 @@ async function build() {
     plugins: [renderCaches],
     metafile: true,
     logLevel: 'error',
-  });
+  }).finally(() => stop()); // esbuild's service process would otherwise live as long as the console
   const inputs = {};
   for (const rel of [...Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/')), ...FILES]) {
     const st = statOf(rel);
