@@ -3,13 +3,13 @@ import type { AuditEntry } from '../src/domain/schemas.js';
 import { newId } from '../src/domain/tokens.js';
 import type { Actor } from './context.js';
 
-export function auditEntry(
+/** Who did what to whom, and when: the head of an audit entry and of a seat-history entry. */
+export function changeHead(
   at: Date,
-  actor: Actor | null,
+  actor: Pick<Actor, 'id' | 'email'> | null,
   action: string,
   target: { id: string; email: string } | null,
-  detail: Record<string, unknown> = {},
-): AuditEntry {
+): Pick<AuditEntry, 'id' | 'at' | 'actorId' | 'actorEmail' | 'action' | 'targetId' | 'targetEmail'> {
   return {
     id: newId(),
     at: at.toISOString(),
@@ -18,6 +18,15 @@ export function auditEntry(
     action,
     targetId: target?.id ?? null,
     targetEmail: target?.email ?? null,
-    detail,
   };
+}
+
+export function auditEntry(
+  at: Date,
+  actor: Actor | null,
+  action: string,
+  target: { id: string; email: string } | null,
+  detail: Record<string, unknown> = {},
+): AuditEntry {
+  return { ...changeHead(at, actor, action, target), detail };
 }

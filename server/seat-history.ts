@@ -1,6 +1,6 @@
 // Seat history is written in the same transaction as the change of seats it records.
 import type { SeatHistoryEntry } from '../src/domain/seat-history.js';
-import { newId } from '../src/domain/tokens.js';
+import { changeHead } from './audit.js';
 import type { Actor } from './context.js';
 import type { Tx } from './store/repository.js';
 
@@ -17,18 +17,7 @@ export async function recordSeats(
   reason: string | null = null,
 ): Promise<SeatHistoryEntry> {
   const [held, license] = await Promise.all([tx.countHeldSeats(), tx.license()]);
-  const entry: SeatHistoryEntry = {
-    id: newId(),
-    at: at.toISOString(),
-    actorId: actor?.id ?? null,
-    actorEmail: actor?.email ?? null,
-    action,
-    targetId: target?.id ?? null,
-    targetEmail: target?.email ?? null,
-    reason,
-    held,
-    seats: license.seats,
-  };
+  const entry: SeatHistoryEntry = { ...changeHead(at, actor, action, target), reason, held, seats: license.seats };
   tx.appendSeatHistory(entry);
   return entry;
 }
